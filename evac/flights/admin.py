@@ -1,0 +1,53 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from evac.flights.models import Booking, Flight, GroundTransfer
+
+
+class BookingInline(admin.TabularInline):
+    model = Booking
+    fields = ["citizen", "status", "is_active", "created_at", "status_changed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Flight)
+class FlightAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "number",
+        "operation",
+        "departure_airport",
+        "arrival_airport",
+        "departs_at",
+        "status",
+        "seats_booked",
+        "seats_total",
+    ]
+    list_filter = ["operation", "status", "kind"]
+    # Status changes cancel or settle bookings, so they go through the services only.
+    readonly_fields = ["status", "seats_booked"]
+    inlines = [BookingInline]
+
+
+@admin.register(Booking)
+class BookingAdmin(SimpleHistoryAdmin):
+    """Read-only: seats are taken and given back only through the booking services."""
+
+    list_display = ["citizen", "flight", "status", "is_active", "created_at"]
+    list_filter = ["status", "flight__operation"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(GroundTransfer)
+class GroundTransferAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "operation", "departs_at", "seats_total"]
+    filter_horizontal = ["passengers"]

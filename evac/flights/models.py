@@ -1,0 +1,246 @@
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from evac.core.clock import now
+from evac.operations.models import Operation
+from evac.people.models import Citizen
+from evac.places.models import Airport, City
+
+
+class FlightKind(models.TextChoices):
+    CHARTER = "charter", _("Charter")
+    SCHEDULED = "scheduled", _("Scheduled")
+    MILITARY = "military", _("Military")
+
+
+class FlightStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    OPEN = "open", _("Open for booking")
+    BOARDING = "boarding", _("Boarding")
+    DEPARTED = "departed", _("Departed")
+    LANDED = "landed", _("Landed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Flight(models.Model):
+    Kind = FlightKind
+
+    Status = FlightStatus
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="flights")
+    number = models.CharField(_("flight number"), max_length=12)
+    carrier = models.CharField(_("carrier"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.SCHEDULED)
+    departure_airport = models.ForeignKey(
+        Airport,
+        on_delete=models.PROTECT,
+        related_name="departures",
+        verbose_name=_("from"),
+    )
+    arrival_airport = models.ForeignKey(
+        Airport, on_delete=models.PROTECT, related_name="arrivals", verbose_name=_("to")
+    )
+    departs_at = models.DateTimeField(_("departs at"))
+    arrives_at = models.DateTimeField(_("arrives at"))
+    seats_total = models.PositiveIntegerField(_("seats for evacuees"))
+    # Seats held by bookings that are not cancelled. Changed only by a conditional UPDATE
+    # in flights.services, and the check constraint below makes overbooking impossible even
+    # if some code path forgot the rule.
+    seats_booked = models.PositiveIntegerField(default=0, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords(excluded_fields=["seats_booked"])
+
+    class Meta:
+        ordering = ["departs_at", "number"]
+        indexes = [models.Index(fields=["operation", "departs_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrives_at__gt=F("departs_at")),
+                name="flight_arrives_after_departure",
+                violation_error_message=_("A flight must arrive after it departs."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_booked__lte=F("seats_total")),
+                name="flight_never_overbooked",
+                violation_error_message=_("More seats are booked than the flight has."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(departure_airport=F("arrival_airport")),
+                name="flight_airports_differ",
+                violation_error_message=_("A flight must arrive at another airport."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in FlightStatus]),
+                name="flight_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in FlightKind]),
+                name="flight_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.departure_airport.iata_code}→{self.arrival_airport.iata_code}"
+
+    def save(self, *args, **kwargs) -> None:
+        # seats_booked belongs to the conditional UPDATEs in flights.services: saving an
+        # instance read a moment ago (an edit form, the admin) must never write back a
+        # stale count over a booking made in between.
+        if not self._state.adding and "update_fields" not in kwargs:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "seats_booked"
+            ]
+        super().save(*args, **kwargs)
+
+    @property
+    def seats_left(self) -> int:
+        return self.seats_total - self.seats_booked
+
+    @property
+    def departs_local(self) -> datetime:
+        return self.departure_airport.local_time(self.departs_at)
+
+    @property
+    def arrives_local(self) -> datetime:
+        return self.arrival_airport.local_time(self.arrives_at)
+
+    @property
+    def takes_bookings(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def can_become(self, status: str) -> bool:
+        return status in FLIGHT_TRANSITIONS[self.status]
+
+
+_F = Flight.Status
+FLIGHT_TRANSITIONS: dict[str, frozenset[str]] = {
+    _F.PLANNED: frozenset({_F.OPEN, _F.CANCELLED}),
+    _F.OPEN: frozenset({_F.PLANNED, _F.BOARDING, _F.CANCELLED}),
+    _F.BOARDING: frozenset({_F.OPEN, _F.DEPARTED, _F.CANCELLED}),
+    _F.DEPARTED: frozenset({_F.LANDED}),
+    _F.LANDED: frozenset(),
+    _F.CANCELLED: frozenset(),
+}
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CHECKED_IN = "checked_in", _("Checked in")
+    BOARDED = "boarded", _("Boarded")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Booking(models.Model):
+    """One seat for one person on one flight. A flight's manifest is its bookings."""
+
+    Status = BookingStatus
+
+    flight = models.ForeignKey(Flight, on_delete=models.PROTECT, related_name="bookings")
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="bookings")
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.BOOKED)
+    # True while the booking still binds the person: not cancelled and the flight has not
+    # left. A partial unique index on it is what stops two seats for one person; status
+    # alone can't say it, because a no-show stays a no-show after the flight has gone.
+    is_active = models.BooleanField(default=True, editable=False)
+    created_at = models.DateTimeField(_("booked at"), default=now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=now)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["flight", "citizen__surname", "citizen__given_names", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen"],
+                condition=Q(is_active=True),
+                name="one_active_booking_per_person",
+                violation_error_message=_("This person already holds a seat."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in BookingStatus]),
+                name="booking_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(is_active=False),
+                name="cancelled_booking_is_inactive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen} on {self.flight.number}: {self.get_status_display()}"
+
+    def can_become(self, status: str) -> bool:
+        return status in BOOKING_TRANSITIONS[self.status]
+
+
+_B = Booking.Status
+# Boarded and no-show can be undone at the gate (a late passenger, a wrong tap) until the
+# flight departs; cancelling goes through booking_cancel, which also frees the seat.
+BOOKING_TRANSITIONS: dict[str, frozenset[str]] = {
+    _B.BOOKED: frozenset({_B.CONFIRMED, _B.CHECKED_IN, _B.BOARDED, _B.NO_SHOW, _B.CANCELLED}),
+    _B.CONFIRMED: frozenset({_B.CHECKED_IN, _B.BOARDED, _B.NO_SHOW, _B.CANCELLED}),
+    _B.CHECKED_IN: frozenset({_B.BOARDED, _B.NO_SHOW, _B.CANCELLED}),
+    _B.BOARDED: frozenset({_B.NO_SHOW, _B.CANCELLED}),
+    _B.NO_SHOW: frozenset({_B.BOARDED, _B.CANCELLED}),
+    _B.CANCELLED: frozenset(),
+}
+# Statuses that can only be set at the gate, while the flight is boarding.
+GATE_STATUSES = frozenset({_B.BOARDED, _B.NO_SHOW})
+
+
+class GroundTransfer(models.Model):
+    """A group journey by rail or road to a city whose airport is open (Almaty → Nur-Sultan)."""
+
+    class Mode(models.TextChoices):
+        RAIL = "rail", _("Rail")
+        BUS = "bus", _("Bus")
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="transfers")
+    mode = models.CharField(_("mode"), max_length=8, choices=Mode)
+    from_city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
+    to_city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
+    departs_at = models.DateTimeField(_("departs at"))
+    arrives_at = models.DateTimeField(_("arrives at"))
+    seats_total = models.PositiveIntegerField(_("seats"))
+    description = models.TextField(_("description"), blank=True)
+    passengers = models.ManyToManyField(Citizen, blank=True, related_name="transfers")
+    history = HistoricalRecords(m2m_fields=[passengers])
+
+    class Meta:
+        ordering = ["departs_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrives_at__gt=F("departs_at")),
+                name="transfer_arrives_after_departure",
+                violation_error_message=_("A transfer must arrive after it departs."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_city=F("to_city")), name="transfer_cities_differ"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} {self.from_city} → {self.to_city}"

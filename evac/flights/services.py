@@ -1,0 +1,283 @@
+"""Every write to flights and bookings, and the seat rules behind them.
+
+Locks are always taken in the same order — flight, then citizens, then bookings — so two
+of these functions can't deadlock. The seat counter moves only through conditional
+UPDATEs, which PostgreSQL re-checks after waiting for a row lock and which SQLite runs one
+writer at a time (IMMEDIATE transactions), so racing requests can't overbook; the
+`flight_never_overbooked` constraint is the last line if a bug ever tries.
+"""
+
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from evac.core.clock import now
+from evac.core.errors import Conflict, InvalidTransition
+from evac.core.history import record_by
+from evac.flights.models import GATE_STATUSES, Booking, Flight
+from evac.operations.access import Actor, Permission, require_permission
+from evac.operations.models import Operation
+from evac.people.models import Citizen, Household
+
+FLIGHT_EDITABLE_FIELDS = frozenset(
+    {
+        "number",
+        "carrier",
+        "kind",
+        "departure_airport",
+        "arrival_airport",
+        "departs_at",
+        "arrives_at",
+        "seats_total",
+        "notes",
+    }
+)
+
+
+class FlightNotOpen(Conflict):
+    pass
+
+
+class FlightFull(Conflict):
+    pass
+
+
+class AlreadyBooked(Conflict):
+    pass
+
+
+def lock_flight(flight_id: int) -> Flight:
+    return (
+        Flight.objects.select_for_update(of=("self",))
+        .select_related("operation", "departure_airport")
+        .get(pk=flight_id)
+    )
+
+
+# Flights -----------------------------------------------------------------------------
+
+
+def flight_create(*, operation: Operation, by: Actor, **fields) -> Flight:
+    require_permission(by, operation, Permission.PLAN_FLIGHTS)
+    unknown = set(fields) - FLIGHT_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"flight_create() got fields it can't set: {sorted(unknown)}")
+    flight = Flight(operation=operation, **fields)
+    flight.full_clean()
+    record_by(flight, by).save()
+    return flight
+
+
+@transaction.atomic
+def flight_update(*, flight: Flight, by: Actor, **changes) -> Flight:
+    require_permission(by, flight.operation, Permission.PLAN_FLIGHTS)
+    unknown = set(changes) - FLIGHT_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"flight_update() got fields it can't set: {sorted(unknown)}")
+    # Locked and re-read, so seats_total is checked against the real seats_booked.
+    flight = lock_flight(flight.pk)
+    for name, value in changes.items():
+        setattr(flight, name, value)
+    flight.full_clean()
+    record_by(flight, by).save()
+    return flight
+
+
+@transaction.atomic
+def flight_set_status(*, flight: Flight, status: str, by: Actor) -> Flight:
+    """Move a flight on; cancelling or departing also settles every passenger's fate."""
+    require_permission(by, flight.operation, Permission.PLAN_FLIGHTS)
+    flight = lock_flight(flight.pk)
+    if not flight.can_become(status):
+        raise InvalidTransition(
+            _("A flight that is %(old)s can't become %(new)s.")
+            % {"old": flight.get_status_display(), "new": Flight.Status(status).label}
+        )
+    if (
+        status in (Flight.Status.OPEN, Flight.Status.BOARDING)
+        and not flight.departure_airport.is_open
+    ):
+        raise Conflict(
+            _("%(airport)s is suspended; move the flight to an open airport first.")
+            % {"airport": flight.departure_airport}
+        )
+    active = list(
+        flight.bookings.filter(is_active=True).select_related("citizen").order_by("citizen_id")
+    )
+    if status == Flight.Status.CANCELLED:
+        for booking in active:
+            release_seat(booking, by=by, citizen_status=Citizen.Status.WAITING)
+    elif status == Flight.Status.DEPARTED:
+        for booking in active:
+            _settle_at_departure(booking, by=by)
+    flight.refresh_from_db(fields=["seats_booked"])
+    flight.status = status
+    record_by(flight, by).save(update_fields=["status"])
+    return flight
+
+
+def _settle_at_departure(booking: Booking, *, by: Actor) -> None:
+    """Boarded passengers are evacuated; everyone else on the manifest is waiting again."""
+    citizen = booking.citizen
+    if booking.status == Booking.Status.BOARDED:
+        citizen.status = Citizen.Status.EVACUATED
+    else:
+        _set_booking_status(booking, Booking.Status.NO_SHOW, by=by, save=False)
+        citizen.status = Citizen.Status.WAITING
+    booking.is_active = False
+    record_by(booking, by).save()
+    record_by(citizen, by).save(update_fields=["status"])
+
+
+# Bookings ----------------------------------------------------------------------------
+
+
+def booking_create(*, flight: Flight, citizen: Citizen, by: Actor) -> Booking:
+    """Give one person a seat."""
+    (booking,) = _book(flight=flight, citizens=[citizen], by=by)
+    return booking
+
+
+def household_book(*, flight: Flight, household: Household, by: Actor) -> list[Booking]:
+    """Give every waiting member of a household a seat on the same flight, or nobody one.
+
+    Members who decided to stay, left, were evacuated or can't be reached are not booked;
+    a member who already holds a seat elsewhere stops the whole booking, so a family is
+    never split across two flights by accident.
+    """
+    members = list(household.members.order_by("pk"))
+    already_booked = [m for m in members if m.status == Citizen.Status.BOOKED]
+    if already_booked:
+        raise AlreadyBooked(
+            _("%(names)s already hold a seat; cancel it before booking the household together.")
+            % {"names": ", ".join(str(m) for m in already_booked)}
+        )
+    waiting = [m for m in members if m.status == Citizen.Status.WAITING]
+    if not waiting:
+        raise Conflict(_("Nobody in this household is waiting for a seat."))
+    return _book(flight=flight, citizens=waiting, by=by)
+
+
+@transaction.atomic
+def _book(*, flight: Flight, citizens: Sequence[Citizen], by: Actor) -> list[Booking]:
+    require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
+    if any(c.operation_id != flight.operation_id for c in citizens):
+        raise Conflict(_("A person can only be booked on a flight of their own operation."))
+    wanted = len(citizens)
+    # Take the seats first, in one statement that only succeeds while the flight is open
+    # and has enough seats left. Zero rows updated means somebody else was faster.
+    taken = Flight.objects.filter(
+        pk=flight.pk,
+        status=Flight.Status.OPEN,
+        seats_booked__lte=F("seats_total") - wanted,
+    ).update(seats_booked=F("seats_booked") + wanted)
+    if not taken:
+        flight.refresh_from_db()
+        if not flight.takes_bookings:
+            raise FlightNotOpen(
+                _("Flight %(number)s is not open for booking (it is %(status)s).")
+                % {
+                    "number": flight.number,
+                    "status": flight.get_status_display().lower(),
+                }
+            )
+        raise FlightFull(
+            _("Flight %(number)s has %(left)d seats left; %(wanted)d are needed.")
+            % {"number": flight.number, "left": flight.seats_left, "wanted": wanted}
+        )
+    locked = list(
+        Citizen.objects.select_for_update().filter(pk__in=[c.pk for c in citizens]).order_by("pk")
+    )
+    not_waiting = [c for c in locked if c.status != Citizen.Status.WAITING]
+    if not_waiting:
+        raise AlreadyBooked(
+            _("Only people who are waiting can be booked: %(names)s.")
+            % {"names": ", ".join(f"{c} ({c.get_status_display().lower()})" for c in not_waiting)}
+        )
+    bookings = []
+    for citizen in locked:
+        citizen.status = Citizen.Status.BOOKED
+        record_by(citizen, by).save(update_fields=["status"])
+        booking = Booking(
+            flight_id=flight.pk,
+            citizen=citizen,
+            created_by=_user(by),
+            status_changed_by=_user(by),
+        )
+        try:
+            with transaction.atomic():
+                record_by(booking, by).save()
+        except IntegrityError:
+            raise AlreadyBooked(_("%(name)s already holds a seat.") % {"name": citizen}) from None
+        bookings.append(booking)
+    return bookings
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by: Actor) -> Booking:
+    """Cancel a seat: the seat is free again and the person is back on the waiting list."""
+    require_permission(by, booking.flight.operation, Permission.MANAGE_BOOKINGS)
+    lock_flight(booking.flight_id)
+    booking = Booking.objects.select_for_update().select_related("citizen").get(pk=booking.pk)
+    if not booking.is_active:
+        raise InvalidTransition(_("This seat is no longer active and can't be cancelled."))
+    return release_seat(booking, by=by, citizen_status=Citizen.Status.WAITING)
+
+
+def release_seat(booking: Booking, *, by: Actor, citizen_status: str) -> Booking:
+    """Cancel a locked booking, free its seat, and give the person `citizen_status`.
+
+    The caller holds the flight's lock and has checked that the change is allowed.
+    """
+    _set_booking_status(booking, Booking.Status.CANCELLED, by=by, save=False)
+    booking.is_active = False
+    record_by(booking, by).save()
+    Flight.objects.filter(pk=booking.flight_id).update(seats_booked=F("seats_booked") - 1)
+    citizen = Citizen.objects.select_for_update().get(pk=booking.citizen_id)
+    if citizen.status == Citizen.Status.BOOKED:
+        citizen.status = citizen_status
+        record_by(citizen, by).save(update_fields=["status"])
+    booking.citizen = citizen
+    return booking
+
+
+@transaction.atomic
+def booking_set_status(*, booking: Booking, status: str, by: Actor) -> Booking:
+    """Confirm, check in, board or mark a no-show. Cancelling is booking_cancel."""
+    require_permission(by, booking.flight.operation, Permission.HANDLE_PASSENGERS)
+    if status == Booking.Status.CANCELLED:
+        raise InvalidTransition(_("Use cancel to free a seat."))
+    flight = lock_flight(booking.flight_id)
+    booking = Booking.objects.select_for_update().select_related("citizen").get(pk=booking.pk)
+    if not booking.is_active:
+        raise InvalidTransition(_("This seat is no longer active."))
+    if status in GATE_STATUSES and flight.status != Flight.Status.BOARDING:
+        raise InvalidTransition(
+            _("Passengers are marked boarded or no-show only while the flight is boarding.")
+        )
+    _set_booking_status(booking, status, by=by, save=True)
+    return booking
+
+
+def _set_booking_status(booking: Booking, status: str, *, by: Actor, save: bool) -> None:
+    if booking.status == status:
+        return
+    if not booking.can_become(status):
+        raise InvalidTransition(
+            _("A booking that is %(old)s can't become %(new)s.")
+            % {
+                "old": booking.get_status_display().lower(),
+                "new": Booking.Status(status).label.lower(),
+            }
+        )
+    booking.status = status
+    booking.status_changed_at = now()
+    booking.status_changed_by = _user(by)
+    if save:
+        record_by(booking, by).save()
+
+
+def _user(by: Actor):
+    return by if getattr(by, "is_authenticated", False) else None

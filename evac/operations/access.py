@@ -1,0 +1,66 @@
+"""Who may see and do what, in one place.
+
+Every selector scopes its rows through `operations_visible_to`, and every service that
+writes calls `require_permission` first, so the web pages, the API, the admin actions and
+the tasks all apply the same rule. `by=None` means Evac itself (a task, the demo loader,
+the public registration form) and is allowed everything.
+"""
+
+from enum import StrEnum
+from typing import TypeAlias
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from evac.operations.models import Membership, Operation, Role
+
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    EDIT_CITIZENS = "edit_citizens"
+    PLAN_FLIGHTS = "plan_flights"
+    MANAGE_BOOKINGS = "manage_bookings"
+    HANDLE_PASSENGERS = "handle_passengers"
+    MANAGE_STAFF = "manage_staff"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.COORDINATOR: frozenset(Permission),
+    Role.OFFICER: frozenset(
+        {Permission.VIEW, Permission.EDIT_CITIZENS, Permission.HANDLE_PASSENGERS}
+    ),
+    Role.VIEWER: frozenset({Permission.VIEW}),
+}
+
+
+def operations_visible_to(user: Actor) -> QuerySet[Operation]:
+    if user is None or getattr(user, "is_superuser", False):
+        return Operation.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Operation.objects.none()
+    return Operation.objects.filter(memberships__user=user)
+
+
+def role_in(user: Actor, operation: Operation) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.COORDINATOR
+    membership = Membership.objects.filter(user=user, operation=operation).only("role").first()
+    return membership.role if membership else None
+
+
+def has_permission(user: Actor, operation: Operation, permission: Permission) -> bool:
+    if user is None:
+        return True
+    role = role_in(user, operation)
+    return role is not None and permission in ROLE_PERMISSIONS[role]
+
+
+def require_permission(user: Actor, operation: Operation, permission: Permission) -> None:
+    if not has_permission(user, operation, permission):
+        raise PermissionDenied(_("You don't have permission to do this in this operation."))

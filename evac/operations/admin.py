@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from evac.operations.models import Membership, Operation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Operation)
+class OperationAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "starts_on", "ends_on", "status"]
+    list_filter = ["status"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]

@@ -1,0 +1,320 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from evac.core.clock import now, today
+from evac.operations.models import Operation
+from evac.people.reference import format_reference_code, new_reference_code
+from evac.places.models import City
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    UKRAINIAN = "uk", "Українська"
+    RUSSIAN = "ru", "Русский"
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+class CitizenQuerySet(models.QuerySet):
+    def vulnerable(self, on: date | None = None) -> "CitizenQuerySet":
+        """The SQL twin of Citizen.is_vulnerable, for counts and waiting-list order."""
+        day = on or today()
+        return self.filter(
+            Q(medical_need=True)
+            | Q(reduced_mobility=True)
+            | Q(pregnant=True)
+            | Q(date_of_birth__gt=_years_before(day, settings.EVAC_MINOR_UNDER_AGE))
+            | Q(date_of_birth__lte=_years_before(day, settings.EVAC_ELDERLY_FROM_AGE))
+        )
+
+
+class Household(models.Model):
+    """People who must travel together; booked onto a flight all at once or not at all."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="households")
+    head = models.ForeignKey(
+        "Citizen", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return _("Household of %(head)s") % {"head": self.head} if self.head else _("Household")
+
+
+class CitizenStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    BOOKED = "booked", _("Booked")
+    EVACUATED = "evacuated", _("Evacuated")
+    LEFT_BY_OWN_MEANS = "left_by_own_means", _("Left by own means")
+    DECIDED_TO_STAY = "decided_to_stay", _("Decided to stay")
+    UNREACHABLE = "unreachable", _("Unreachable")
+
+
+class CitizenSex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    UNSPECIFIED = "X", _("Unspecified")
+
+
+class CitizenDocumentType(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    NATIONAL_ID = "national_id", _("National identity card")
+    TRAVEL_DOCUMENT = "travel_document", _("Travel document / certificate of return")
+    NONE = "none", _("No valid document")
+
+
+class CitizenChannel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone call")
+
+
+class CitizenSource(models.TextChoices):
+    STAFF_INTAKE = "staff_intake", _("Staff intake")
+    SELF_REGISTRATION = "self_registration", _("Self-registration")
+    IMPORT = "import", _("Import")
+
+
+class Citizen(models.Model):
+    Status = CitizenStatus
+    Sex = CitizenSex
+    DocumentType = CitizenDocumentType
+    Channel = CitizenChannel
+    Source = CitizenSource
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="citizens")
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    reference_code = models.CharField(
+        _("reference code"),
+        max_length=12,
+        unique=True,
+        default=new_reference_code,
+        editable=False,
+    )
+
+    # Names as in the travel document (Latin), and optionally as the person writes them.
+    surname = models.CharField(_("surname"), max_length=100)
+    given_names = models.CharField(_("given names"), max_length=150)
+    surname_native = models.CharField(_("surname (native script)"), max_length=100, blank=True)
+    given_names_native = models.CharField(
+        _("given names (native script)"), max_length=150, blank=True
+    )
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex)
+    nationality = CountryField(_("nationality"))
+
+    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType)
+    document_number = models.CharField(_("document number"), max_length=40, blank=True)
+    document_issuing_country = CountryField(_("issuing country"), blank=True)
+    document_expires_on = models.DateField(_("document expires on"), null=True, blank=True)
+
+    phone = PhoneNumberField(_("phone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=Language,
+        default=Language.UKRAINIAN,
+    )
+    preferred_channel = models.CharField(
+        _("preferred contact channel"),
+        max_length=8,
+        choices=Channel,
+        default=Channel.SMS,
+    )
+
+    current_city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        related_name="citizens",
+        verbose_name=_("current city"),
+    )
+    temporary_address = models.TextField(_("temporary address"), blank=True)
+
+    medical_need = models.BooleanField(_("medical need"), default=False)
+    medical_details = models.TextField(_("medical details"), blank=True)
+    reduced_mobility = models.BooleanField(_("reduced mobility"), default=False)
+    pregnant = models.BooleanField(_("pregnancy"), default=False)
+
+    # Written only by the services in people.services and flights.services.
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.WAITING)
+    source = models.CharField(_("source"), max_length=20, choices=Source)
+    registered_at = models.DateTimeField(_("registered at"), default=now)
+    last_contacted_at = models.DateTimeField(_("last heard from"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    objects = CitizenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["surname", "given_names", "pk"]
+        indexes = [
+            models.Index(fields=["operation", "status", "current_city"]),
+            models.Index(fields=["operation", "surname", "given_names"]),
+            models.Index(fields=["document_number"]),
+            models.Index(fields=["operation", "registered_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in CitizenStatus]),
+                name="citizen_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=[s.value for s in CitizenSex]),
+                name="citizen_sex_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=[s.value for s in CitizenSource]),
+                name="citizen_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(document_type="none") & Q(document_number=""))
+                | (
+                    Q(document_type__in=["passport", "national_id", "travel_document"])
+                    & ~Q(document_number="")
+                ),
+                name="citizen_document_number_matches_type",
+                violation_error_message=_(
+                    "Give the document number, or choose “No valid document”."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(document_expires_on__isnull=True)
+                | Q(document_expires_on__gt=models.F("date_of_birth")),
+                name="citizen_document_expires_after_birth",
+                violation_error_message=_("A document can't expire before its holder was born."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.surname.upper()} {self.given_names}"
+
+    @property
+    def reference(self) -> str:
+        return format_reference_code(self.reference_code)
+
+    @property
+    def native_name(self) -> str:
+        return f"{self.surname_native} {self.given_names_native}".strip()
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(today())
+
+    @property
+    def is_minor(self) -> bool:
+        return self.age < settings.EVAC_MINOR_UNDER_AGE
+
+    @property
+    def is_elderly(self) -> bool:
+        return self.age >= settings.EVAC_ELDERLY_FROM_AGE
+
+    @property
+    def is_vulnerable(self) -> bool:
+        # Keep in step with CitizenQuerySet.vulnerable (a test checks they agree).
+        return (
+            self.medical_need
+            or self.reduced_mobility
+            or self.pregnant
+            or self.is_minor
+            or self.is_elderly
+        )
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
+
+    def can_become(self, status: str) -> bool:
+        return status in CITIZEN_TRANSITIONS[self.status]
+
+
+_S = Citizen.Status
+# Every allowed change of a citizen's status, in one place. Booked and evacuated are set
+# only by the booking services; the rest are staff or citizen decisions. "Evacuated" is final.
+CITIZEN_TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.WAITING: frozenset({_S.BOOKED, _S.LEFT_BY_OWN_MEANS, _S.DECIDED_TO_STAY, _S.UNREACHABLE}),
+    _S.BOOKED: frozenset(
+        {
+            _S.WAITING,
+            _S.EVACUATED,
+            _S.LEFT_BY_OWN_MEANS,
+            _S.DECIDED_TO_STAY,
+            _S.UNREACHABLE,
+        }
+    ),
+    _S.UNREACHABLE: frozenset({_S.WAITING, _S.LEFT_BY_OWN_MEANS, _S.DECIDED_TO_STAY}),
+    _S.DECIDED_TO_STAY: frozenset({_S.WAITING}),
+    _S.LEFT_BY_OWN_MEANS: frozenset({_S.WAITING}),
+    _S.EVACUATED: frozenset(),
+}
+
+
+class ContactLogEntry(models.Model):
+    """One call, message or visit between staff and a citizen, with its outcome."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+        VISIT = "visit", _("Visit")
+        MESSENGER = "messenger", _("Messenger")
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("From the citizen")
+        OUTBOUND = "outbound", _("To the citizen")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        NO_ANSWER = "no_answer", _("No answer")
+        LEFT_MESSAGE = "left_message", _("Left a message")
+        WRONG_NUMBER = "wrong_number", _("Wrong number or address")
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="contacts")
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel)
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("when"), default=now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = _("contact log entries")
+        indexes = [models.Index(fields=["citizen", "-at"])]
+
+    def __str__(self) -> str:
+        channel, direction = self.get_channel_display(), self.get_direction_display()
+        return f"{channel} {direction}: {self.get_outcome_display()}"
+
+    @property
+    def heard_from_citizen(self) -> bool:
+        return self.direction == self.Direction.INBOUND or self.outcome == self.Outcome.REACHED

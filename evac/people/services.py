@@ -1,0 +1,172 @@
+"""Every write to citizens, households and the contact log."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evac.core.clock import now
+from evac.core.errors import Conflict, InvalidTransition
+from evac.core.history import record_by
+from evac.flights.models import Booking
+from evac.flights.services import lock_flight, release_seat
+from evac.operations.access import Actor, Permission, require_permission
+from evac.operations.models import Operation
+from evac.people.models import Citizen, ContactLogEntry, Household
+
+# What an intake form, an import or the public registration may set on a person.
+CITIZEN_EDITABLE_FIELDS = frozenset(
+    {
+        "surname",
+        "given_names",
+        "surname_native",
+        "given_names_native",
+        "date_of_birth",
+        "sex",
+        "nationality",
+        "document_type",
+        "document_number",
+        "document_issuing_country",
+        "document_expires_on",
+        "phone",
+        "email",
+        "preferred_language",
+        "preferred_channel",
+        "current_city",
+        "temporary_address",
+        "medical_need",
+        "medical_details",
+        "reduced_mobility",
+        "pregnant",
+        "notes",
+    }
+)
+# Staff or the citizen decide these; "booked" and "evacuated" follow from the flights.
+DECIDED_STATUSES = frozenset(
+    {
+        Citizen.Status.WAITING,
+        Citizen.Status.LEFT_BY_OWN_MEANS,
+        Citizen.Status.DECIDED_TO_STAY,
+        Citizen.Status.UNREACHABLE,
+    }
+)
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - CITIZEN_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"citizen fields that can't be set here: {sorted(unknown)}")
+
+
+def citizen_register(
+    *,
+    operation: Operation,
+    source: str,
+    by: Actor,
+    household: Household | None = None,
+    **fields: Any,
+) -> Citizen:
+    require_permission(by, operation, Permission.EDIT_CITIZENS)
+    _check_fields(fields)
+    citizen = Citizen(operation=operation, source=source, household=household, **fields)
+    citizen.full_clean()
+    record_by(citizen, by).save()
+    return citizen
+
+
+@transaction.atomic
+def household_register(
+    *, operation: Operation, source: str, by: Actor, members: list[dict[str, Any]]
+) -> Household:
+    """Register people who travel together; the first member is the head of the household."""
+    require_permission(by, operation, Permission.EDIT_CITIZENS)
+    if not members:
+        raise ValueError("a household needs at least one member")
+    household = record_by(Household(operation=operation), by)
+    household.save()
+    people = [
+        citizen_register(operation=operation, source=source, by=by, household=household, **member)
+        for member in members
+    ]
+    household.head = people[0]
+    record_by(household, by).save(update_fields=["head"])
+    return household
+
+
+def citizen_update(*, citizen: Citizen, by: Actor, **changes: Any) -> Citizen:
+    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS)
+    _check_fields(changes)
+    for name, value in changes.items():
+        setattr(citizen, name, value)
+    citizen.full_clean()
+    record_by(citizen, by).save(update_fields=[*changes.keys()])
+    return citizen
+
+
+@transaction.atomic
+def citizen_set_status(*, citizen: Citizen, status: str, by: Actor) -> Citizen:
+    """Record a decision: stays, left by own means, unreachable, or waiting again.
+
+    A person who holds a seat loses it, so it can go to somebody who is waiting.
+    """
+    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS)
+    if status not in DECIDED_STATUSES:
+        raise InvalidTransition(_("“Booked” and “evacuated” follow from the flights."))
+    seat = citizen.bookings.filter(is_active=True).first()
+    if seat is not None:
+        lock_flight(seat.flight_id)  # flights before citizens, as in every service
+    current = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    if current.status == Citizen.Status.BOOKED and status == Citizen.Status.WAITING:
+        raise InvalidTransition(
+            _("To put a booked person back on the waiting list, cancel the seat.")
+        )
+    if not current.can_become(status):
+        raise InvalidTransition(
+            _("A person who is %(old)s can't become %(new)s.")
+            % {
+                "old": current.get_status_display().lower(),
+                "new": Citizen.Status(status).label.lower(),
+            }
+        )
+    if current.status == Citizen.Status.BOOKED:
+        locked_seat = Booking.objects.select_for_update().filter(citizen=current, is_active=True)
+        booking = locked_seat.first()
+        if seat is None or booking is None or booking.pk != seat.pk:
+            raise Conflict(_("This person's seat changed a moment ago; please try again."))
+        return release_seat(booking, by=by, citizen_status=status).citizen
+    current.status = status
+    record_by(current, by).save(update_fields=["status"])
+    return current
+
+
+def contact_log_add(
+    *,
+    citizen: Citizen,
+    channel: str,
+    direction: str,
+    outcome: str,
+    by: Actor,
+    note: str = "",
+    at: datetime | None = None,
+) -> ContactLogEntry:
+    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS)
+    entry = ContactLogEntry(
+        citizen=citizen,
+        channel=channel,
+        direction=direction,
+        outcome=outcome,
+        note=note,
+        at=at or now(),
+        by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    entry.full_clean()
+    with transaction.atomic():
+        entry.save()
+        if entry.heard_from_citizen:
+            # Only ever moves forward, so a late-logged old call doesn't hide a newer one.
+            Citizen.objects.filter(pk=citizen.pk).exclude(last_contacted_at__gte=entry.at).update(
+                last_contacted_at=entry.at
+            )
+    citizen.refresh_from_db(fields=["last_contacted_at"])
+    return entry

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from evac.places.models import Airport, City
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_native", "country", "time_zone"]
+    search_fields = ["name", "name_native"]
+
+
+@admin.register(Airport)
+class AirportAdmin(admin.ModelAdmin):
+    list_display = ["iata_code", "name", "city", "status", "status_note"]
+    list_filter = ["status"]
+    search_fields = ["iata_code", "name"]

@@ -1,0 +1,65 @@
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from timezone_field import TimeZoneField
+
+
+class City(models.Model):
+    """A place where people are stranded or flights leave from; shared by all operations."""
+
+    name = models.CharField(_("name"), max_length=120)
+    name_native = models.CharField(_("name in local script"), max_length=120, blank=True)
+    country = CountryField(_("country"))
+    time_zone = TimeZoneField(_("time zone"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("cities")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="city_unique_per_country")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def local_time(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.time_zone)
+
+
+class Airport(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SUSPENDED = "suspended", _("Suspended")
+
+    iata_code = models.CharField(_("IATA code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="airports")
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
+    status_note = models.CharField(_("status note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["iata_code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iata_code__regex=r"^[A-Z]{3}$"),
+                name="airport_iata_code_three_capitals",
+                violation_error_message=_("An IATA code is three capital letters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "suspended"]),
+                name="airport_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iata_code} — {self.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def local_time(self, moment: datetime) -> datetime:
+        return self.city.local_time(moment)

@@ -1,0 +1,122 @@
+"""Shared fixtures, and the rule for tests that need PostgreSQL, Redis or Chromium.
+
+Such tests skip with a reason when the service is absent, so `make test` passes on any
+machine. With EVAC_REQUIRE_SERVICES=1 (as .ci/run sets it) a missing service fails the test
+instead, so CI can't go green by skipping.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from evac.operations.models import Role
+from evac.places.models import Airport
+from tests import factories
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+SERVICES_REQUIRED = os.environ.get("EVAC_REQUIRE_SERVICES", "") == "1"
+
+
+def _redis_reachable() -> bool:
+    url = urlparse(REDIS_URL)
+    try:
+        with socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+SERVICES = {
+    "postgres": (_on_postgres, "needs PostgreSQL: run with DATABASE_URL=postgres://…"),
+    "redis": (_redis_reachable, f"needs a Redis server at {REDIS_URL} (set REDIS_URL)"),
+    "browser": (
+        lambda: shutil.which("chromium") is not None,
+        "needs Chromium: apt-get install chromium",
+    ),
+}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, (available, reason) in SERVICES.items():
+        if item.get_closest_marker(marker) and not available():
+            if SERVICES_REQUIRED:
+                pytest.fail(f"{reason} (EVAC_REQUIRE_SERVICES=1 makes it required)")
+            pytest.skip(reason)
+
+
+@pytest.fixture
+def operation(db):
+    return factories.make_operation()
+
+
+@pytest.fixture
+def other_operation(db):
+    return factories.make_operation("Sudan, April 2023", country="SD")
+
+
+@pytest.fixture
+def almaty(db):
+    return factories.make_city("Almaty", "KZ", "Asia/Almaty")
+
+
+@pytest.fixture
+def nur_sultan(db):
+    return factories.make_city("Nur-Sultan", "KZ", "Asia/Almaty")
+
+
+@pytest.fixture
+def kyiv(db):
+    return factories.make_city("Kyiv", "UA", "Europe/Kyiv")
+
+
+@pytest.fixture
+def ala(almaty):
+    return factories.make_airport("ALA", almaty, status=Airport.Status.SUSPENDED)
+
+
+@pytest.fixture
+def nqz(nur_sultan):
+    return factories.make_airport("NQZ", nur_sultan)
+
+
+@pytest.fixture
+def kbp(kyiv):
+    return factories.make_airport("KBP", kyiv)
+
+
+@pytest.fixture
+def alice(operation):
+    """A coordinator of the operation."""
+    return factories.make_member("alice", operation, Role.COORDINATOR)
+
+
+@pytest.fixture
+def bob(operation):
+    """A consular officer of the operation."""
+    return factories.make_member("bob", operation, Role.OFFICER)
+
+
+@pytest.fixture
+def carol(operation):
+    """A viewer of the operation."""
+    return factories.make_member("carol", operation, Role.VIEWER)
+
+
+@pytest.fixture
+def dave(other_operation):
+    """A coordinator of another operation, who must see nothing of ours."""
+    return factories.make_member("dave", other_operation, Role.COORDINATOR)
+
+
+@pytest.fixture
+def flight(operation, nqz, kbp):
+    """An open flight Nur-Sultan → Kyiv with 10 seats."""
+    return factories.make_flight(operation, nqz, kbp, seats=10)

@@ -1,0 +1,89 @@
+"""Small builders for test data. They go through the services where a service exists."""
+
+import itertools
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
+
+from evac.flights.models import Flight
+from evac.flights.services import flight_create, flight_set_status
+from evac.operations.models import Membership, Operation, Role
+from evac.people.models import Citizen
+from evac.people.services import citizen_register
+from evac.places.models import Airport, City
+
+_numbers = itertools.count(1)
+
+
+def make_operation(name: str = "Kazakhstan, January 2022", **fields) -> Operation:
+    slug = fields.pop("slug", f"op-{next(_numbers)}")
+    fields.setdefault("country", "KZ")
+    fields.setdefault("starts_on", date(2022, 1, 5))
+    return Operation.objects.create(name=name, slug=slug, **fields)
+
+
+def make_member(username: str, operation: Operation, role: str = Role.COORDINATOR) -> User:
+    user, _ = User.objects.get_or_create(username=username)
+    Membership.objects.create(user=user, operation=operation, role=role)
+    return user
+
+
+def make_city(name: str, country: str, tz: str) -> City:
+    city, _ = City.objects.get_or_create(
+        name=name, country=country, defaults={"time_zone": ZoneInfo(tz)}
+    )
+    return city
+
+
+def make_airport(code: str, city: City, status: str = Airport.Status.OPEN) -> Airport:
+    airport, _ = Airport.objects.get_or_create(
+        iata_code=code, defaults={"name": f"{city.name} airport", "city": city, "status": status}
+    )
+    return airport
+
+
+def make_citizen(operation: Operation, city: City, **fields) -> Citizen:
+    n = next(_numbers)
+    fields.setdefault("surname", f"Koval{n}")
+    fields.setdefault("given_names", "Olena")
+    fields.setdefault("date_of_birth", date(1985, 3, 14))
+    fields.setdefault("sex", Citizen.Sex.FEMALE)
+    fields.setdefault("nationality", "UA")
+    fields.setdefault("document_type", Citizen.DocumentType.PASSPORT)
+    fields.setdefault("document_number", f"FA{n:06d}")
+    fields.setdefault("current_city", city)
+    source = fields.pop("source", Citizen.Source.STAFF_INTAKE)
+    return citizen_register(operation=operation, source=source, by=None, **fields)
+
+
+def make_flight(
+    operation: Operation,
+    departure: Airport,
+    arrival: Airport,
+    *,
+    seats: int = 10,
+    status: str = Flight.Status.OPEN,
+    departs_at: datetime | None = None,
+    number: str | None = None,
+) -> Flight:
+    departs_at = departs_at or datetime(2030, 1, 13, 8, 20, tzinfo=ZoneInfo("UTC"))
+    flight = flight_create(
+        operation=operation,
+        by=None,
+        number=number or f"PS{next(_numbers):04d}",
+        carrier="Ukraine International Airlines",
+        departure_airport=departure,
+        arrival_airport=arrival,
+        departs_at=departs_at,
+        arrives_at=departs_at + timedelta(hours=5, minutes=30),
+        seats_total=seats,
+    )
+    path = {
+        Flight.Status.PLANNED: [],
+        Flight.Status.OPEN: [Flight.Status.OPEN],
+        Flight.Status.BOARDING: [Flight.Status.OPEN, Flight.Status.BOARDING],
+    }[status]
+    for step in path:
+        flight = flight_set_status(flight=flight, status=step, by=None)
+    return flight
