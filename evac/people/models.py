@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ class Language(models.TextChoices):
     RUSSIAN = "ru", "Русский"
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year that has none
@@ -35,8 +36,8 @@ class CitizenQuerySet(models.QuerySet):
             Q(medical_need=True)
             | Q(reduced_mobility=True)
             | Q(pregnant=True)
-            | Q(date_of_birth__gt=_years_before(day, settings.EVAC_MINOR_UNDER_AGE))
-            | Q(date_of_birth__lte=_years_before(day, settings.EVAC_ELDERLY_FROM_AGE))
+            | Q(date_of_birth__gt=years_before(day, settings.EVAC_MINOR_UNDER_AGE))
+            | Q(date_of_birth__lte=years_before(day, settings.EVAC_ELDERLY_FROM_AGE))
         )
 
 
@@ -207,6 +208,10 @@ class Citizen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.surname.upper()} {self.given_names}"
+
+    def clean(self) -> None:
+        if self.date_of_birth and self.date_of_birth > today():
+            raise ValidationError({"date_of_birth": _("A date of birth can't be in the future.")})
 
     @property
     def reference(self) -> str:
