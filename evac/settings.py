@@ -112,10 +112,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
         "store_processed": False,
+        # Exchange bindings; kombu's default is "control" in the current directory.
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
-    for folder in ("queue", "processed"):
+    for folder in ("queue", "processed", "control"):
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
-elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "memory://")):
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A web request that queues a task must not hang on a Redis that doesn't answer.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 10}
+elif not CELERY_BROKER_URL.startswith("memory://"):
     raise ImproperlyConfigured("CELERY_BROKER_URL must be filesystem://, redis://… or memory://")
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_SERIALIZER = "json"
