@@ -1,0 +1,63 @@
+"""The one door from a staff URL to an operation's data.
+
+Every staff page lives under /ops/<slug>/ and is wrapped in `operation_page`, which checks
+login, membership and the permission the page needs. A non-member gets 404, so the page does
+not even confirm that the operation exists; a member without the permission gets 403.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from evac.operations.access import ROLE_PERMISSIONS, Permission, operations_visible_to, role_in
+from evac.operations.models import Operation
+
+View = Callable[..., HttpResponse]
+
+
+class OperationRequest(HttpRequest):
+    """What `operation_page` adds to a request, for type checkers and readers."""
+
+    operation: Operation
+    role: str
+    permissions: frozenset[Permission]
+
+
+def operation_page(permission: Permission = Permission.VIEW) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, op: str, *args, **kwargs) -> HttpResponse:
+            operation = operations_visible_to(request.user).filter(slug=op).first()
+            if operation is None:
+                raise Http404
+            role = role_in(request.user, operation)
+            permissions = ROLE_PERMISSIONS[role]
+            if permission not in permissions:
+                raise PermissionDenied
+            request.operation, request.role, request.permissions = operation, role, permissions
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def operation_context(request: HttpRequest) -> dict:
+    """Template context: the current operation, what the user may do, and where else they work."""
+    operation = getattr(request, "operation", None)
+    if operation is None:
+        return {}
+    return {
+        "operation": operation,
+        "role": request.role,
+        "can": {p.value: p in request.permissions for p in Permission},
+        "my_operations": list(
+            operations_visible_to(request.user)
+            .filter(status=Operation.Status.ACTIVE)
+            .only("slug", "name")
+        ),
+    }
