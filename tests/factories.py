@@ -87,3 +87,53 @@ def make_flight(
     for step in path:
         flight = flight_set_status(flight=flight, status=step, by=None)
     return flight
+
+
+def make_departed_flight(
+    operation: Operation,
+    departure: Airport,
+    arrival: Airport,
+    *,
+    boarded: list[Citizen],
+    no_shows: list[Citizen] | None = None,
+    departs_at: datetime | None = None,
+) -> Flight:
+    """A flight that has left: `boarded` are evacuated, `no_shows` are waiting again."""
+    from evac.flights.models import Booking
+    from evac.flights.services import booking_create, booking_set_status
+
+    no_shows = no_shows or []
+    flight = make_flight(
+        operation, departure, arrival, seats=len(boarded) + len(no_shows) + 1, departs_at=departs_at
+    )
+    seats = {c.pk: booking_create(flight=flight, citizen=c, by=None) for c in [*boarded, *no_shows]}
+    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
+    for citizen in boarded:
+        booking_set_status(booking=seats[citizen.pk], status=Booking.Status.BOARDED, by=None)
+    for citizen in no_shows:
+        booking_set_status(booking=seats[citizen.pk], status=Booking.Status.NO_SHOW, by=None)
+    return flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=None)
+
+
+def make_citizens_in_bulk(operation: Operation, city: City, count: int, **fields) -> list[Citizen]:
+    """Many people at once, straight into the table: for lists and query counts, not rules.
+
+    Skips the services (and their history rows) for speed, so use make_citizen wherever a
+    test is about registering.
+    """
+    people = []
+    for i in [next(_numbers) for _ in range(count)]:
+        person = {
+            "surname": f"Bulk{i:06d}",
+            "given_names": "Ivan",
+            "date_of_birth": date(1980, 1, 1) + timedelta(days=i % 9000),
+            "sex": Citizen.Sex.MALE,
+            "nationality": "UA",
+            "document_type": Citizen.DocumentType.PASSPORT,
+            "document_number": f"BK{i:07d}",
+            "current_city": city,
+            "source": Citizen.Source.IMPORT,
+        }
+        person.update(fields)
+        people.append(Citizen(operation=operation, **person))
+    return Citizen.objects.bulk_create(people)

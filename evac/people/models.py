@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -173,6 +174,15 @@ class Citizen(models.Model):
             models.Index(fields=["operation", "surname", "given_names"]),
             models.Index(fields=["document_number"]),
             models.Index(fields=["operation", "registered_at"]),
+            # The registry's "not contacted" filter and "last heard from" sort (PostgreSQL
+            # gets a NULLS FIRST twin for the sort in migration 0002).
+            models.Index(fields=["operation", "last_contacted_at"], name="citizen_op_last_heard"),
+            # Search and duplicate checks compare document numbers ignoring case.
+            models.Index(Upper("document_number"), name="citizen_document_upper"),
+            # Search by a whole phone number (stored in E.164).
+            models.Index(fields=["phone"], name="citizen_phone"),
+            # Duplicate check: same name and date of birth.
+            models.Index(fields=["operation", "date_of_birth"], name="citizen_op_birth"),
         ]
         constraints = [
             models.CheckConstraint(

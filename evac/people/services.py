@@ -104,6 +104,26 @@ def citizen_update(*, citizen: Citizen, by: Actor, **changes: Any) -> Citizen:
     return citizen
 
 
+# The order in which a page offers the decisions.
+DECIDED_STATUS_ORDER = (
+    Citizen.Status.DECIDED_TO_STAY,
+    Citizen.Status.LEFT_BY_OWN_MEANS,
+    Citizen.Status.UNREACHABLE,
+    Citizen.Status.WAITING,
+)
+
+
+def citizen_status_choices(citizen: Citizen) -> list[str]:
+    """The decisions citizen_set_status accepts for this person now, for a page to offer."""
+    return [
+        status
+        for status in DECIDED_STATUS_ORDER
+        if citizen.can_become(status)
+        # As in citizen_set_status: a booked person is waiting again only by cancelling.
+        and not (citizen.status == Citizen.Status.BOOKED and status == Citizen.Status.WAITING)
+    ]
+
+
 @transaction.atomic
 def citizen_set_status(*, citizen: Citizen, status: str, by: Actor) -> Citizen:
     """Record a decision: stays, left by own means, unreachable, or waiting again.

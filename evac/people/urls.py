@@ -1,6 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from evac.people import views  # noqa: F401
+from evac.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.citizen_list, name="list"),
+    path("new/", views.citizen_new, name="new"),
+    # <code> is the person's reference code, so a URL read out on the phone finds them.
+    path("<str:code>/", views.citizen_detail, name="detail"),
+    path("<str:code>/edit/", views.citizen_edit, name="edit"),
+    path("<str:code>/status/", views.citizen_status, name="status"),
+    path("<str:code>/contact/", views.citizen_contact, name="contact"),
+]

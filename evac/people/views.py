@@ -1,0 +1,389 @@
+"""The citizen registry: list, household intake, a person's page, edit, status and contacts.
+
+Every page is scoped to the operation in the URL by `operation_page`; people are found by
+their reference code through that operation, so another operation's people answer 404.
+Writes go through people.services; their refusals come back as form errors or messages.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from evac.core.errors import Conflict
+from evac.flights.models import Booking
+from evac.operations.access import Permission
+from evac.operations.web import OperationRequest, operation_page
+from evac.people.filters import CitizenFilter
+from evac.people.forms import (
+    CitizenEditForm,
+    ContactForm,
+    HouseholdForm,
+    MemberFormSet,
+    StatusForm,
+)
+from evac.people.models import Citizen
+from evac.people.selectors import (
+    DEFAULT_REGISTRY_SORT,
+    REGISTRY_PAGE_SIZE,
+    PossibleDuplicate,
+    citizen_bookings,
+    citizen_for_page,
+    citizen_history,
+    contact_log,
+    household_members,
+    likely_duplicates,
+    phone_regions,
+    registry_rows,
+)
+from evac.people.services import (
+    citizen_register,
+    citizen_set_status,
+    citizen_status_choices,
+    citizen_update,
+    contact_log_add,
+    household_register,
+)
+
+MEMBERS_PREFIX = "members"
+
+
+# The list ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A sortable column heading: which sort it asks for, and whether it is the current one."""
+
+    label: str
+    sort: str
+    current: str  # "ascending", "descending" or ""
+
+    @property
+    def next_sort(self) -> str:
+        return f"-{self.sort}" if self.current == "ascending" else self.sort
+
+
+SORTABLE_COLUMNS = {
+    "name": gettext_lazy("Name"),
+    "city": gettext_lazy("City"),
+    "status": gettext_lazy("Status"),
+    "last_contacted_at": gettext_lazy("Last heard from"),
+    "registered_at": gettext_lazy("Registered"),
+}
+
+
+@operation_page(Permission.VIEW)
+def citizen_list(request: OperationRequest) -> HttpResponse:
+    operation = request.operation
+    filters = CitizenFilter(
+        request.GET or None, queryset=registry_rows(operation), operation=operation
+    )
+    # A link with a filter we can't read shows nothing rather than everybody, so a wrong
+    # number is never mistaken for the list behind it.
+    citizens = filters.qs if filters.is_valid() or not filters.is_bound else filters.qs.none()
+    page = Paginator(citizens, REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = (filters.form.cleaned_data.get("sort") if filters.is_valid() else None) or (
+        DEFAULT_REGISTRY_SORT
+    )
+    return render(
+        request,
+        "people/list.html",
+        {
+            "nav": "citizens",
+            "filters": filters,
+            "page": page,
+            "columns": _columns(sort),
+        },
+    )
+
+
+def _columns(sort: str) -> dict[str, Column]:
+    def state(key: str) -> str:
+        if sort == key:
+            return "ascending"
+        return "descending" if sort == f"-{key}" else ""
+
+    return {key: Column(str(label), key, state(key)) for key, label in SORTABLE_COLUMNS.items()}
+
+
+# Intake --------------------------------------------------------------------------------
+
+
+@operation_page(Permission.EDIT_CITIZENS)
+def citizen_new(request: OperationRequest) -> HttpResponse:
+    """Register a household (or one person) from a call or a walk-in, head first."""
+    if request.method != "POST":
+        return _intake_page(request, HouseholdForm(), _members(request))
+    household_form = HouseholdForm(request.POST)
+    members = _members(request, data=request.POST)
+    if "add_member" in request.POST:
+        # Show what was typed and one more empty person, without judging the unfinished.
+        typed_place = {name: household_form[name].value() for name in household_form.fields}
+        typed = members.typed() if members.management_form.is_valid() else []
+        return _intake_page(
+            request, HouseholdForm(initial=typed_place), _members(request, initial=[*typed, {}])
+        )
+    if not (household_form.is_valid() and members.is_valid()):
+        return _intake_page(request, household_form, members)
+    people = members.people()
+    if not people:
+        household_form.add_error(None, _("Give the details of at least one person."))
+        return _intake_page(request, household_form, members)
+    duplicates = likely_duplicates(request.operation, people)
+    if duplicates and not household_form.cleaned_data["register_anyway"]:
+        return _intake_page(request, household_form, members, duplicates=duplicates)
+    try:
+        registered = _register(request, household_form.cleaned_data, people)
+    except ValidationError as error:
+        household_form.add_error(None, error.messages)
+        return _intake_page(request, household_form, members)
+    messages.success(request, _registered_message(registered))
+    return redirect("people:detail", request.operation.slug, registered[0].reference_code)
+
+
+def _register(request: OperationRequest, place: dict, people: list[dict]) -> list[Citizen]:
+    where = {"current_city": place["current_city"], "temporary_address": place["temporary_address"]}
+    common = {"operation": request.operation, "source": Citizen.Source.STAFF_INTAKE}
+    # One person is not a household: "household = no" in the list means travelling alone.
+    if len(people) == 1:
+        return [citizen_register(**common, by=request.user, **where, **people[0])]
+    household = household_register(
+        **common, by=request.user, members=[{**where, **person} for person in people]
+    )
+    head_id = household.head_id
+    return sorted(household.members.all(), key=lambda m: (m.pk != head_id, m.pk))
+
+
+def _registered_message(people: list[Citizen]) -> str:
+    listed = ", ".join(f"{person} ({person.reference})" for person in people)
+    return ngettext(
+        "Registered %(people)s. Give the reference code to the person.",
+        "Registered %(count)d people: %(people)s. Give each their reference code.",
+        len(people),
+    ) % {"count": len(people), "people": listed}
+
+
+def _members(request: OperationRequest, **kwargs) -> MemberFormSet:
+    return MemberFormSet(
+        prefix=MEMBERS_PREFIX,
+        form_kwargs={"phone_regions": phone_regions(request.operation)},
+        **kwargs,
+    )
+
+
+def _intake_page(
+    request: OperationRequest,
+    household_form: HouseholdForm,
+    members: MemberFormSet,
+    *,
+    duplicates: list[PossibleDuplicate] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "people/new.html",
+        {
+            "nav": "citizens",
+            "household_form": household_form,
+            "members": members,
+            "duplicates": duplicates or [],
+            "error_forms": [
+                ("", household_form),
+                *(
+                    (_("Person %(number)d") % {"number": number}, form)
+                    for number, form in enumerate(members.forms, start=1)
+                ),
+            ],
+        },
+    )
+
+
+# A person's page -----------------------------------------------------------------------
+
+
+def _citizen_or_404(request: OperationRequest, code: str) -> Citizen:
+    citizen = citizen_for_page(request.operation, code)
+    if citizen is None:
+        raise Http404
+    return citizen
+
+
+@operation_page(Permission.VIEW)
+def citizen_detail(request: OperationRequest, code: str) -> HttpResponse:
+    citizen = _citizen_or_404(request, code)
+    return _detail_page(request, citizen)
+
+
+def _detail_page(
+    request: OperationRequest, citizen: Citizen, *, contact_form: ContactForm | None = None
+) -> HttpResponse:
+    bookings = citizen_bookings(citizen)
+    may_edit = Permission.EDIT_CITIZENS in request.permissions
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "nav": "citizens",
+            "citizen": citizen,
+            "members": household_members(citizen),
+            "bookings": bookings,
+            "seat": _active_seat(bookings),
+            "contacts": contact_log(citizen),
+            "history": citizen_history(citizen, zone=citizen.current_city.time_zone),
+            "status_actions": [
+                (status, Citizen.Status(status).label) for status in citizen_status_choices(citizen)
+            ]
+            if may_edit
+            else [],
+            "contact_form": (contact_form or ContactForm(citizen=citizen)) if may_edit else None,
+        },
+    )
+
+
+def _active_seat(bookings: list[Booking]) -> Booking | None:
+    return next((booking for booking in bookings if booking.is_active), None)
+
+
+@operation_page(Permission.EDIT_CITIZENS)
+def citizen_edit(request: OperationRequest, code: str) -> HttpResponse:
+    citizen = _citizen_or_404(request, code)
+    form = CitizenEditForm(
+        request.POST or None, instance=citizen, phone_regions=phone_regions(request.operation)
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if not changes:
+            messages.info(request, _("Nothing was changed."))
+            return redirect("people:detail", request.operation.slug, citizen.reference_code)
+        try:
+            citizen_update(citizen=citizen, by=request.user, **changes)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved the changes to %(person)s.") % {"person": citizen})
+            return redirect("people:detail", request.operation.slug, citizen.reference_code)
+    return render(
+        request,
+        "people/edit.html",
+        {"nav": "citizens", "citizen": citizen, "form": form, "error_forms": [("", form)]},
+    )
+
+
+@operation_page(Permission.EDIT_CITIZENS)
+def citizen_status(request: OperationRequest, code: str) -> HttpResponse:
+    """GET: say what a decision would do and ask to confirm it. POST: record it."""
+    citizen = _citizen_or_404(request, code)
+    allowed = citizen_status_choices(citizen)
+    form = StatusForm(request.POST if request.method == "POST" else request.GET, allowed=allowed)
+    back = reverse("people:detail", args=[request.operation.slug, citizen.reference_code])
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("A person who is %(status)s can't be given that status.")
+            % {"status": citizen.get_status_display().lower()},
+        )
+        return redirect(back)
+    status = form.cleaned_data["status"]
+    seat = _active_seat(citizen_bookings(citizen))
+    if request.method != "POST":
+        return render(
+            request,
+            "people/status_confirm.html",
+            {
+                "nav": "citizens",
+                "citizen": citizen,
+                "form": form,
+                "status_label": Citizen.Status(status).label,
+                "consequences": _consequences(citizen, status, seat),
+            },
+        )
+    try:
+        citizen_set_status(citizen=citizen, status=status, by=request.user)
+    except Conflict as refusal:  # InvalidTransition is a Conflict
+        messages.error(request, refusal.message)
+        return redirect(back)
+    done = _("%(person)s is now marked as %(status)s.") % {
+        "person": citizen,
+        "status": Citizen.Status(status).label.lower(),
+    }
+    if seat is not None:
+        done += " " + _("Their seat on %(flight)s is free again.") % {"flight": seat.flight.number}
+    messages.success(request, done)
+    return redirect(back)
+
+
+def _consequences(citizen: Citizen, status: str, seat: Booking | None) -> list[str]:
+    """What a status change will do, in plain words, for the confirmation step."""
+    label = Citizen.Status(status).label.lower()
+    said = []
+    if seat is not None:
+        flight = seat.flight
+        said.append(
+            _(
+                "%(person)s holds a seat on %(flight)s on %(date)s (%(time)s local time); "
+                "marking them as %(status)s cancels that booking and frees the seat for "
+                "someone who is waiting."
+            )
+            % {
+                "person": citizen,
+                "flight": flight.number,
+                "date": formats.date_format(flight.departs_local, "j M"),
+                "time": formats.time_format(flight.departs_local, "H:i"),
+                "status": label,
+            }
+        )
+    said.append(
+        {
+            Citizen.Status.DECIDED_TO_STAY: _(
+                "They leave the waiting list and are not offered a seat. If they change "
+                "their mind, put them back on the waiting list."
+            ),
+            Citizen.Status.LEFT_BY_OWN_MEANS: _(
+                "They leave the waiting list: they no longer need a seat from us."
+            ),
+            Citizen.Status.UNREACHABLE: _(
+                "They leave the waiting list until somebody reaches them; then put them "
+                "back on the waiting list."
+            ),
+            Citizen.Status.WAITING: _(
+                "They go back on the waiting list and can be booked on a flight."
+            ),
+        }[status]
+    )
+    if citizen.household_id is not None:
+        said.append(
+            _(
+                "Other members of the household keep their own status; change theirs "
+                "separately if they decided together."
+            )
+        )
+    return said
+
+
+@operation_page(Permission.EDIT_CITIZENS)
+@require_POST
+def citizen_contact(request: OperationRequest, code: str) -> HttpResponse:
+    """Log a call, message or visit and its outcome, from the quick form on a person's page."""
+    citizen = _citizen_or_404(request, code)
+    form = ContactForm(request.POST, citizen=citizen)
+    if not form.is_valid():
+        return _detail_page(request, citizen, contact_form=form)
+    entry = contact_log_add(citizen=citizen, by=request.user, **form.cleaned_data)
+    messages.success(
+        request,
+        _("Logged: %(channel)s, %(outcome)s.")
+        % {
+            "channel": entry.get_channel_display(),
+            "outcome": entry.get_outcome_display().lower(),
+        },
+    )
+    detail = reverse("people:detail", args=[request.operation.slug, citizen.reference_code])
+    return redirect(f"{detail}#contacts")

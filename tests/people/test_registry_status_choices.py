@@ -1,0 +1,42 @@
+"""The status changes a person's page offers are exactly those citizen_set_status accepts."""
+
+import pytest
+
+from evac.core.errors import Conflict
+from evac.flights.services import booking_create
+from evac.people.models import Citizen
+from evac.people.services import (
+    DECIDED_STATUS_ORDER,
+    DECIDED_STATUSES,
+    citizen_set_status,
+    citizen_status_choices,
+)
+from tests.factories import make_citizen
+
+pytestmark = pytest.mark.django_db
+
+S = Citizen.Status
+
+
+def test_every_decision_has_a_place_in_the_order():
+    assert set(DECIDED_STATUS_ORDER) == DECIDED_STATUSES
+
+
+@pytest.mark.parametrize("start", list(S))
+@pytest.mark.parametrize("decision", DECIDED_STATUS_ORDER)
+def test_what_is_offered_is_what_is_accepted(operation, almaty, flight, bob, start, decision):
+    person = make_citizen(operation, almaty)
+    if start == S.BOOKED:
+        booking_create(flight=flight, citizen=person, by=None)
+    else:
+        Citizen.objects.filter(pk=person.pk).update(status=start)  # how they got there is no matter
+    person.refresh_from_db()
+    offered = decision in citizen_status_choices(person)
+
+    try:
+        citizen_set_status(citizen=person, status=decision, by=bob)
+        accepted = True
+    except Conflict:
+        accepted = False
+
+    assert offered == accepted
