@@ -244,3 +244,41 @@ class GroundTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()} {self.from_city} → {self.to_city}"
+
+
+class ManifestExport(models.Model):
+    """Who took a copy of which manifest, when and in which format.
+
+    A manifest holds passport data of everyone on board, so every file that leaves Evac is
+    written down here (and shown on the manifest page), whoever asked for it.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    # PROTECT: the record of who took passport data away must outlive any tidy-up.
+    flight = models.ForeignKey(Flight, on_delete=models.PROTECT, related_name="exports")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exported by"),
+    )
+    at = models.DateTimeField(_("exported at"), default=now)
+    format = models.CharField(_("format"), max_length=4, choices=Format)
+    rows = models.PositiveIntegerField(_("passengers"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["flight", "-at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(format__in=["csv", "xlsx"]), name="manifest_export_format_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flight.number} {self.get_format_display()} by {self.by} at {self.at}"

@@ -8,6 +8,7 @@ writer at a time (IMMEDIATE transactions), so racing requests can't overbook; th
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -16,10 +17,12 @@ from django.utils.translation import gettext as _
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
-from evac.flights.models import GATE_STATUSES, Booking, Flight
+from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport
+from evac.flights.selectors import WaitingUnit, waiting_list
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
+from evac.places.models import City
 
 FLIGHT_EDITABLE_FIELDS = frozenset(
     {
@@ -281,3 +284,94 @@ def _set_booking_status(booking: Booking, status: str, *, by: Actor, save: bool)
 
 def _user(by: Actor):
     return by if getattr(by, "is_authenticated", False) else None
+
+
+# Filling a flight from the waiting list ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkippedUnit:
+    unit: WaitingUnit
+    reason: str
+
+
+@dataclass(frozen=True)
+class FillResult:
+    booked: list[Booking] = field(default_factory=list)
+    skipped: list[SkippedUnit] = field(default_factory=list)
+
+    @property
+    def booked_count(self) -> int:
+        return len(self.booked)
+
+
+def waiting_unit_book(*, flight: Flight, unit: WaitingUnit, by: Actor) -> list[Booking]:
+    """Book one unit of the waiting list: a household together, or one person."""
+    if unit.household_id is not None:
+        household = Household.objects.get(pk=unit.household_id, operation_id=flight.operation_id)
+        return household_book(flight=flight, household=household, by=by)
+    return [booking_create(flight=flight, citizen=unit.members[0], by=by)]
+
+
+def flight_fill_from_waiting_list(
+    *, flight: Flight, by: Actor, limit: int | None = None, city: City | None = None
+) -> FillResult:
+    """Give the flight's free seats (at most `limit`) to the waiting list, in its order.
+
+    A household that doesn't fit in the seats still free is skipped, and smaller units
+    after it still get their chance. Each unit is booked in its own transaction through
+    booking_create or household_book, so a unit someone else booked a moment ago is
+    skipped with the reason, and the seats already given stay given.
+    """
+    require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
+    flight.refresh_from_db()
+    if not flight.takes_bookings:
+        raise FlightNotOpen(
+            _("Flight %(number)s is not open for booking (it is %(status)s).")
+            % {"number": flight.number, "status": flight.get_status_display().lower()}
+        )
+    seats = flight.seats_left if limit is None else min(limit, flight.seats_left)
+    result = FillResult()
+    for unit in waiting_list(flight.operation, city=city):
+        if seats <= 0:
+            break
+        if not unit.can_be_booked:
+            reason = _("%(names)s already hold a seat on another flight.") % {
+                "names": ", ".join(str(m) for m in unit.seated_elsewhere)
+            }
+            result.skipped.append(SkippedUnit(unit, reason))
+            continue
+        if unit.size > seats:
+            reason = _("%(size)d people travel together; %(seats)d seats were left.") % {
+                "size": unit.size,
+                "seats": seats,
+            }
+            result.skipped.append(SkippedUnit(unit, reason))
+            continue
+        try:
+            bookings = waiting_unit_book(flight=flight, unit=unit, by=by)
+        except FlightNotOpen as error:  # closed meanwhile: keep what was booked, stop
+            result.skipped.append(SkippedUnit(unit, error.message))
+            break
+        except FlightFull as error:  # someone else took seats meanwhile
+            result.skipped.append(SkippedUnit(unit, error.message))
+            seats = min(seats, flight.seats_left)  # _book refreshed the flight
+            continue
+        except Conflict as error:  # this unit was booked or changed meanwhile
+            result.skipped.append(SkippedUnit(unit, error.message))
+            continue
+        result.booked.extend(bookings)
+        seats -= len(bookings)
+    return result
+
+
+# Manifest exports ---------------------------------------------------------------------
+
+
+def manifest_export_record(*, flight: Flight, by: Actor, format: str, rows: int) -> ManifestExport:
+    """Write down that `by` took a copy of the manifest. Any member may; all are recorded."""
+    require_permission(by, flight.operation, Permission.VIEW)
+    export = ManifestExport(flight=flight, by=_user(by), format=format, rows=rows)
+    export.full_clean()
+    export.save()
+    return export

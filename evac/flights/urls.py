@@ -1,6 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from evac.flights import views  # noqa: F401
+from evac.flights import views
 
 app_name = "flights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.flight_list, name="list"),
+    path("new/", views.flight_new, name="new"),
+    path("<int:pk>/", views.manifest, name="manifest"),
+    path("<int:pk>/edit/", views.flight_edit, name="edit"),
+    path("<int:pk>/status/", views.flight_status, name="status"),
+    path("<int:pk>/add/", views.add_passengers, name="add_passengers"),
+    path("<int:pk>/seats/<int:booking_pk>/cancel/", views.cancel_seat, name="cancel_seat"),
+    path("<int:pk>/boarding/", views.boarding, name="boarding"),
+    path("<int:pk>/boarding/counts.json", views.boarding_counts, name="boarding_counts"),
+    path("<int:pk>/boarding/<int:booking_pk>/", views.board, name="board"),
+    path("<int:pk>/print/", views.print_manifest, name="print"),
+    path("<int:pk>/export.<str:fmt>", views.export, name="export"),
+]

@@ -1,0 +1,572 @@
+"""Staff pages for flights: the list, planning, the manifest, filling seats, the gate, files.
+
+Every view is wrapped in `operation_page`, fetches its flight through the current operation
+and leaves every write to evac.flights.services.
+"""
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from evac.core.clock import now
+from evac.core.errors import Conflict
+from evac.flights import exports
+from evac.flights.forms import FlightForm, GateForm
+from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
+from evac.flights.selectors import (
+    GateCounts,
+    booking_counts,
+    flights_upcoming_and_past,
+    gate_counts,
+    gate_search_text,
+    gate_statuses,
+    manifest_on_board,
+    manifest_passengers,
+    operation_flights,
+    recent_exports,
+    waiting_list,
+)
+from evac.flights.services import (
+    FillResult,
+    booking_cancel,
+    booking_create,
+    booking_set_status,
+    flight_create,
+    flight_fill_from_waiting_list,
+    flight_set_status,
+    flight_update,
+    household_book,
+    manifest_export_record,
+)
+from evac.operations.access import Permission
+from evac.operations.web import OperationRequest, operation_page
+from evac.people.selectors import waiting_by_city
+from evac.places.models import City
+
+FLIGHTS_PER_PAGE = 50
+# The add-passengers page lists this many units; "fill" and the city filter reach the rest.
+WAITING_UNITS_SHOWN = 200
+# A fill names the units it skipped (and why) in messages, up to this many.
+SKIPPED_SHOWN = 10
+
+_F = Flight.Status
+# What the button that moves a flight to each status says.
+STATUS_ACTIONS = {
+    _F.PLANNED: gettext_lazy("Back to planned"),
+    _F.OPEN: gettext_lazy("Open for booking"),
+    _F.BOARDING: gettext_lazy("Start boarding"),
+    _F.DEPARTED: gettext_lazy("Mark departed"),
+    _F.LANDED: gettext_lazy("Mark landed"),
+    _F.CANCELLED: gettext_lazy("Cancel the flight"),
+}
+STATUS_ORDER = list(Flight.Status.values)
+
+
+def _flight(request: OperationRequest, pk: int) -> Flight:
+    return get_object_or_404(operation_flights(request.operation), pk=pk)
+
+
+def _to_manifest(request: OperationRequest, flight: Flight) -> HttpResponse:
+    return redirect("flights:manifest", request.operation.slug, flight.pk)
+
+
+def _next_statuses(flight: Flight) -> list[str]:
+    return sorted(FLIGHT_TRANSITIONS[flight.status], key=STATUS_ORDER.index)
+
+
+# The list and planning ----------------------------------------------------------------
+
+
+@operation_page(Permission.VIEW)
+@require_safe
+def flight_list(request: OperationRequest) -> HttpResponse:
+    upcoming, past = flights_upcoming_and_past(request.operation)
+    showing_past = request.GET.get("when") == "past"
+    page = Paginator(past if showing_past else upcoming, FLIGHTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "flights/list.html",
+        {
+            "nav": "flights",
+            "page": page,
+            "showing_past": showing_past,
+            "upcoming_count": upcoming.count(),
+            "past_count": past.count(),
+        },
+    )
+
+
+@operation_page(Permission.PLAN_FLIGHTS)
+def flight_new(request: OperationRequest) -> HttpResponse:
+    form = FlightForm(request.POST) if request.method == "POST" else FlightForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            flight = flight_create(
+                operation=request.operation, by=request.user, **form.flight_fields()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Flight %(number)s created.") % {"number": flight.number})
+            return _to_manifest(request, flight)
+    return render(request, "flights/form.html", {"nav": "flights", "form": form, "flight": None})
+
+
+@operation_page(Permission.PLAN_FLIGHTS)
+def flight_edit(request: OperationRequest, pk: int) -> HttpResponse:
+    flight = _flight(request, pk)
+    if request.method == "POST":
+        form = FlightForm(request.POST, flight=flight)
+        if form.is_valid():
+            try:
+                flight = flight_update(flight=flight, by=request.user, **form.flight_fields())
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Flight %(number)s saved.") % {"number": flight.number})
+                return _to_manifest(request, flight)
+    else:
+        form = FlightForm(flight=flight)
+    return render(request, "flights/form.html", {"nav": "flights", "form": form, "flight": flight})
+
+
+@operation_page(Permission.PLAN_FLIGHTS)
+def flight_status(request: OperationRequest, pk: int) -> HttpResponse:
+    """GET ?to=<status>: what that change would do, to confirm; POST: make it."""
+    flight = _flight(request, pk)
+    if request.method != "POST":
+        context = _status_confirmation(flight, request.GET.get("to", ""))
+        return render(request, "flights/status_confirm.html", context)
+    target = request.POST.get("to", "")
+    if target not in Flight.Status.values:
+        raise Http404
+    try:
+        flight = flight_set_status(flight=flight, status=target, by=request.user)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Flight %(number)s is now %(status)s.")
+            % {"number": flight.number, "status": flight.get_status_display().lower()},
+        )
+    return _to_manifest(request, flight)
+
+
+def _status_confirmation(flight: Flight, target: str) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "nav": "flights",
+        "flight": flight,
+        "choices": [(s, STATUS_ACTIONS[s]) for s in _next_statuses(flight)],
+    }
+    if target in Flight.Status.values:
+        context.update(
+            target=target,
+            target_label=Flight.Status(target).label,
+            action_label=STATUS_ACTIONS[target],
+            refusal=_refusal(flight, target),
+            consequence=_consequence(flight, target, booking_counts(flight)),
+        )
+    return context
+
+
+def _refusal(flight: Flight, target: str) -> str:
+    """Why the flight can't move to `target` now, in words; empty when it can."""
+    if not flight.can_become(target):
+        return _("A flight that is %(old)s can't become %(new)s.") % {
+            "old": flight.get_status_display().lower(),
+            "new": Flight.Status(target).label.lower(),
+        }
+    if target in (_F.OPEN, _F.BOARDING) and not flight.departure_airport.is_open:
+        airport = flight.departure_airport
+        refusal = _("%(airport)s is suspended; move the flight to an open airport first.") % {
+            "airport": airport
+        }
+        return f"{refusal} {airport.status_note}".strip()
+    return ""
+
+
+def _consequence(flight: Flight, target: str, counts: dict[str, int]) -> str:
+    """What happens to the people on board if the flight moves to `target`."""
+    holding = sum(n for status, n in counts.items() if status != Booking.Status.CANCELLED)
+    boarded = counts[Booking.Status.BOARDED]
+    values = {
+        "flight": flight.number,
+        "n": holding,
+        "boarded": boarded,
+        "others": holding - boarded,
+        "left": flight.seats_left,
+    }
+    if target == _F.CANCELLED:
+        text = ngettext(
+            "Cancelling %(flight)s returns %(n)d passenger to the waiting list.",
+            "Cancelling %(flight)s returns %(n)d passengers to the waiting list.",
+            holding,
+        )
+    elif target == _F.DEPARTED:
+        text = ngettext(
+            "Marking %(flight)s departed records %(boarded)d boarded passenger as evacuated; ",
+            "Marking %(flight)s departed records %(boarded)d boarded passengers as evacuated; ",
+            boarded,
+        ) + ngettext(
+            "%(others)d passenger who did not board is marked no-show and returns to the "
+            "waiting list.",
+            "%(others)d passengers who did not board are marked no-show and return to the "
+            "waiting list.",
+            holding - boarded,
+        )
+    elif target == _F.BOARDING:
+        text = ngettext(
+            "Starting boarding of %(flight)s closes booking; %(n)d passenger can be marked "
+            "boarded or no-show at the gate.",
+            "Starting boarding of %(flight)s closes booking; %(n)d passengers can be marked "
+            "boarded or no-show at the gate.",
+            holding,
+        )
+    elif target == _F.OPEN and flight.status == _F.BOARDING:
+        text = ngettext(
+            "Reopening %(flight)s for booking stops boarding; %(n)d passenger keeps their "
+            "seat and gate mark.",
+            "Reopening %(flight)s for booking stops boarding; %(n)d passengers keep their "
+            "seats and gate marks.",
+            holding,
+        )
+    elif target == _F.OPEN:
+        text = ngettext(
+            "Opening %(flight)s for booking lets coordinators give its %(left)d free seat to "
+            "people on the waiting list.",
+            "Opening %(flight)s for booking lets coordinators give its %(left)d free seats to "
+            "people on the waiting list.",
+            flight.seats_left,
+        )
+    elif target == _F.PLANNED:
+        text = ngettext(
+            "Taking %(flight)s back to planned stops new bookings; %(n)d passenger keeps "
+            "their seat.",
+            "Taking %(flight)s back to planned stops new bookings; %(n)d passengers keep "
+            "their seats.",
+            holding,
+        )
+    else:
+        text = _(
+            "Marking %(flight)s landed changes nothing for its passengers: their fate was "
+            "settled when it departed."
+        )
+    return text % values
+
+
+# The manifest ---------------------------------------------------------------------------
+
+
+@operation_page(Permission.VIEW)
+@require_safe
+def manifest(request: OperationRequest, pk: int) -> HttpResponse:
+    flight = _flight(request, pk)
+    bookings = list(manifest_passengers(flight))
+    counts = Counter(booking.status for booking in bookings)
+    return render(
+        request,
+        "flights/manifest.html",
+        {
+            "nav": "flights",
+            "flight": flight,
+            "bookings": bookings,
+            "status_counts": [(s.label, counts[s.value]) for s in Booking.Status],
+            "next_statuses": [(s, STATUS_ACTIONS[s]) for s in _next_statuses(flight)],
+            "exports": recent_exports(flight),
+        },
+    )
+
+
+@operation_page(Permission.MANAGE_BOOKINGS)
+def cancel_seat(request: OperationRequest, pk: int, booking_pk: int) -> HttpResponse:
+    flight = _flight(request, pk)
+    booking = get_object_or_404(flight.bookings.select_related("citizen"), pk=booking_pk)
+    if request.method == "POST":
+        try:
+            booking_cancel(booking=booking, by=request.user)
+        except Conflict as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Seat on %(flight)s cancelled: %(name)s is on the waiting list again.")
+                % {"name": booking.citizen, "flight": flight.number},
+            )
+        return _to_manifest(request, flight)
+    return render(
+        request,
+        "flights/cancel_seat.html",
+        {"nav": "flights", "flight": flight, "booking": booking},
+    )
+
+
+# Filling seats from the waiting list ---------------------------------------------------
+
+
+@operation_page(Permission.MANAGE_BOOKINGS)
+def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
+    flight = _flight(request, pk)
+    city = _chosen_city(request)
+    if request.method == "POST":
+        if request.POST.get("action") == "fill":
+            _fill(request, flight, city)
+        else:
+            _book_units(request, flight, request.POST.getlist("unit"))
+        query = f"?{urlencode({'city': city.pk})}" if city else ""
+        return redirect(
+            reverse("flights:add_passengers", args=[request.operation.slug, flight.pk]) + query
+        )
+    units = waiting_list(request.operation, city=city) if flight.takes_bookings else []
+    return render(
+        request,
+        "flights/add_passengers.html",
+        {
+            "nav": "flights",
+            "flight": flight,
+            "city": city,
+            "cities": waiting_by_city(request.operation),
+            "units": units[:WAITING_UNITS_SHOWN],
+            "units_total": len(units),
+            "people_total": sum(unit.size for unit in units),
+        },
+    )
+
+
+def _chosen_city(request: OperationRequest) -> City | None:
+    city_id = (request.POST if request.method == "POST" else request.GET).get("city", "")
+    if not city_id.isdigit():
+        return None
+    return get_object_or_404(City, pk=city_id)
+
+
+def _book_units(request: OperationRequest, flight: Flight, keys: list[str]) -> None:
+    """Book the units the coordinator ticked, in the order listed; one failure stops none."""
+    if not keys:
+        messages.error(request, _("Tick the people or households to book first."))
+        return
+    booked, problems = 0, []
+    for key in keys:
+        try:
+            booked += _book_unit(request, flight, key)
+        except Conflict as error:
+            problems.append(error.message)
+    if booked:
+        messages.success(
+            request,
+            ngettext(
+                "Booked %(n)d person on %(flight)s.",
+                "Booked %(n)d people on %(flight)s.",
+                booked,
+            )
+            % {"n": booked, "flight": flight.number},
+        )
+    for problem in problems:
+        messages.error(request, problem)
+
+
+def _book_unit(request: OperationRequest, flight: Flight, key: str) -> int:
+    """Book "household:<pk>" together or "citizen:<pk>" alone; how many seats it took."""
+    kind, _sep, pk = key.partition(":")
+    operation = request.operation
+    if kind == "household" and pk.isdigit():
+        household = operation.households.filter(pk=pk).first()
+        if household is not None:
+            return len(household_book(flight=flight, household=household, by=request.user))
+    elif kind == "citizen" and pk.isdigit():
+        citizen = operation.citizens.filter(pk=pk).first()
+        if citizen is not None:
+            booking_create(flight=flight, citizen=citizen, by=request.user)
+            return 1
+    raise Conflict(_("Somebody on the list could not be found; reload the page."))
+
+
+def _fill(request: OperationRequest, flight: Flight, city: City | None) -> None:
+    try:
+        result = flight_fill_from_waiting_list(flight=flight, by=request.user, city=city)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return
+    messages.success(request, _fill_summary(flight, result))
+    for skipped in result.skipped[:SKIPPED_SHOWN]:
+        members = ", ".join(str(m) for m in skipped.unit.members)
+        messages.warning(
+            request, _("Skipped %(who)s: %(why)s") % {"who": members, "why": skipped.reason}
+        )
+    if len(result.skipped) > SKIPPED_SHOWN:
+        messages.warning(
+            request,
+            _("…and %(n)d more skipped.") % {"n": len(result.skipped) - SKIPPED_SHOWN},
+        )
+
+
+def _fill_summary(flight: Flight, result: FillResult) -> str:
+    return ngettext(
+        "Booked %(n)d person on %(flight)s in waiting-list order.",
+        "Booked %(n)d people on %(flight)s in waiting-list order.",
+        result.booked_count,
+    ) % {"n": result.booked_count, "flight": flight.number}
+
+
+# The gate ------------------------------------------------------------------------------
+
+
+@operation_page(Permission.HANDLE_PASSENGERS)
+@require_safe
+def boarding(request: OperationRequest, pk: int) -> HttpResponse:
+    flight = _flight(request, pk)
+    context: dict[str, Any] = {"nav": "flights", "flight": flight}
+    if flight.status != Flight.Status.BOARDING:
+        context["can_start_boarding"] = flight.can_become(Flight.Status.BOARDING)
+        return render(request, "flights/boarding_closed.html", context)
+    seats = list(manifest_on_board(flight))
+    query = request.GET.get("q", "").strip()
+    # Everyone is on the page and the search only hides rows, so boarding.js can filter
+    # instantly over the whole flight after a search made without it.
+    rows = [(seat, _matches(seat, query)) for seat in seats]
+    context.update(
+        query=query,
+        rows=rows,
+        matching=sum(shown for _seat, shown in rows),
+        counts=_counts_of(seats),
+    )
+    return render(request, "flights/boarding.html", context)
+
+
+def _matches(booking: Booking, query: str) -> bool:
+    text = gate_search_text(booking)
+    return all(word in text for word in query.casefold().split())
+
+
+def _counts_of(seats: list[Booking]) -> GateCounts:
+    statuses = Counter(seat.status for seat in seats)
+    return GateCounts(
+        boarded=statuses[Booking.Status.BOARDED],
+        no_show=statuses[Booking.Status.NO_SHOW],
+        total=len(seats),
+    )
+
+
+def _wants_json(request: OperationRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@operation_page(Permission.HANDLE_PASSENGERS)
+@require_POST
+def board(request: OperationRequest, pk: int, booking_pk: int) -> HttpResponse:
+    """One tap at the gate: boarded or no-show. JSON for boarding.js, a redirect without JS."""
+    flight = _flight(request, pk)
+    booking = get_object_or_404(flight.bookings.select_related("citizen"), pk=booking_pk)
+    form = GateForm(request.POST)
+    error, status_code = "", 200
+    if not form.is_valid():
+        error, status_code = _("Choose boarded or no-show."), 400
+    else:
+        try:
+            booking = booking_set_status(
+                booking=booking, status=form.cleaned_data["status"], by=request.user
+            )
+        except Conflict as conflict:
+            error, status_code = conflict.message, 409
+            booking.refresh_from_db(fields=["status"])  # show the row as it really is
+    if _wants_json(request):
+        return _gate_json(flight, booking, error, status_code)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.")
+            % {"name": booking.citizen, "status": booking.get_status_display().lower()},
+        )
+    query = request.POST.get("q", "")
+    url = reverse("flights:boarding", args=[request.operation.slug, flight.pk])
+    return redirect(f"{url}{'?' + urlencode({'q': query}) if query else ''}#seat-{booking.pk}")
+
+
+def _gate_json(flight: Flight, booking: Booking, error: str, status_code: int) -> JsonResponse:
+    payload: dict[str, Any] = {
+        "ok": not error,
+        "booking": {
+            "id": booking.pk,
+            "status": booking.status,
+            "label": booking.get_status_display(),
+        },
+        "counts": gate_counts(flight).as_dict(),
+    }
+    if error:
+        payload["error"] = error
+    return JsonResponse(payload, status=status_code)
+
+
+@operation_page(Permission.HANDLE_PASSENGERS)
+@require_safe
+def boarding_counts(request: OperationRequest, pk: int) -> JsonResponse:
+    """What a second tablet at the gate polls to stay in step with the first."""
+    flight = _flight(request, pk)
+    response = JsonResponse(
+        {
+            "flight_status": flight.status,
+            "counts": gate_counts(flight).as_dict(),
+            "statuses": {str(k): v for k, v in gate_statuses(flight).items()},
+            "labels": dict(Booking.Status.choices),
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Paper and files -------------------------------------------------------------------------
+
+
+@operation_page(Permission.VIEW)
+@require_safe
+def print_manifest(request: OperationRequest, pk: int) -> HttpResponse:
+    flight = _flight(request, pk)
+    counts = booking_counts(flight)
+    return render(
+        request,
+        "flights/print.html",
+        {
+            "flight": flight,
+            "bookings": manifest_on_board(flight),
+            "totals": [
+                (s.label, counts[s.value]) for s in Booking.Status if s != Booking.Status.CANCELLED
+            ],
+            "on_board": sum(n for s, n in counts.items() if s != Booking.Status.CANCELLED),
+            "cancelled": counts[Booking.Status.CANCELLED],
+            "printed_at": now(),
+        },
+    )
+
+
+@operation_page(Permission.VIEW)
+@require_GET  # not HEAD: that would record a copy nobody received
+def export(request: OperationRequest, pk: int, fmt: str) -> HttpResponse:
+    """The manifest as CSV or XLSX, for the carrier and border control.
+
+    A plain download link (GET): taking a copy changes nothing in the operation, but it is
+    written down, like an access log, so the manifest page can say who took one and when.
+    """
+    if fmt not in exports.CONTENT_TYPES:
+        raise Http404
+    flight = _flight(request, pk)
+    rows = list(exports.apis_rows(manifest_on_board(flight)))
+    content = exports.to_csv(rows) if fmt == "csv" else exports.to_xlsx(rows, title=flight.number)
+    manifest_export_record(flight=flight, by=request.user, format=fmt, rows=len(rows))
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(flight, fmt)}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,102 @@
+"""Test data in bulk for the flight pages, and reading those pages as a person would."""
+
+import re
+from datetime import date, timedelta
+from html import unescape
+
+from django.db.models import F
+from django.http import HttpResponse
+
+from evac.core.clock import now
+from evac.flights.models import Booking, Flight
+from evac.operations.models import Operation
+from evac.people.models import Citizen
+from evac.places.models import Airport, City
+
+
+def bulk_passengers(
+    flight: Flight,
+    city: City,
+    n: int,
+    *,
+    status: str = Booking.Status.BOOKED,
+    prefix: str = "Bulk",
+) -> list[Booking]:
+    """`n` people holding seats on `flight`, written in three statements.
+
+    Bypasses the booking services on purpose (1,000 bookings one by one would take
+    minutes); the seat counter is moved the same way the services move it.
+    """
+    citizens = Citizen.objects.bulk_create(
+        Citizen(
+            operation=flight.operation,
+            surname=f"{prefix}{i:04d}",
+            given_names="Petro",
+            date_of_birth=date(1980, 1, 1) + timedelta(days=i),
+            sex=Citizen.Sex.MALE,
+            nationality="UA",
+            document_type=Citizen.DocumentType.PASSPORT,
+            document_number=f"{prefix[:2].upper()}{i:06d}",
+            document_issuing_country="UA",
+            current_city=city,
+            status=Citizen.Status.BOOKED,
+            source=Citizen.Source.IMPORT,
+        )
+        for i in range(n)
+    )
+    bookings = Booking.objects.bulk_create(
+        Booking(flight=flight, citizen=citizen, status=status) for citizen in citizens
+    )
+    Flight.objects.filter(pk=flight.pk).update(
+        seats_total=F("seats_total") + n, seats_booked=F("seats_booked") + n
+    )
+    flight.refresh_from_db()
+    return bookings
+
+
+def bulk_flights(
+    operation: Operation, departure: Airport, arrival: Airport, n: int, *, past: bool = False
+) -> list[Flight]:
+    start = now() + (timedelta(days=-400) if past else timedelta(days=1))
+    status = Flight.Status.LANDED if past else Flight.Status.OPEN
+    return Flight.objects.bulk_create(
+        Flight(
+            operation=operation,
+            number=f"BK{i:04d}",
+            carrier="Bulk Air",
+            departure_airport=departure,
+            arrival_airport=arrival,
+            departs_at=start + timedelta(hours=i),
+            arrives_at=start + timedelta(hours=i + 5),
+            seats_total=100,
+            seats_booked=i % 100,
+            status=status,
+        )
+        for i in range(n)
+    )
+
+
+def bulk_waiting(operation: Operation, city: City, n: int) -> list[Citizen]:
+    return Citizen.objects.bulk_create(
+        Citizen(
+            operation=operation,
+            surname=f"Waiting{i:04d}",
+            given_names="Mariia",
+            date_of_birth=date(1990, 1, 1),
+            sex=Citizen.Sex.FEMALE,
+            nationality="UA",
+            document_type=Citizen.DocumentType.PASSPORT,
+            document_number=f"WT{i:06d}",
+            current_city=city,
+            source=Citizen.Source.IMPORT,
+            registered_at=now() - timedelta(minutes=i),
+        )
+        for i in range(n)
+    )
+
+
+def text(response: HttpResponse) -> str:
+    """The page's words without tags, entities decoded and spaces collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

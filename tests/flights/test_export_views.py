@@ -1,0 +1,244 @@
+"""The manifest as CSV and XLSX with the APIS fields, and the record of every copy taken."""
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evac.flights.exports import COLUMNS, DOCUMENT_TYPE_CODES, defuse
+from evac.flights.models import Booking, Flight, ManifestExport
+from evac.flights.services import (
+    booking_cancel,
+    booking_create,
+    booking_set_status,
+    flight_set_status,
+)
+from evac.people.models import Citizen
+from tests.factories import make_citizen, make_flight
+from tests.flights.builders import text
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(flight, fmt):
+    return reverse("flights:export", args=[flight.operation.slug, flight.pk, fmt])
+
+
+@pytest.fixture
+def flight_9004(operation, almaty, nqz, kbp, alice):
+    flight = make_flight(
+        operation,
+        nqz,
+        kbp,
+        number="PS 9004",
+        departs_at=datetime(2030, 1, 13, 4, 40, tzinfo=UTC),
+    )
+    savchenko = make_citizen(
+        operation,
+        almaty,
+        surname="Savchenko",
+        given_names="Oksana Petrivna",
+        sex="F",
+        date_of_birth=date(1979, 11, 2),
+        nationality="UA",
+        document_type=Citizen.DocumentType.PASSPORT,
+        document_number="FS765432",
+        document_issuing_country="UA",
+        document_expires_on=date(2029, 5, 31),
+    )
+    husband = make_citizen(
+        operation,
+        almaty,
+        surname="Nowak",
+        given_names="Piotr",
+        sex="M",
+        nationality="PL",
+        document_type=Citizen.DocumentType.NATIONAL_ID,
+        document_number="ABC123456",
+        document_issuing_country="PL",
+    )
+    returning = make_citizen(
+        operation,
+        almaty,
+        surname="Ivanenko",
+        given_names="Yurii",
+        sex="M",
+        document_type=Citizen.DocumentType.TRAVEL_DOCUMENT,
+        document_number="CR0001",
+        document_issuing_country="UA",
+    )
+    cancelled = make_citizen(operation, almaty, surname="Gone")
+    bookings = [
+        booking_create(flight=flight, citizen=c, by=alice)
+        for c in (savchenko, husband, returning, cancelled)
+    ]
+    booking_cancel(booking=bookings[3], by=alice)
+    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=alice)
+    booking_set_status(booking=bookings[0], status=Booking.Status.BOARDED, by=alice)
+    return flight
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def test_the_csv_has_the_apis_columns_and_one_row_per_seat(client, flight_9004, carol):
+    client.force_login(carol)
+
+    response = client.get(_url(flight_9004, "csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="manifest-PS9004-2030-01-13.csv"'
+    )
+    header, *rows = _csv(response)
+    assert header == list(COLUMNS)
+    ref = {c.surname: c.reference for c in Citizen.objects.all()}
+    assert rows == [
+        [
+            "IVANENKO",
+            "YURII",
+            "M",
+            "1985-03-14",
+            "UKR",
+            "other",
+            "CR0001",
+            "UKR",
+            "",
+            rows[0][9],
+            "Booked",
+        ],
+        [
+            "NOWAK",
+            "PIOTR",
+            "M",
+            "1985-03-14",
+            "POL",
+            "I",
+            "ABC123456",
+            "POL",
+            "",
+            rows[1][9],
+            "Booked",
+        ],
+        [
+            "SAVCHENKO",
+            "OKSANA PETRIVNA",
+            "F",
+            "1979-11-02",
+            "UKR",
+            "P",
+            "FS765432",
+            "UKR",
+            "2029-05-31",
+            ref["Savchenko"],
+            "Boarded",
+        ],
+    ]
+
+
+def test_the_xlsx_holds_the_same_rows(client, flight_9004, carol):
+    client.force_login(carol)
+
+    response = client.get(_url(flight_9004, "xlsx"))
+
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "manifest-PS9004-2030-01-13.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    csv_rows = _csv(client.get(_url(flight_9004, "csv")))
+    assert rows[0] == list(COLUMNS)
+    assert [[cell or "" for cell in row] for row in rows] == csv_rows
+    assert sheet.title == "PS 9004"
+
+
+def test_every_export_is_recorded(client, flight_9004, carol, bob):
+    client.force_login(carol)
+    client.get(_url(flight_9004, "csv"))
+    client.force_login(bob)
+    client.get(_url(flight_9004, "xlsx"))
+
+    records = list(
+        ManifestExport.objects.order_by("pk").values_list("by__username", "format", "rows")
+    )
+
+    assert records == [("carol", "csv", 3), ("bob", "xlsx", 3)]
+    page = text(
+        client.get(reverse("flights:manifest", args=[flight_9004.operation.slug, flight_9004.pk]))
+    )
+    assert "XLSX exported by bob at" in page and "CSV exported by carol at" in page
+
+
+def test_a_name_that_looks_like_a_formula_is_defused_in_csv_and_kept_as_text_in_xlsx(
+    client, operation, almaty, flight, alice
+):
+    booking_create(
+        flight=flight,
+        citizen=make_citizen(
+            operation, almaty, surname='=HYPERLINK("http://evil")', given_names="+cmd|calc"
+        ),
+        by=alice,
+    )
+    client.force_login(alice)
+
+    (_header, row) = _csv(client.get(_url(flight, "csv")))
+    sheet = load_workbook(io.BytesIO(client.get(_url(flight, "xlsx")).content)).active
+
+    assert row[0] == '\'=HYPERLINK("HTTP://EVIL")' and row[1] == "'+CMD|CALC"
+    assert sheet["A2"].value == '=HYPERLINK("HTTP://EVIL")'
+    assert sheet["A2"].data_type == "s"  # a string, never evaluated as a formula
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+380", "'+380"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTAB", "'\tTAB"),
+        ("KOVAL", "KOVAL"),
+        ("", ""),
+    ],
+)
+def test_defuse_quotes_cells_a_spreadsheet_would_run(value, safe):
+    assert defuse(value) == safe
+
+
+def test_the_document_type_mapping_covers_every_type():
+    assert set(DOCUMENT_TYPE_CODES) == set(Citizen.DocumentType.values)
+    assert DOCUMENT_TYPE_CODES["passport"] == "P" and DOCUMENT_TYPE_CODES["national_id"] == "I"
+
+
+def test_an_unknown_format_is_not_found(client, flight, carol):
+    client.force_login(carol)
+
+    assert client.get(_url(flight, "pdf")).status_code == 404
+    assert not ManifestExport.objects.exists()
+
+
+def test_a_member_of_another_operation_cannot_export_our_manifest(client, flight_9004, dave):
+    client.force_login(dave)
+
+    assert client.get(_url(flight_9004, "csv")).status_code == 404
+    assert not ManifestExport.objects.exists()
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, flight_9004):
+    response = client.get(_url(flight_9004, "csv"))
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert not ManifestExport.objects.exists()
+
+
+def test_a_head_request_takes_no_copy_and_records_none(client, flight_9004, carol):
+    client.force_login(carol)
+
+    assert client.head(_url(flight_9004, "csv")).status_code == 405
+    assert not ManifestExport.objects.exists()

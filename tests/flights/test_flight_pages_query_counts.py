@@ -1,0 +1,78 @@
+"""Every flight page runs the same number of queries for 10 and for 1,000 passengers."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evac.flights.models import Booking, Flight
+from evac.flights.services import flight_set_status, manifest_export_record
+from tests.flights.builders import bulk_passengers, bulk_waiting
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "manifest": ("flights:manifest", {}),
+    "print": ("flights:print", {}),
+    "export csv": ("flights:export", {"fmt": "csv"}),
+    "export xlsx": ("flights:export", {"fmt": "xlsx"}),
+    "boarding": ("flights:boarding", {}),
+    "boarding search": ("flights:boarding", {}),
+    "boarding counts": ("flights:boarding_counts", {}),
+    "status confirmation": ("flights:status", {}),
+}
+
+
+def _url(flight, page):
+    name, extra = PAGES[page]
+    url = reverse(name, kwargs={"op": flight.operation.slug, "pk": flight.pk, **extra})
+    if page == "boarding search":
+        url += "?q=bulk0001"
+    if page == "status confirmation":
+        url += "?to=cancelled"
+    return url
+
+
+@pytest.fixture
+def boarding_flight(flight, almaty, alice):
+    flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=alice)
+    manifest_export_record(flight=flight, by=alice, format="csv", rows=0)
+    return flight
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_flight_page_takes_the_same_queries_for_10_and_1000_passengers(
+    client, boarding_flight, almaty, alice, page, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    url = _url(boarding_flight, page)
+    bulk_passengers(boarding_flight, almaty, 5, status=Booking.Status.BOARDED, prefix="Early")
+    bulk_passengers(boarding_flight, almaty, 5)
+    client.get(url)  # session, content types: first-request costs
+    with CaptureQueriesContext(connection) as ten:
+        assert client.get(url).status_code == 200
+
+    bulk_passengers(boarding_flight, almaty, 990)
+    with django_assert_max_num_queries(len(ten)):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    if page == "manifest":
+        assert len(response.context["bookings"]) == 1000
+
+
+def test_the_add_passengers_page_takes_the_same_queries_for_10_and_1000_waiting(
+    client, operation, flight, almaty, alice, django_assert_max_num_queries
+):
+    url = reverse("flights:add_passengers", args=[operation.slug, flight.pk])
+    client.force_login(alice)
+    bulk_waiting(operation, almaty, 10)
+    client.get(url)
+    with CaptureQueriesContext(connection) as ten:
+        client.get(url)
+
+    bulk_waiting(operation, almaty, 990)
+    with django_assert_max_num_queries(len(ten)):
+        response = client.get(url)
+
+    assert response.context["units_total"] == 1000
