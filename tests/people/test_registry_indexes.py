@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from evac.people.models import Citizen
-from evac.people.selectors import REGISTRY_SORTS, search_citizens
+from evac.people.selectors import search_citizens
 from tests.factories import make_citizens_in_bulk
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
