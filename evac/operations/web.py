@@ -10,12 +10,13 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from evac.operations.access import ROLE_PERMISSIONS, Permission, operations_visible_to, role_in
 from evac.operations.models import Operation
 
 View = Callable[..., HttpResponse]
+SAFE_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 
 class OperationRequest(HttpRequest):
@@ -34,6 +35,10 @@ def operation_page(permission: Permission = Permission.VIEW) -> Callable[[View],
             operation = operations_visible_to(request.user).filter(slug=op).first()
             if operation is None:
                 raise Http404
+            if permission == Permission.VIEW and request.method not in SAFE_METHODS:
+                # A page anyone in the operation may see only reads: it takes no POST, so
+                # "viewers change nothing" holds by construction, not by each view's care.
+                return HttpResponseNotAllowed(SAFE_METHODS)
             role = role_in(request.user, operation)
             permissions = ROLE_PERMISSIONS[role]
             if permission not in permissions:

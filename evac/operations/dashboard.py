@@ -1,0 +1,289 @@
+"""The reads behind an operation's dashboard, each one query whatever the number of people.
+
+Everything is measured from the `now` the caller passes (the view passes evac.core.clock.now),
+the same clock the citizen list filters with, so a number on the dashboard and the list behind
+its link always agree. There is deliberately no separate "as of" date: an operation whose
+records stop long before today (the January 2022 demo) is shown as it is, with its open
+flights marked "departure time passed" and a note saying when anyone was last heard from.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+
+from evac.flights.models import Booking, Flight
+from evac.operations.models import Operation
+from evac.people.models import Citizen
+from evac.people.selectors import heard_from_before
+
+# People we still owe something: a seat, a flight, or a sign of life.
+ACTIVE_STATUSES = (
+    Citizen.Status.WAITING,
+    Citizen.Status.BOOKED,
+    Citizen.Status.UNREACHABLE,
+)
+# Flights a coordinator still has to fill, board or fly, whatever the clock says: a flight
+# whose departure time has passed but that nobody has marked departed still needs attention.
+FLIGHTS_AHEAD_STATUSES = (Flight.Status.PLANNED, Flight.Status.OPEN, Flight.Status.BOARDING)
+FLOWN_STATUSES = (Flight.Status.DEPARTED, Flight.Status.LANDED)
+NOT_CONTACTED_DAYS_DEFAULT = 3
+
+
+def not_contacted_days_default() -> int:
+    return getattr(settings, "EVAC_NOT_CONTACTED_DAYS", NOT_CONTACTED_DAYS_DEFAULT)
+
+
+# People in numbers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingCity:
+    city_id: int
+    name: str
+    waiting: int
+    vulnerable: int
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PeopleCounts:
+    by_status: dict[str, int]
+    waiting_by_city: list[WaitingCity]
+    # Where most of the operation's people are, for counting registrations by local day.
+    main_time_zone: tzinfo
+
+    @property
+    def registered(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def waiting_vulnerable(self) -> int:
+        return sum(row.vulnerable for row in self.waiting_by_city)
+
+    @property
+    def statuses(self) -> list[StatusCount]:
+        return [
+            StatusCount(status.value, status.label, self.by_status[status.value])
+            for status in Citizen.Status
+        ]
+
+
+def people_counts(operation: Operation) -> PeopleCounts:
+    """Counts by status and, for those waiting, by city with the vulnerable among them."""
+    vulnerable = operation.citizens.vulnerable().values("pk")
+    rows = (
+        operation.citizens.values(
+            "status", "current_city", "current_city__name", "current_city__time_zone"
+        )
+        .annotate(
+            people=Count("pk"),
+            vulnerable=Count("pk", filter=Q(status=Citizen.Status.WAITING, pk__in=vulnerable)),
+        )
+        .order_by()
+    )
+    by_status = dict.fromkeys(Citizen.Status.values, 0)
+    people_by_zone: Counter = Counter()
+    waiting: list[WaitingCity] = []
+    for row in rows:
+        by_status[row["status"]] += row["people"]
+        people_by_zone[row["current_city__time_zone"]] += row["people"]
+        if row["status"] == Citizen.Status.WAITING:
+            waiting.append(
+                WaitingCity(
+                    row["current_city"], row["current_city__name"], row["people"], row["vulnerable"]
+                )
+            )
+    waiting.sort(key=lambda row: (-row.waiting, row.name))
+    main_zone = people_by_zone.most_common(1)[0][0] if people_by_zone else ZoneInfo("UTC")
+    return PeopleCounts(by_status, waiting, main_zone)
+
+
+# Flights ahead -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlightAhead:
+    flight: Flight
+    departs_local: datetime
+    departure_passed: bool
+    time_to_departure: str
+
+    @property
+    def time_zone_name(self) -> str:
+        return str(self.flight.departure_airport.city.time_zone)
+
+    @property
+    def utc_offset(self) -> str:
+        offset = self.departs_local.strftime("%z")  # "+0600"
+        return f"UTC{offset[:3]}:{offset[3:5]}"
+
+    @property
+    def seats_percent(self) -> int:
+        total = self.flight.seats_total
+        return round(100 * self.flight.seats_booked / total) if total else 0
+
+
+def flights_ahead(operation: Operation, *, now: datetime, limit: int = 10) -> list[FlightAhead]:
+    """Planned, open and boarding flights, soonest first, however far past their time."""
+    flights = (
+        operation.flights.filter(status__in=FLIGHTS_AHEAD_STATUSES)
+        .select_related("departure_airport__city", "arrival_airport__city")
+        .order_by("departs_at", "number")[:limit]
+    )
+    return [_flight_ahead(flight, now) for flight in flights]
+
+
+def _flight_ahead(flight: Flight, now: datetime) -> FlightAhead:
+    passed = flight.departs_at <= now
+    if passed:
+        when = _("departure time passed %(time)s ago") % {
+            "time": timesince(flight.departs_at, now, depth=2)
+        }
+    else:
+        when = _("in %(time)s") % {"time": timeuntil(flight.departs_at, now, depth=2)}
+    return FlightAhead(flight, flight.departs_local, passed, when)
+
+
+# People we have not heard from ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotContacted:
+    days: int
+    cutoff: datetime
+    count: int
+    longest_silent: list[Citizen]  # each with .last_heard
+    # The last time anyone in the operation was heard from or registered; when that is
+    # before the cutoff, every active person counts, and the page says why.
+    last_heard_in_operation: datetime | None
+
+    @property
+    def list_query(self) -> str:
+        """The citizen list's GET parameters for exactly the people counted here."""
+        statuses = "&".join(f"status={status}" for status in ACTIVE_STATUSES)
+        return f"{statuses}&not_contacted_days={self.days}"
+
+    @property
+    def operation_is_silent(self) -> bool:
+        last = self.last_heard_in_operation
+        return last is not None and last < self.cutoff
+
+
+def not_contacted(
+    operation: Operation, *, days: int, now: datetime, limit: int = 10
+) -> NotContacted:
+    """Active people last heard from (or registered, if never heard from) over `days` ago.
+
+    The rule is the citizen list's `not_contacted_days` filter (heard_from_before), so this
+    count and the list behind its link agree.
+    """
+    cutoff = now - timedelta(days=days)
+    people = operation.citizens.annotate(last_heard=Coalesce("last_contacted_at", "registered_at"))
+    silent = Q(status__in=ACTIVE_STATUSES) & heard_from_before(cutoff)
+    totals = people.aggregate(silent=Count("pk", filter=silent), latest=Max("last_heard"))
+    longest = list(
+        people.filter(silent).select_related("current_city").order_by("last_heard", "pk")[:limit]
+    )
+    return NotContacted(days, cutoff, totals["silent"], longest, totals["latest"])
+
+
+# Evacuations over time -----------------------------------------------------------------
+
+
+def evacuated_by_day(operation: Operation) -> dict[date, int]:
+    """People who boarded a flight that left, by the departure airport's local date."""
+    rows = (
+        operation.flights.filter(status__in=FLOWN_STATUSES)
+        .values("departs_at", "departure_airport__city__time_zone")
+        .annotate(boarded=Count("bookings", filter=Q(bookings__status=Booking.Status.BOARDED)))
+        .order_by()
+    )
+    by_day: Counter = Counter()
+    for row in rows:
+        zone = row["departure_airport__city__time_zone"]
+        by_day[row["departs_at"].astimezone(zone).date()] += row["boarded"]
+    return dict(by_day)
+
+
+def registered_by_day(operation: Operation, *, zone: tzinfo) -> dict[date, int]:
+    rows = (
+        operation.citizens.annotate(day=TruncDate("registered_at", tzinfo=zone))
+        .values("day")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    return {row["day"]: row["people"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    days: list[date]
+    registered: list[int]  # registrations on each day
+    evacuated_total: list[int]  # everyone evacuated up to and including each day
+
+    @property
+    def rows(self) -> list[tuple[date, int, int]]:
+        return list(zip(self.days, self.registered, self.evacuated_total, strict=True))
+
+
+def timeline(registered: dict[date, int], evacuated: dict[date, int]) -> Timeline:
+    """Every day from the first registration or evacuation to the last, with no gaps."""
+    known = set(registered) | set(evacuated)
+    if not known:
+        return Timeline([], [], [])
+    days = list(_days_between(min(known), max(known)))
+    return Timeline(
+        days,
+        [registered.get(day, 0) for day in days],
+        list(_running_total(evacuated.get(day, 0) for day in days)),
+    )
+
+
+def _days_between(first: date, last: date) -> Iterable[date]:
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
+
+
+def _running_total(values: Iterable[int]) -> Iterable[int]:
+    total = 0
+    for value in values:
+        total += value
+        yield total
+
+
+# The whole page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    people: PeopleCounts
+    flights_ahead: list[FlightAhead]
+    not_contacted: NotContacted
+    timeline: Timeline
+
+
+def operation_dashboard(operation: Operation, *, days: int, now: datetime) -> Dashboard:
+    people = people_counts(operation)
+    return Dashboard(
+        people=people,
+        flights_ahead=flights_ahead(operation, now=now),
+        not_contacted=not_contacted(operation, days=days, now=now),
+        timeline=timeline(
+            registered_by_day(operation, zone=people.main_time_zone),
+            evacuated_by_day(operation),
+        ),
+    )

@@ -1,0 +1,74 @@
+"""An operation's dashboard: where things stand, and a link from every number to its list."""
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from evac.core import clock
+from evac.operations.access import Permission
+from evac.operations.charts import bar_line_chart
+from evac.operations.dashboard import Timeline, not_contacted_days_default, operation_dashboard
+from evac.operations.web import OperationRequest, operation_page
+
+
+class NotContactedForm(forms.Form):
+    days = forms.IntegerField(
+        label=gettext_lazy("Not contacted for more than"),
+        min_value=1,
+        max_value=365,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+@operation_page(Permission.VIEW)
+def dashboard(request: OperationRequest) -> HttpResponse:
+    default_days = not_contacted_days_default()
+    form = NotContactedForm(
+        request.GET if "days" in request.GET else None, initial={"days": default_days}
+    )
+    # A mistyped number shows the error next to the field and the default numbers below it.
+    days = form.cleaned_data["days"] if form.is_bound and form.is_valid() else default_days
+    now = clock.now()
+    board = operation_dashboard(request.operation, days=days, now=now)
+    return render(
+        request,
+        "operations/dashboard.html",
+        {
+            "nav": "dashboard",
+            "dashboard": board,
+            "days_form": form,
+            "now": now,
+            "evacuations_chart": evacuations_chart(board.timeline),
+        },
+    )
+
+
+def evacuations_chart(timeline: Timeline) -> SafeString:
+    if timeline.days:
+        first, last = timeline.days[0], timeline.days[-1]
+        description = _(
+            "%(evacuated)d people evacuated in total by %(last)s; %(registered)d people "
+            "registered between %(first)s and %(last)s."
+        ) % {
+            "evacuated": timeline.evacuated_total[-1],
+            "registered": sum(timeline.registered),
+            "first": date_format(first, "j F Y"),
+            "last": date_format(last, "j F Y"),
+        }
+    else:
+        description = _("Nobody has registered or been evacuated yet.")
+    return bar_line_chart(
+        chart_id="evacuations-chart",
+        title=_("Evacuations over time"),
+        description=description,
+        labels=[date_format(day, "j M") for day in timeline.days],
+        bars=timeline.registered,
+        line=timeline.evacuated_total,
+        bar_name=_("registered that day"),
+        line_name=_("evacuated in total"),
+        empty_text=_("No registrations or evacuations yet."),
+    )

@@ -1,0 +1,58 @@
+"""The demo scenario on the dashboard: what a coordinator sees after `make run`."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from evac.demo.scenario import load_demo
+from evac.places.models import City
+from tests.operations.pages import links_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The scenario loaded once for these read-only tests, and rolled back after them."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        yield load_demo("demo-test-password")
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_page(client, demo):
+    client.force_login(User.objects.get(username="coordinator"))
+    return demo, client.get(reverse("operations:dashboard", args=[demo.operation.slug]))
+
+
+def test_almaty_shows_116_people_waiting(demo_page):
+    demo, page = demo_page
+    almaty = City.objects.get(name="Almaty", country="KZ")
+    citizens = reverse("people:list", args=[demo.operation.slug])
+    waiting_in_almaty = f"{citizens}?status=waiting&city={almaty.pk}"
+    assert links_to(page, waiting_in_almaty) == ["116 waiting in Almaty"]
+
+
+def test_the_13_and_16_january_flights_are_listed_although_their_dates_have_passed(demo_page):
+    _, page = demo_page
+    flights = page.context["dashboard"].flights_ahead
+    assert [(f.flight.number, f.departs_local.day) for f in flights] == [
+        ("PS 9004", 13),
+        ("PS 9006", 16),
+    ]
+    assert "departure time passed" in page.content.decode()
+
+
+def test_the_chart_shows_the_33_evacuated_on_9_january(demo_page):
+    _, page = demo_page
+    timeline = page.context["dashboard"].timeline
+    evacuated = dict(zip(timeline.days, timeline.evacuated_total, strict=True))
+    assert evacuated[timeline.days[0]] == 0
+    assert [total for day, total in evacuated.items() if day.day == 9] == [33]

@@ -1,0 +1,92 @@
+"""The dashboard runs the same small number of SQL queries for 10 people as for 1,000."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from evac.flights.models import Booking, Flight
+from evac.people.models import Citizen
+from tests.factories import make_flight
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, operation, membership, the operation switcher, and six for the dashboard.
+MAX_QUERIES = 12
+STATUSES = [
+    Citizen.Status.WAITING,
+    Citizen.Status.WAITING,
+    Citizen.Status.BOOKED,
+    Citizen.Status.EVACUATED,
+    Citizen.Status.UNREACHABLE,
+    Citizen.Status.DECIDED_TO_STAY,
+]
+
+
+def _populate(operation, cities, flights, people: int) -> None:
+    start = datetime(2022, 1, 5, 6, 0, tzinfo=UTC)
+    citizens = Citizen.objects.bulk_create(
+        Citizen(
+            operation=operation,
+            surname=f"Surname{n}",
+            given_names="Given",
+            date_of_birth=date(1940 + n % 80, 1, 1),
+            sex=Citizen.Sex.FEMALE,
+            nationality="UA",
+            document_type=Citizen.DocumentType.PASSPORT,
+            document_number=f"FX{n:07d}",
+            current_city=cities[n % len(cities)],
+            medical_need=n % 7 == 0,
+            status=STATUSES[n % len(STATUSES)],
+            source=Citizen.Source.STAFF_INTAKE,
+            registered_at=start + timedelta(hours=n % 150),
+            last_contacted_at=start + timedelta(days=2) if n % 3 == 0 else None,
+        )
+        for n in range(people)
+    )
+    departed, ahead = flights
+    Booking.objects.bulk_create(
+        Booking(
+            flight=departed if c.status == Citizen.Status.EVACUATED else ahead,
+            citizen=c,
+            status=(
+                Booking.Status.BOARDED
+                if c.status == Citizen.Status.EVACUATED
+                else Booking.Status.BOOKED
+            ),
+            is_active=c.status == Citizen.Status.BOOKED,
+        )
+        for c in citizens
+        if c.status in (Citizen.Status.EVACUATED, Citizen.Status.BOOKED)
+    )
+
+
+@pytest.fixture
+def flights(operation, nqz, kbp):
+    departed = make_flight(
+        operation, nqz, kbp, seats=1000, departs_at=datetime(2022, 1, 9, 4, 40, tzinfo=UTC)
+    )
+    Flight.objects.filter(pk=departed.pk).update(status=Flight.Status.LANDED)
+    ahead = [
+        make_flight(operation, nqz, kbp, seats=1000, departs_at=datetime(2022, 1, d, tzinfo=UTC))
+        for d in (13, 14, 16)
+    ]
+    return departed, ahead[0]
+
+
+@pytest.mark.parametrize("people", [10, 1000])
+def test_the_dashboard_runs_a_constant_number_of_queries(
+    client, carol, operation, almaty, nur_sultan, flights, people, django_assert_max_num_queries
+):
+    _populate(operation, [almaty, nur_sultan], flights, people)
+    client.force_login(carol)
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = client.get(reverse("operations:dashboard", args=[operation.slug]))
+
+    board = page.context["dashboard"]
+    assert board.people.registered == people
+    assert len(board.flights_ahead) == 3
+    assert board.timeline.evacuated_total[-1] == board.people.by_status["evacuated"]
+    silence = board.not_contacted
+    assert silence.count > 5 and len(silence.longest_silent) == min(10, silence.count)
