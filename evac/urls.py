@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -6,7 +7,16 @@ from evac.core import views as core_views
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/staff/", permanent=False)),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Log in and out, and change one's own password. No reset by e-mail link: staff accounts
+    # are reset by a coordinator or an administrator, not by whoever reads a mailbox.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", core_views.staff_home, name="staff_home"),

@@ -1,0 +1,130 @@
+"""Walk every staff URL as an anonymous visitor, a viewer, and a member of another operation.
+
+None of them may see our people or change anything that isn't theirs to change. The URLs are
+discovered from the URL configuration, so a page added later is covered without editing this
+test; the test fails if it finds a pattern it can't fill in.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from evac.flights.models import Booking, Flight
+from evac.flights.services import booking_create
+from evac.people.models import Citizen, ContactLogEntry, Household
+from tests.factories import make_citizen
+
+pytestmark = pytest.mark.django_db
+
+# Plausible form fields, so that a view which forgot its permission check would really act.
+PAYLOAD = {
+    "status": "decided_to_stay",
+    "to": "cancelled",
+    "channel": "phone",
+    "direction": "outbound",
+    "outcome": "reached",
+    "note": "crawl",
+    "confirm": "1",
+    "units": "1",
+    "fill": "1",
+    "seats_total": "1",
+    "number": "XX1",
+}
+
+
+# A person's own account pages and the public ones hold no operation's data; the admin is
+# for superusers and checks that itself.
+ACCOUNT_PAGES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "set_language",
+    "healthz",
+}
+
+
+def _patterns(resolver: URLResolver, namespace: str = "", params: tuple = ()) -> list:
+    found = []
+    for entry in resolver.url_patterns:
+        names = tuple(entry.pattern.converters) if hasattr(entry.pattern, "converters") else ()
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += _patterns(entry, inner, params + names)
+        elif isinstance(entry, URLPattern) and entry.name:
+            found.append((f"{namespace}{entry.name}", params + names))
+    return found
+
+
+def staff_urls(values: dict[str, object]) -> list[str]:
+    urls = []
+    for name, params in _patterns(get_resolver()):
+        if name.startswith("admin:") or name in ACCOUNT_PAGES:
+            continue
+        missing = set(params) - set(values)
+        assert not missing, f"the crawl can't fill {missing} in {name}: teach it"
+        urls.append(reverse(name, kwargs={p: values[p] for p in params}))
+    return urls
+
+
+def snapshot() -> dict:
+    return {
+        "citizens": sorted(Citizen.objects.values_list("pk", "status", "notes")),
+        "bookings": sorted(Booking.objects.values_list("pk", "status", "is_active")),
+        "flights": sorted(Flight.objects.values_list("pk", "status", "seats_total", "number")),
+        "contacts": ContactLogEntry.objects.count(),
+        "households": Household.objects.count(),
+    }
+
+
+@pytest.fixture
+def ours(operation, almaty, flight, alice):
+    olena = make_citizen(operation, almaty, surname="Zaporozhets")
+    booking = booking_create(
+        flight=flight, citizen=make_citizen(operation, almaty, surname="Khmelnytska"), by=alice
+    )
+    values = {
+        "op": operation.slug,
+        "pk": flight.pk,
+        "booking_pk": booking.pk,
+        "code": olena.reference_code,
+        "fmt": "csv",
+    }
+    return staff_urls(values)
+
+
+def test_the_crawl_reaches_the_staff_pages(ours):
+    assert len([u for u in ours if u.startswith("/ops/")]) >= 10
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, ours):
+    before = snapshot()
+    for url in ours:
+        for response in (client.get(url), client.post(url, PAYLOAD)):
+            assert response.status_code in (302, 405), url
+            if response.status_code == 302:
+                assert response["Location"].startswith("/accounts/login/"), url
+    assert snapshot() == before
+
+
+def test_a_member_of_another_operation_finds_nothing(client, ours, dave):
+    client.force_login(dave)
+    before = snapshot()
+    for url in [u for u in ours if u.startswith("/ops/")]:
+        for response in (client.get(url), client.post(url, PAYLOAD)):
+            assert response.status_code in (404, 405), url
+            assert b"Zaporozhets" not in response.content and b"Khmelnytska" not in response.content
+    assert snapshot() == before
+
+
+def test_a_viewer_reads_but_changes_nothing(client, ours, carol):
+    client.force_login(carol)
+    before = snapshot()
+    readable = 0
+    for url in ours:
+        get = client.get(url)
+        assert get.status_code in (200, 302, 403, 405), url
+        readable += get.status_code == 200
+        post = client.post(url, PAYLOAD)
+        assert post.status_code in (403, 405), f"a viewer's POST to {url} got {post.status_code}"
+    assert snapshot() == before
+    assert readable >= 5
