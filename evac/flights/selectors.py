@@ -21,14 +21,6 @@ def flights_visible_to(user: Actor) -> QuerySet[Flight]:
     )
 
 
-def upcoming_flights(operation: Operation) -> QuerySet[Flight]:
-    return (
-        operation.flights.filter(departs_at__gte=now())
-        .exclude(status=Flight.Status.CANCELLED)
-        .select_related("departure_airport__city", "arrival_airport__city")
-    )
-
-
 def manifest(flight: Flight) -> QuerySet[Booking]:
     """A flight's passengers, cancelled seats last, in the carrier's alphabetical order."""
     return (
@@ -36,10 +28,6 @@ def manifest(flight: Flight) -> QuerySet[Booking]:
         .annotate(is_cancelled=Q(status=Booking.Status.CANCELLED))
         .order_by("is_cancelled", "citizen__surname", "citizen__given_names", "pk")
     )
-
-
-def boarded_count(flight: Flight) -> int:
-    return flight.bookings.filter(status=Booking.Status.BOARDED).count()
 
 
 def booking_counts(flight: Flight) -> dict[str, int]:

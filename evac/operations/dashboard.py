@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from evac.flights.models import Booking, Flight
 from evac.operations.models import Operation
-from evac.people.models import Citizen
+from evac.people.models import Citizen, vulnerable_q
 from evac.people.selectors import heard_from_before
 
 # People we still owe something: a seat, a flight, or a sign of life.
@@ -84,14 +84,14 @@ class PeopleCounts:
 
 def people_counts(operation: Operation) -> PeopleCounts:
     """Counts by status and, for those waiting, by city with the vulnerable among them."""
-    vulnerable = operation.citizens.vulnerable().values("pk")
     rows = (
         operation.citizens.values(
             "status", "current_city", "current_city__name", "current_city__time_zone"
         )
         .annotate(
             people=Count("pk"),
-            vulnerable=Count("pk", filter=Q(status=Citizen.Status.WAITING, pk__in=vulnerable)),
+            # A condition on the row itself, not "pk IN (subquery)": one pass over the table.
+            vulnerable=Count("pk", filter=Q(status=Citizen.Status.WAITING) & vulnerable_q()),
         )
         .order_by()
     )
@@ -214,6 +214,8 @@ def evacuated_by_day(operation: Operation) -> dict[date, int]:
     )
     by_day: Counter = Counter()
     for row in rows:
+        if not row["boarded"]:
+            continue  # a flight that left with nobody of ours is not a day on the chart
         zone = row["departure_airport__city__time_zone"]
         by_day[row["departs_at"].astimezone(zone).date()] += row["boarded"]
     return dict(by_day)

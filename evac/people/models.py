@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -29,17 +30,21 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def vulnerable_q(on: date | None = None) -> Q:
+    """The SQL twin of Citizen.is_vulnerable, as a condition for filters and counts."""
+    day = on or today()
+    return (
+        Q(medical_need=True)
+        | Q(reduced_mobility=True)
+        | Q(pregnant=True)
+        | Q(date_of_birth__gt=years_before(day, settings.EVAC_MINOR_UNDER_AGE))
+        | Q(date_of_birth__lte=years_before(day, settings.EVAC_ELDERLY_FROM_AGE))
+    )
+
+
 class CitizenQuerySet(models.QuerySet):
     def vulnerable(self, on: date | None = None) -> "CitizenQuerySet":
-        """The SQL twin of Citizen.is_vulnerable, for counts and waiting-list order."""
-        day = on or today()
-        return self.filter(
-            Q(medical_need=True)
-            | Q(reduced_mobility=True)
-            | Q(pregnant=True)
-            | Q(date_of_birth__gt=years_before(day, settings.EVAC_MINOR_UNDER_AGE))
-            | Q(date_of_birth__lte=years_before(day, settings.EVAC_ELDERLY_FROM_AGE))
-        )
+        return self.filter(vulnerable_q(on))
 
 
 class Household(models.Model):
@@ -177,6 +182,12 @@ class Citizen(models.Model):
             # The registry's "not contacted" filter and "last heard from" sort (PostgreSQL
             # gets a NULLS FIRST twin for the sort in migration 0002).
             models.Index(fields=["operation", "last_contacted_at"], name="citizen_op_last_heard"),
+            # "Longest silent first" on the dashboard: last heard from, or registered if never.
+            models.Index(
+                "operation",
+                Coalesce("last_contacted_at", "registered_at"),
+                name="citizen_op_silent_since",
+            ),
             # Search and duplicate checks compare document numbers ignoring case.
             models.Index(Upper("document_number"), name="citizen_document_upper"),
             # Search by a whole phone number (stored in E.164).

@@ -18,7 +18,13 @@ from evac.core.clock import now
 from evac.flights.models import Booking
 from evac.operations.access import Actor, operations_visible_to
 from evac.operations.models import Operation
-from evac.people.models import Citizen, CitizenQuerySet, ContactLogEntry, Household
+from evac.people.models import (
+    Citizen,
+    CitizenQuerySet,
+    ContactLogEntry,
+    Household,
+    vulnerable_q,
+)
 from evac.people.reference import ALPHABET as REFERENCE_ALPHABET
 from evac.people.reference import LENGTH as REFERENCE_LENGTH
 from evac.people.reference import normalize_reference_code
@@ -42,13 +48,12 @@ class WaitingInCity:
 
 def waiting_by_city(operation: Operation) -> list[WaitingInCity]:
     """Who is still waiting, where: one query whatever the number of people."""
-    vulnerable_ids = Citizen.objects.vulnerable().values("pk")
     rows = (
         operation.citizens.filter(status=Citizen.Status.WAITING)
         .values("current_city")
         .annotate(
             waiting=Count("pk"),
-            vulnerable=Count("pk", filter=Q(pk__in=vulnerable_ids)),
+            vulnerable=Count("pk", filter=vulnerable_q()),
         )
         .order_by("-waiting")
     )

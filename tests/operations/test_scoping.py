@@ -18,7 +18,7 @@ from evac.flights.services import (
     household_book,
 )
 from evac.operations.access import operations_visible_to
-from evac.operations.selectors import operation_summaries_for
+from evac.operations.selectors import operation_overviews
 from evac.people.models import Citizen, ContactLogEntry
 from evac.people.selectors import citizens_visible_to
 from evac.people.services import (
@@ -44,7 +44,9 @@ def test_selectors_show_only_the_readers_operations(ours, dave, carol, operation
     assert list(operations_visible_to(dave)) == [other_operation]
     assert not citizens_visible_to(dave).exists()
     assert not flights_visible_to(dave).exists()
-    assert [s.operation for s in operation_summaries_for(dave)] == [other_operation]
+    assert [o.operation for o in operation_overviews(operations_visible_to(dave))] == [
+        other_operation
+    ]
     # ...while a viewer of ours sees ours.
     assert citizens_visible_to(carol).count() == 2
     assert flights_visible_to(carol).count() == 1
@@ -55,7 +57,7 @@ def test_anonymous_visitors_see_nothing(ours):
     assert not operations_visible_to(nobody).exists()
     assert not citizens_visible_to(nobody).exists()
     assert not flights_visible_to(nobody).exists()
-    assert operation_summaries_for(nobody) == []
+    assert operation_overviews(operations_visible_to(nobody)) == []
 
 
 def test_a_superuser_sees_every_operation(ours, operation, other_operation):
