@@ -1,0 +1,217 @@
+"""How fast the busiest staff pages are at crisis scale, against the SQL they need.
+
+Loads 100,000 citizens and 500 flights (one with 400 passengers) into a PostgreSQL database
+of its own, then times each page through Django's full stack (URL routing, access checks,
+ORM, templates) and, as the baseline measured in the same run, the bare SQL that page runs:
+the same statements, captured from the page and replayed on a raw cursor. The ratio is what
+Evac's Python adds on top of the database's own work.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/evac_bench .venv/bin/python bench/staff_pages.py
+
+The database named in DATABASE_URL is dropped and made anew. Results go in BENCHMARKS.md.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "evac.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django
+
+CITIZENS = 100_000
+FLIGHTS = 500
+MANIFEST_SEATS = 400
+ROUNDS = 15
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL=postgres://…/evac_bench: the benchmark runs on PostgreSQL.")
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def load(rng: random.Random):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+
+    from evac.flights.models import Booking, Flight
+    from evac.operations.models import Membership, Operation, Role
+    from evac.people.models import Citizen, Household
+    from evac.places.models import Airport, City
+
+    call_command("migrate", verbosity=0)
+    operation = Operation.objects.create(
+        name="Bench", slug="bench", country="KZ", starts_on=date(2022, 1, 5)
+    )
+    user = User.objects.create_user("bench-coordinator")
+    Membership.objects.create(user=user, operation=operation, role=Role.COORDINATOR)
+    cities = [
+        City.objects.create(name=f"City {i}", country="KZ", time_zone="Asia/Almaty")
+        for i in range(12)
+    ]
+    airports = [
+        Airport.objects.create(iata_code=code, name=f"Airport {code}", city=city)
+        for code, city in zip(["AAA", "BBB", "CCC", "DDD"], cities, strict=False)
+    ]
+    surnames = [
+        "Shevchenko", "Kovalenko", "Bondarenko", "Tkachenko", "Kravchenko", "Oliinyk",
+        "Shevchuk", "Polishchuk", "Melnyk", "Boiko", "Kovalchuk", "Moroz", "Lysenko",
+    ]  # fmt: skip
+    native = dict(zip(surnames, [
+        "Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник",
+        "Шевчук", "Поліщук", "Мельник", "Бойко", "Ковальчук", "Мороз", "Лисенко",
+    ], strict=True))  # fmt: skip
+    given = ["Olena", "Taras", "Iryna", "Andrii", "Oksana", "Mykola", "Sofiia", "Dmytro"]
+    households = Household.objects.bulk_create(
+        [Household(operation=operation) for _ in range(CITIZENS // 10)]
+    )
+    statuses = ["waiting"] * 70 + ["evacuated"] * 15 + ["decided_to_stay"] * 5 + ["unreachable"] * 5
+    statuses += ["left_by_own_means"] * 5
+    start = datetime(2022, 1, 5, tzinfo=UTC)
+    people = []
+    for i in range(CITIZENS):
+        surname = rng.choice(surnames)
+        people.append(
+            Citizen(
+                operation=operation,
+                household=households[i // 3] if i < len(households) * 3 else None,
+                surname=f"{surname}{i % 997}",
+                given_names=rng.choice(given),
+                surname_native=native[surname],
+                date_of_birth=date(1940, 1, 1) + timedelta(days=rng.randrange(30_000)),
+                sex=rng.choice("FM"),
+                nationality="UA",
+                document_type="passport",
+                document_number=f"F{i:07d}",
+                phone=f"+3806{i:08d}",
+                current_city=rng.choice(cities),
+                medical_need=rng.random() < 0.05,
+                status=rng.choice(statuses),
+                source="staff_intake",
+                registered_at=start + timedelta(minutes=rng.randrange(60 * 24 * 7)),
+                last_contacted_at=None if rng.random() < 0.3 else start + timedelta(days=3),
+            )
+        )
+    Citizen.objects.bulk_create(people, batch_size=5000)
+    departs = datetime(2030, 1, 1, 6, tzinfo=UTC)
+    flights = Flight.objects.bulk_create(
+        [
+            Flight(
+                operation=operation,
+                number=f"PS{i:04d}",
+                carrier="Bench Air",
+                departure_airport=airports[i % 2],
+                arrival_airport=airports[2 + i % 2],
+                departs_at=departs + timedelta(hours=6 * i),
+                arrives_at=departs + timedelta(hours=6 * i + 5),
+                seats_total=MANIFEST_SEATS,
+                status=rng.choice(["planned", "open", "landed", "cancelled"]),
+            )
+            for i in range(FLIGHTS)
+        ]
+    )
+    big = flights[0]
+    Flight.objects.filter(pk=big.pk).update(status="open", seats_booked=MANIFEST_SEATS)
+    passengers = Citizen.objects.filter(status="waiting").order_by("pk")[:MANIFEST_SEATS]
+    Booking.objects.bulk_create([Booking(flight=big, citizen=c) for c in passengers])
+    Citizen.objects.filter(pk__in=[c.pk for c in passengers]).update(status="booked")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return operation, user, big
+
+
+def timed(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def measure(client, url: str) -> tuple[float, float, int]:
+    """Median seconds for the page, and for replaying its SQL on a raw cursor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    # Session and user look-ups are part of every request either way; keep them in both.
+    statements = [bare for q in captured.captured_queries if (bare := plain_sql(q["sql"]))]
+
+    def bare_sql() -> None:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+
+    page = statistics.median(timed(lambda: consume(client.get(url))) for _ in range(ROUNDS))
+    sql = statistics.median(timed(bare_sql) for _ in range(ROUNDS))
+    return page, sql, len(statements)
+
+
+def plain_sql(sql: str) -> str:
+    """A server-side cursor's DECLARE becomes its SELECT; its FETCH and CLOSE go."""
+    if sql.startswith("DECLARE "):
+        return sql.split(" FOR ", 1)[1]
+    if sql.startswith(("FETCH ", "CLOSE ")):
+        return ""
+    return sql
+
+
+def consume(response) -> None:
+    if response.streaming:
+        b"".join(response.streaming_content)
+
+
+def main() -> None:
+    recreate_database()
+    django.setup()
+    from django.test import Client
+    from django.urls import reverse
+
+    started = time.perf_counter()
+    operation, user, big = load(random.Random(2022))
+    took = time.perf_counter() - started
+    print(f"loaded {CITIZENS:,} citizens and {FLIGHTS} flights in {took:.0f} s")
+    client = Client()
+    client.force_login(user)
+    op = operation.slug
+    people = reverse("people:list", args=[op])
+    city = big.departure_airport.city_id
+    pages = {
+        "dashboard": reverse("operations:dashboard", args=[op]),
+        "citizen list, first page": people,
+        "citizen list, page 1,000": f"{people}?page=1000",
+        "citizen list, search": f"{people}?q=shevchenko1",
+        "citizen list, filtered deep page": f"{people}?status=waiting&city={city}&page=200",
+        "flight list": reverse("flights:list", args=[op]),
+        "manifest (400 seats)": reverse("flights:manifest", args=[op, big.pk]),
+        "manifest export CSV (400)": reverse("flights:export", args=[op, big.pk, "csv"]),
+        "manifest export XLSX (400)": reverse("flights:export", args=[op, big.pk, "xlsx"]),
+    }
+    print("\n| page | queries | page (ms) | bare SQL (ms) | page / SQL |")
+    print("|---|---:|---:|---:|---:|")
+    for name, url in pages.items():
+        page, sql, queries = measure(client, url)
+        print(f"| {name} | {queries} | {page * 1000:.1f} | {sql * 1000:.1f} | {page / sql:.1f}× |")
+
+
+if __name__ == "__main__":
+    main()
