@@ -12,33 +12,8 @@ from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as to_phone_number
 
 from evac.people.models import Citizen, ContactLogEntry
+from evac.people.services import PERSON_FIELDS, PLACE_FIELDS
 from evac.places.models import City
-
-# A person's own fields, in the order an officer asks for them on the phone.
-PERSON_FIELDS = [
-    "surname",
-    "given_names",
-    "surname_native",
-    "given_names_native",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "document_type",
-    "document_number",
-    "document_issuing_country",
-    "document_expires_on",
-    "phone",
-    "email",
-    "preferred_language",
-    "preferred_channel",
-    "medical_need",
-    "medical_details",
-    "reduced_mobility",
-    "pregnant",
-    "notes",
-]
-# Where a household stays: asked once for everybody in it.
-PLACE_FIELDS = ["current_city", "temporary_address"]
 
 
 class DateInput(forms.DateInput):

@@ -15,33 +15,32 @@ from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry, Household
 
-# What an intake form, an import or the public registration may set on a person.
-CITIZEN_EDITABLE_FIELDS = frozenset(
-    {
-        "surname",
-        "given_names",
-        "surname_native",
-        "given_names_native",
-        "date_of_birth",
-        "sex",
-        "nationality",
-        "document_type",
-        "document_number",
-        "document_issuing_country",
-        "document_expires_on",
-        "phone",
-        "email",
-        "preferred_language",
-        "preferred_channel",
-        "current_city",
-        "temporary_address",
-        "medical_need",
-        "medical_details",
-        "reduced_mobility",
-        "pregnant",
-        "notes",
-    }
+# What an intake form, an import or the public registration may set on a person, in the
+# order an officer asks for it on the phone; where the person stays comes last.
+PERSON_FIELDS = (
+    "surname",
+    "given_names",
+    "surname_native",
+    "given_names_native",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "document_type",
+    "document_number",
+    "document_issuing_country",
+    "document_expires_on",
+    "phone",
+    "email",
+    "preferred_language",
+    "preferred_channel",
+    "medical_need",
+    "medical_details",
+    "reduced_mobility",
+    "pregnant",
+    "notes",
 )
+PLACE_FIELDS = ("current_city", "temporary_address")
+CITIZEN_EDITABLE_FIELDS = frozenset(PERSON_FIELDS + PLACE_FIELDS)
 # Staff or the citizen decide these; "booked" and "evacuated" follow from the flights.
 DECIDED_STATUSES = frozenset(
     {

@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('operations', '0001_initial'),
-        ('people', '0002_registry_indexes'),
-        ('places', '0001_initial'),
+        ("operations", "0001_initial"),
+        ("people", "0002_registry_indexes"),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='citizen',
-            index=models.Index(models.F('operation'), django.db.models.functions.comparison.Coalesce('last_contacted_at', 'registered_at'), name='citizen_op_silent_since'),
+            model_name="citizen",
+            index=models.Index(
+                models.F("operation"),
+                django.db.models.functions.comparison.Coalesce(
+                    "last_contacted_at", "registered_at"
+                ),
+                name="citizen_op_silent_since",
+            ),
         ),
     ]
