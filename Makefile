@@ -13,7 +13,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run migrate seed test lint
+.PHONY: help venv run migrate seed test lint screenshots
 
 help:
 	@echo "make run      set up, migrate, load the demo and start web, worker and beat"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make migrate  apply database migrations"
 	@echo "make seed     load the January 2022 demo scenario (idempotent)"
+	@echo "make screenshots  retake docs/screenshots/ in Chromium from the demo"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Evac needs Python 3.11 or newer: no python3 found" >&2; exit 1; }
@@ -60,3 +61,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The pictures in docs/screenshots/, retaken from the demo in Chromium by the browser test.
+screenshots: venv
+	EVAC_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_demo_screenshots.py
