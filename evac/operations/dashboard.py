@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext as _
 
+from evac.core.timefmt import time_to_departure
 from evac.flights.models import Booking, Flight
 from evac.operations.models import Operation
 from evac.people.models import Citizen, vulnerable_q
@@ -149,12 +148,7 @@ def flights_ahead(operation: Operation, *, now: datetime, limit: int = 10) -> li
 
 def _flight_ahead(flight: Flight, now: datetime) -> FlightAhead:
     passed = flight.departs_at <= now
-    if passed:
-        when = _("departure time passed %(time)s ago") % {
-            "time": timesince(flight.departs_at, now, depth=2)
-        }
-    else:
-        when = _("in %(time)s") % {"time": timeuntil(flight.departs_at, now, depth=2)}
+    when = time_to_departure(flight.departs_at, now)
     return FlightAhead(flight, flight.departs_local, passed, when)
 
 

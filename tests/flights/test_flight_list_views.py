@@ -59,7 +59,7 @@ def test_time_to_departure_is_relative_to_now(client, operation, nqz, kbp, carol
 
     page = text(client.get(_url(operation)))
 
-    assert "in 2 days 3 h" in page
+    assert "in 2 days, 3 hours" in page
 
 
 def test_upcoming_and_past_flights_are_listed_apart(client, operation, nqz, kbp, carol):
@@ -80,7 +80,7 @@ def test_upcoming_and_past_flights_are_listed_apart(client, operation, nqz, kbp,
     past = text(client.get(_url(operation, when="past")))
 
     assert "PS 1111" in upcoming and "PS 2222" in upcoming
-    assert "due 2 h ago" in upcoming  # late, not yet departed: still upcoming
+    assert "departure time passed 2 hours ago" in upcoming  # late, not yet departed: still upcoming
     assert "PS 3333" not in upcoming
     assert "PS 3333" in past and "departed" in past
     assert "PS 1111" not in past and late.number not in past

@@ -1,10 +1,11 @@
 """The manifest page: who is on a flight, counted by seat status, and what staff can do."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
+from evac.core.clock import now
 from evac.flights.models import Booking, Flight
 from evac.flights.services import (
     booking_cancel,
@@ -214,3 +215,14 @@ def test_a_departed_flights_manifest_shows_who_flew(client, operation, almaty, f
     assert dict(response.context["status_counts"])["Boarded"] == 1
     assert _cancel_url(booking) not in response.content.decode()
     assert Citizen.objects.get(pk=booking.citizen_id).status == Citizen.Status.EVACUATED
+
+
+def test_the_header_says_how_long_ago_a_late_flight_was_due_as_the_dashboard_does(
+    client, operation, nqz, kbp, carol
+):
+    late = make_flight(operation, nqz, kbp, number="PS 4444", departs_at=now() - timedelta(hours=2))
+    client.force_login(carol)
+
+    page = text(client.get(_url(late)))
+
+    assert "departure time passed 2 hours ago" in page

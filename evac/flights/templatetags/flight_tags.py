@@ -1,11 +1,11 @@
 """Small pieces the flight pages share: time to departure, a passenger's vulnerability."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from evac.core import timefmt
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight
 from evac.flights.selectors import FINISHED_STATUSES, gate_search_text
@@ -14,31 +14,14 @@ from evac.people.models import Citizen
 register = template.Library()
 
 
-def _span(delta: timedelta) -> str:
-    """2 days 3 h, 5 h 20 min, 12 min: the two largest units are enough at a glance."""
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        text = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-        return f"{text} {_('%(n)d h') % {'n': hours}}" if hours else text
-    if hours:
-        text = _("%(n)d h") % {"n": hours}
-        return f"{text} {_('%(n)d min') % {'n': minutes}}" if minutes else text
-    return _("%(n)d min") % {"n": minutes}
-
-
 @register.filter
 def time_to_departure(flight: Flight, moment: datetime | None = None) -> str:
-    """“in 2 days 3 h”, “departed”, or how late a flight that hasn't left yet is."""
-    moment = moment or now()
+    """“in 3 days, 4 hours”, “departed”, or how long ago a flight that hasn't left was due."""
     if flight.status == Flight.Status.CANCELLED:
         return _("cancelled")
     if flight.status in FINISHED_STATUSES:
         return _("departed")
-    if flight.departs_at > moment:
-        return _("in %(span)s") % {"span": _span(flight.departs_at - moment)}
-    return _("due %(span)s ago") % {"span": _span(moment - flight.departs_at)}
+    return timefmt.time_to_departure(flight.departs_at, moment or now())
 
 
 @register.filter
