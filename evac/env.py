@@ -74,3 +74,16 @@ def env_database(name: str, default: str) -> dict:
         database_file = Path(config["NAME"])
         config["TEST"] = {"NAME": str(database_file.with_name(f"test-{database_file.name}"))}
     return config
+
+
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers, e.g. EVAC_REMINDER_OFFSETS_HOURS=24,3."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return [int(item) for item in raw.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {raw!r}"
+        ) from None

@@ -19,6 +19,7 @@ from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
 from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport
 from evac.flights.selectors import WaitingUnit, waiting_list
+from evac.notifications import services as notifications
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
@@ -81,10 +82,12 @@ def flight_update(*, flight: Flight, by: Actor, **changes) -> Flight:
         raise TypeError(f"flight_update() got fields it can't set: {sorted(unknown)}")
     # Locked and re-read, so seats_total is checked against the real seats_booked.
     flight = lock_flight(flight.pk)
+    before = notifications.FlightPlan.of(flight)
     for name, value in changes.items():
         setattr(flight, name, value)
     flight.full_clean()
     record_by(flight, by).save()
+    notifications.flight_updated(flight=flight, before=before)
     return flight
 
 
@@ -118,6 +121,7 @@ def flight_set_status(*, flight: Flight, status: str, by: Actor) -> Flight:
     flight.refresh_from_db(fields=["seats_booked"])
     flight.status = status
     record_by(flight, by).save(update_fields=["status"])
+    notifications.flight_status_changed(flight=flight, bookings=active)
     return flight
 
 
@@ -215,6 +219,7 @@ def _book(*, flight: Flight, citizens: Sequence[Citizen], by: Actor) -> list[Boo
         except IntegrityError:
             raise AlreadyBooked(_("%(name)s already holds a seat.") % {"name": citizen}) from None
         bookings.append(booking)
+    notifications.bookings_made(bookings=bookings)
     return bookings
 
 
@@ -237,6 +242,7 @@ def release_seat(booking: Booking, *, by: Actor, citizen_status: str) -> Booking
     _set_booking_status(booking, Booking.Status.CANCELLED, by=by, save=False)
     booking.is_active = False
     record_by(booking, by).save()
+    notifications.seat_released(booking=booking)
     Flight.objects.filter(pk=booking.flight_id).update(seats_booked=F("seats_booked") - 1)
     citizen = Citizen.objects.select_for_update().get(pk=booking.citizen_id)
     if citizen.status == Citizen.Status.BOOKED:

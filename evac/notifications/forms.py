@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evac.flights.models import Flight
+from evac.notifications.models import Notification
+from evac.operations.models import Operation
+from evac.places.models import City
+
+
+class OutboxFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *Notification.Status.choices]
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        required=False,
+        choices=[("", _("Any")), *Notification.Channel.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any")), *Notification.Kind.choices]
+    )
+    flight = forms.ModelChoiceField(
+        label=_("Flight"), required=False, queryset=Flight.objects.none(), empty_label=_("Any")
+    )
+
+    def __init__(self, *args, operation: Operation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["flight"].queryset = operation.flights.select_related(
+            "departure_airport", "arrival_airport"
+        ).order_by("-departs_at")
+
+
+class BroadcastForm(forms.Form):
+    """To everyone on one flight, or everyone waiting in one city; the text as staff wrote it."""
+
+    AUDIENCE_FLIGHT, AUDIENCE_CITY = "flight", "city"
+    audience = forms.ChoiceField(
+        label=_("To"),
+        choices=[
+            (AUDIENCE_FLIGHT, _("Everyone holding a seat on a flight")),
+            (AUDIENCE_CITY, _("Everyone waiting in a city")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    flight = forms.ModelChoiceField(
+        label=_("Flight"), required=False, queryset=Flight.objects.none()
+    )
+    city = forms.ModelChoiceField(label=_("City"), required=False, queryset=City.objects.none())
+    text = forms.CharField(
+        label=_("Message"),
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Sent as written to each person by SMS or e-mail. Keep it short: an SMS in "
+            "Cyrillic holds 70 characters a segment, at most 3 segments."
+        ),
+    )
+
+    def __init__(self, *args, operation: Operation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["flight"].queryset = (
+            operation.flights.exclude(status__in=[Flight.Status.CANCELLED, Flight.Status.LANDED])
+            .select_related("departure_airport", "arrival_airport")
+            .order_by("departs_at")
+        )
+        waiting_cities = operation.citizens.filter(status="waiting").values("current_city")
+        self.fields["city"].queryset = City.objects.filter(pk__in=waiting_cities)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        audience = data.get("audience")
+        if audience == self.AUDIENCE_FLIGHT and not data.get("flight"):
+            self.add_error("flight", _("Choose the flight."))
+        if audience == self.AUDIENCE_CITY and not data.get("city"):
+            self.add_error("city", _("Choose the city."))
+        return data
+
+    def target(self) -> dict:
+        """The flight or the city, as the services take them."""
+        if self.cleaned_data["audience"] == self.AUDIENCE_FLIGHT:
+            return {"flight": self.cleaned_data["flight"], "city": None}
+        return {"flight": None, "city": self.cleaned_data["city"]}

@@ -1,0 +1,175 @@
+"""One message to one person on one channel, written before anything is sent.
+
+The row is the source of truth: the broker only carries "look at notification 42 now", so
+flushing Redis loses nothing, and a send claims its row with a conditional UPDATE first, so
+a retried or redelivered task never sends twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from evac.core.clock import now
+from evac.flights.models import Booking, Flight
+from evac.operations.models import Operation
+from evac.people.models import Citizen, Language
+
+
+class NotificationChannel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+
+
+class NotificationKind(models.TextChoices):
+    BOOKING_CONFIRMATION = "booking_confirmation", _("Booking confirmation")
+    FLIGHT_REMINDER = "flight_reminder", _("Flight reminder")
+    FLIGHT_CHANGED = "flight_changed", _("Flight changed")
+    FLIGHT_CANCELLED = "flight_cancelled", _("Flight cancelled")
+    CHECK_IN = "check_in", _("Check-in")
+    BROADCAST = "broadcast", _("Broadcast")
+    STAFF_DIGEST = "staff_digest", _("Staff digest")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Notification(models.Model):
+    Channel = NotificationChannel
+    Kind = NotificationKind
+    Status = NotificationStatus
+
+    # Foreign keys that a composite index in Meta starts with get no index of their own:
+    # every send updates its row twice, and every index is written each time.
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
+    # The recipient is a citizen, or a staff member (the daily digest): exactly one of them.
+    citizen = models.ForeignKey(
+        Citizen,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        db_index=False,
+    )
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("staff recipient"),
+    )
+    booking = models.ForeignKey(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        db_index=False,
+    )
+    flight = models.ForeignKey(
+        Flight,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        db_index=False,
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    language = models.CharField(_("language"), max_length=2, choices=Language)
+    # Rendered when scheduled (and again when re-timed), so staff see exactly what goes out.
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    to_address = models.CharField(_("to"), max_length=254)
+    due_at = models.DateTimeField(_("due at"))
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
+    # Counts claims: each claim is one attempt to hand the message to the provider.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=200, blank=True)
+    # Says what the message is about (e.g. "reminder:<booking>:24h:<departure>"), so asking
+    # for the same message twice finds the first one instead of making a second.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=now)
+    # Who wrote a broadcast: never searched by, so no index to keep up to date.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    # When the dispatcher last put it on the broker: not queued again until it looks lost.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # When a sender claimed it: a "sending" row whose claim is old belongs to a dead worker.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "-pk"]
+        indexes = [
+            # The dispatcher's question: which pending messages are due?
+            models.Index(
+                fields=["due_at"], condition=Q(status="pending"), name="notification_pending_due"
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="notification_sending_claimed",
+            ),
+            models.Index(fields=["operation", "-due_at"], name="notification_op_due"),
+            models.Index(fields=["citizen", "-due_at"], name="notification_citizen_due"),
+            models.Index(fields=["flight", "-due_at"], name="notification_flight_due"),
+            models.Index(fields=["booking", "status"], name="notification_booking_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in NotificationStatus]),
+                name="notification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=[c.value for c in NotificationChannel]),
+                name="notification_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in NotificationKind]),
+                name="notification_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(citizen__isnull=False, staff_user__isnull=True)
+                | Q(citizen__isnull=True, staff_user__isnull=False),
+                name="notification_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False),
+                name="notification_sending_is_claimed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_address} ({self.get_status_display()})"
+
+    @property
+    def recipient(self):
+        return self.citizen or self.staff_user
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status == self.Status.PENDING

@@ -1,0 +1,46 @@
+"""The messages box on a person's page and a flight's manifest, and text helpers."""
+
+from django import template
+
+from evac.flights.models import Flight
+from evac.notifications import selectors, texts
+from evac.people.models import Citizen
+
+register = template.Library()
+
+
+@register.filter
+def departs_local_text(flight: Flight) -> str:
+    """13 January 10:40 (UTC+6): a departure in its airport's local time, zone named."""
+    moment = texts.local_time(flight.departs_at, flight.departure_airport.city, "en")
+    return f"{moment.date} {moment.time} ({moment.zone})"
+
+
+@register.inclusion_tag("notifications/_messages.html", takes_context=True)
+def citizen_messages(context, citizen: Citizen) -> dict:
+    return {
+        **_page(context),
+        "notifications": selectors.citizen_messages(citizen),
+        "show_person": False,
+        "outbox_query": "",
+    }
+
+
+@register.inclusion_tag("notifications/_messages.html", takes_context=True)
+def flight_messages(context, flight: Flight) -> dict:
+    return {
+        **_page(context),
+        "notifications": selectors.flight_messages(flight),
+        "show_person": True,
+        "outbox_query": f"?flight={flight.pk}",
+    }
+
+
+def _page(context) -> dict:
+    return {
+        "operation": context.get("operation"),
+        "can": context.get("can", {}),
+        "csrf_token": context.get("csrf_token"),
+        "request": context.get("request"),
+        "limit": selectors.MESSAGES_SHOWN,
+    }

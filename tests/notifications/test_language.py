@@ -1,0 +1,82 @@
+"""Messages are in the person's language, with the airport's local time and its zone named."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from evac.flights.services import booking_create
+from evac.notifications import texts
+from evac.notifications.models import Notification
+from tests.factories import make_citizen, make_flight
+
+pytestmark = pytest.mark.django_db
+N = Notification
+
+
+@pytest.fixture
+def january_flight(operation, nqz, kbp, nur_sultan):
+    nur_sultan.name_native = "Нур-Султан"
+    nur_sultan.time_zone = ZoneInfo("Asia/Almaty")
+    nur_sultan.save()
+    # 04:40 UTC is 10:40 in Nur-Sultan (UTC+6 in 2022).
+    return make_flight(
+        operation, nqz, kbp, departs_at=datetime(2022, 1, 13, 4, 40, tzinfo=UTC), number="PS 9004"
+    )
+
+
+@pytest.fixture(autouse=True)
+def before_the_flight(monkeypatch):
+    moment = datetime(2022, 1, 10, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr("evac.notifications.services.now", lambda: moment)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "PS 9004 Nur-Sultan (NQZ) - Kyiv (KBP), leaving 13 January at 10:40 (UTC+6)"),
+        ("uk", "PS 9004 Нур-Султан (NQZ) – Kyiv (KBP), виліт 13 січня о 10:40 (UTC+6)"),
+        ("ru", "PS 9004 Нур-Султан (NQZ) – Kyiv (KBP), вылет 13 января в 10:40 (UTC+6)"),
+    ],
+)
+def test_the_confirmation_is_in_the_persons_language_in_local_time(
+    operation, almaty, january_flight, language, expected
+):
+    person = make_citizen(operation, almaty, phone="+77011112233", preferred_language=language)
+
+    booking_create(flight=january_flight, citizen=person, by=None)
+
+    confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
+    assert confirmation.language == language
+    assert expected in confirmation.body
+    # Be at the airport three hours before: 07:40 local.
+    assert "07:40" in confirmation.body
+
+
+def test_the_reminder_names_the_local_departure(operation, almaty, january_flight):
+    person = make_citizen(operation, almaty, phone="+77011112233", preferred_language="uk")
+
+    booking_create(flight=january_flight, citizen=person, by=None)
+
+    reminder = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).first()
+    assert reminder.body.startswith("Нагадування: рейс PS 9004")
+    assert "13 січня о 10:40 (UTC+6)" in reminder.body
+
+
+def test_a_language_without_a_template_falls_back_to_english():
+    rendered = texts.render("broadcast", "de", {"text": "Hallo"}, sms=True)
+
+    assert (rendered.language, rendered.body) == ("en", "Hallo")
+
+
+def test_zone_names_read_as_offsets():
+    assert texts.zone_name(datetime(2022, 1, 13, tzinfo=ZoneInfo("Asia/Almaty"))) == "UTC+6"
+    assert texts.zone_name(datetime(2022, 1, 13, tzinfo=ZoneInfo("Asia/Kolkata"))) == "UTC+5:30"
+    assert texts.zone_name(datetime(2022, 1, 13, tzinfo=ZoneInfo("America/Sao_Paulo"))) == "UTC-3"
+    assert texts.zone_name(datetime(2022, 1, 13, tzinfo=UTC)) == "UTC"
+
+
+def test_broadcast_text_is_not_html_escaped():
+    rendered = texts.render("broadcast", "en", {"text": "Don't go to A & B"}, sms=True)
+
+    assert rendered.body == "Don't go to A & B"

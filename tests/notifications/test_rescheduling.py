@@ -1,0 +1,127 @@
+"""A flight that moves re-times its reminders and tells its passengers, in one transaction."""
+
+from datetime import timedelta
+
+import pytest
+
+from evac.flights.services import booking_create, flight_update
+from evac.notifications import services
+from evac.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+N = Notification
+
+
+def _move(flight, hours: int):
+    return flight_update(
+        flight=flight,
+        by=None,
+        departs_at=flight.departs_at + timedelta(hours=hours),
+        arrives_at=flight.arrives_at + timedelta(hours=hours),
+    )
+
+
+def _pending_reminders():
+    return sorted(
+        N.objects.filter(kind=N.Kind.FLIGHT_REMINDER, status=N.Status.PENDING).values_list(
+            "due_at", flat=True
+        )
+    )
+
+
+def _send_confirmations():
+    for n in N.objects.filter(kind=N.Kind.BOOKING_CONFIRMATION):
+        assert services.notification_send(notification_id=n.pk) == "sent"
+
+
+def test_moving_a_flight_re_times_the_reminders_and_tells_each_passenger(flight, olena):
+    booking_create(flight=flight, citizen=olena, by=None)
+    _send_confirmations()
+
+    moved = _move(flight, 26)
+
+    assert _pending_reminders() == [
+        moved.departs_at - timedelta(hours=24),
+        moved.departs_at - timedelta(hours=3),
+    ]
+    old = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER, status=N.Status.CANCELLED)
+    assert old.count() == 2
+    (notice,) = N.objects.filter(kind=N.Kind.FLIGHT_CHANGED)
+    assert notice.status == N.Status.PENDING and notice.citizen == olena
+    local = moved.departure_airport.local_time(moved.departs_at)
+    assert local.strftime("%H:%M") in notice.body
+
+
+def test_a_confirmation_not_yet_sent_is_rewritten_with_the_new_time_instead_of_a_notice(
+    flight, olena
+):
+    booking_create(flight=flight, citizen=olena, by=None)
+
+    moved = _move(flight, 5)
+
+    confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
+    local = moved.departure_airport.local_time(moved.departs_at)
+    assert local.strftime("%H:%M") in confirmation.body
+    assert not N.objects.filter(kind=N.Kind.FLIGHT_CHANGED).exists()
+
+
+def test_editing_what_messages_do_not_mention_sends_nothing(flight, olena):
+    booking_create(flight=flight, citizen=olena, by=None)
+    _send_confirmations()
+    before = list(N.objects.order_by("pk").values_list("pk", "status", "due_at"))
+
+    flight_update(flight=flight, by=None, notes="Bring water", seats_total=12)
+
+    assert list(N.objects.order_by("pk").values_list("pk", "status", "due_at")) == before
+
+
+def test_only_the_latest_change_is_announced(flight, olena):
+    booking_create(flight=flight, citizen=olena, by=None)
+    _send_confirmations()
+
+    moved = _move(_move(flight, 2), 1)
+
+    notices = N.objects.filter(kind=N.Kind.FLIGHT_CHANGED)
+    assert sorted(notices.values_list("status", flat=True)) == ["cancelled", "pending"]
+    latest = notices.get(status=N.Status.PENDING)
+    assert moved.departure_airport.local_time(moved.departs_at).strftime("%H:%M") in latest.body
+
+
+def test_a_reminder_already_sent_stays_sent_and_the_new_time_gets_its_own(flight, olena):
+    booking_create(flight=flight, citizen=olena, by=None)
+    first = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).order_by("due_at").first()
+    N.objects.filter(pk=first.pk).update(due_at=first.created_at)  # as if its time had come
+    assert services.notification_send(notification_id=first.pk) == "sent"
+
+    moved = _move(flight, 48)
+
+    first.refresh_from_db()
+    assert first.status == N.Status.SENT
+    assert _pending_reminders() == [
+        moved.departs_at - timedelta(hours=24),
+        moved.departs_at - timedelta(hours=3),
+    ]
+
+
+def test_a_flight_moved_back_gets_back_the_reminders_it_had(flight, olena):
+    booking_create(flight=flight, citizen=olena, by=None)
+    original = _pending_reminders()
+
+    moved = _move(flight, 4)
+    _move(moved, -4)
+
+    assert _pending_reminders() == original
+    assert N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).count() == 4  # 2 cancelled, 2 pending
+
+
+def test_a_new_departure_airport_is_news_too(flight, olena, almaty):
+    from tests.factories import make_airport
+
+    booking_create(flight=flight, citizen=olena, by=None)
+    _send_confirmations()
+    other = make_airport("TSE", flight.departure_airport.city)
+
+    flight_update(flight=flight, by=None, departure_airport=other)
+
+    notice = N.objects.get(kind=N.Kind.FLIGHT_CHANGED)
+    assert "(TSE)" in notice.body

@@ -1,0 +1,82 @@
+"""Every SMS Evac writes fits in three segments, in every language, with long real values."""
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from evac.notifications import texts
+from evac.notifications.models import Notification
+from evac.notifications.services import MAX_SMS_SEGMENTS
+from evac.notifications.sms import sms_length
+
+CITIZEN_KINDS = [k for k in Notification.Kind.values if k != Notification.Kind.STAFF_DIGEST]
+LANGUAGES = ["en", "uk", "ru"]
+
+
+def test_gsm_7_text_takes_160_characters_a_segment_then_153():
+    assert sms_length("a" * 160) == sms_length("a" * 160)
+    assert (sms_length("a" * 160).encoding, sms_length("a" * 160).segments) == ("GSM-7", 1)
+    assert sms_length("a" * 161).segments == 2
+    assert sms_length("a" * 306).segments == 2
+    assert sms_length("a" * 307).segments == 3
+
+
+def test_the_extension_characters_take_two_septets():
+    assert sms_length("€" * 80).units == 160
+    assert sms_length("€" * 81).segments == 2
+
+
+def test_one_cyrillic_letter_makes_it_ucs_2_with_70_then_67():
+    assert sms_length("я" * 70).segments == 1
+    assert sms_length("я" * 71).segments == 2
+    assert sms_length("я" * 134).segments == 2
+    assert sms_length("a" * 100 + "я").encoding == "UCS-2"
+
+
+def _longest_context(language: str) -> dict:
+    """Longer than any real value: long city names, a 7-character flight number, a hotline."""
+    city = SimpleNamespace(
+        name="Ust-Kamenogorsk", name_native="Усть-Каменогорськ", time_zone=ZoneInfo("Asia/Almaty")
+    )
+    city.local_time = lambda moment: moment.astimezone(city.time_zone)
+    airport = SimpleNamespace(iata_code="UKK", city=city)
+    flight = SimpleNamespace(
+        number="PS 9004",
+        departure_airport=airport,
+        arrival_airport=SimpleNamespace(iata_code="KBP", city=city),
+        departs_at=datetime(2022, 9, 30, 18, 45, tzinfo=UTC),
+    )
+    return {
+        **texts.flight_context(flight, language),
+        "reference": "ABCD-EFGH",
+        "hotline": "+7 7172 55 00 22",
+        "city": city.name_native if language != "en" else city.name,
+        "hours": 24,
+        "text": "x",
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", CITIZEN_KINDS)
+def test_every_message_fits_in_three_segments(kind, language):
+    body = texts.render(kind, language, _longest_context(language), sms=True).body
+
+    length = sms_length(body)
+    assert length.segments <= MAX_SMS_SEGMENTS, f"{kind}.{language}: {length} {body!r}"
+    if language == "en":
+        # English must stay in the GSM alphabet, or it costs 70-character segments.
+        assert length.encoding == "GSM-7", body
+
+
+@pytest.mark.django_db
+def test_a_broadcast_too_long_for_three_segments_is_refused(operation, alice, flight):
+    from django.core.exceptions import ValidationError
+
+    from evac.notifications.services import broadcast_preview
+
+    with pytest.raises(ValidationError) as refused:
+        broadcast_preview(operation=operation, by=alice, text="Увага! " * 40, flight=flight)
+
+    assert "too long" in str(refused.value)
