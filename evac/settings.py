@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from evac.env import env_bool, env_database, env_int, env_list, env_str
+from evac.env import env_bool, env_database, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime files of the embedded default (SQLite database, Celery's filesystem queue).
@@ -38,7 +38,11 @@ INSTALLED_APPS = [
     "evac.places",
     "evac.people",
     "evac.flights",
+    "evac.notifications",
     "evac.demo",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN
+    "evac.api",
 ]
 
 MIDDLEWARE = [
@@ -129,10 +133,47 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery closes a worker's database connection around every task unless told to reuse it
+# for this many tasks; a message send is a few small queries, cheaper than a new PostgreSQL
+# connection. Off (0) by default; set it for production workers (README).
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 0) or None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The API (evac/api/): one error shape, an OpenAPI schema, a rate for each token.
+    "EXCEPTION_HANDLER": "evac.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "evac.api.schema.EvacAutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("EVAC_API_TOKEN_RATE", "600/minute")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Evac API",
+    "DESCRIPTION": "Consular evacuation tracker: operations, people, flights and manifests. "
+    "Same rules and roles as the staff pages. Errors: "
+    '{"error": {"code": ..., "message": ..., "fields": {...}}}.',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Separate request and response shapes, so read-only fields are not asked of clients.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name for each set of choices, where one field name ("status") means several.
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "evac.api.schema.COUNTRY_CODES",
+        "DecidedStatusEnum": "evac.api.schema.DECIDED_STATUS_VALUES",
+        "BookingStatusChangeEnum": "evac.api.schema.BOOKING_STATUS_CHANGE_VALUES",
+        "CitizenStatusEnum": "evac.people.models.CitizenStatus",
+        "FlightStatusEnum": "evac.flights.models.FlightStatus",
+        "FlightKindEnum": "evac.flights.models.FlightKind",
+        "BookingStatusEnum": "evac.flights.models.BookingStatus",
+        "OperationStatusEnum": "evac.operations.models.Operation.Status",
+        "AirportStatusEnum": "evac.places.models.Airport.Status",
+        "LanguageEnum": "evac.people.models.Language",
+        "CitizenChannelEnum": "evac.people.models.CitizenChannel",
+        "ContactChannelEnum": "evac.people.models.ContactLogEntry.Channel",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Evac's own settings.
@@ -140,6 +181,42 @@ EVAC_DEMO_PASSWORD = env_str("EVAC_DEMO_PASSWORD", "evac-demo-2022")
 # Ages at which a person counts as a minor (under) or elderly (from), for seat priority.
 EVAC_MINOR_UNDER_AGE = env_int("EVAC_MINOR_UNDER_AGE", 18)
 EVAC_ELDERLY_FROM_AGE = env_int("EVAC_ELDERLY_FROM_AGE", 65)
+
+# Messages to citizens and staff (evac/notifications). E-mail goes through Django's e-mail
+# backend: files in VAR_DIR/mail by default, SMTP (EMAIL_HOST…) or django-anymail in
+# production. SMS goes through EVAC_SMS_BACKEND: a file you can read by default, or Twilio.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Evac <evac@localhost>")
+EVAC_SMS_BACKEND = env_str("EVAC_SMS_BACKEND", "evac.notifications.sms.FileSmsBackend")
+EVAC_SMS_FILE = Path(env_str("EVAC_SMS_FILE", str(VAR_DIR / "sms-outbox.log")))
+EVAC_SMS_TIMEOUT_SECONDS = env_int("EVAC_SMS_TIMEOUT_SECONDS", 10)
+# Per worker process: the provider's limit divided by the number of worker processes.
+EVAC_SMS_PER_SECOND = env_int("EVAC_SMS_PER_SECOND", 1)
+EVAC_TWILIO_ACCOUNT_SID = env_str("EVAC_TWILIO_ACCOUNT_SID")
+EVAC_TWILIO_AUTH_TOKEN = env_str("EVAC_TWILIO_AUTH_TOKEN")
+# A phone number in E.164, or a Messaging Service SID (MG…).
+EVAC_TWILIO_FROM = env_str("EVAC_TWILIO_FROM")
+EVAC_TWILIO_API_URL = env_str("EVAC_TWILIO_API_URL", "https://api.twilio.com")
+# Reminders this many hours before departure; a check-in to waiting people every N days.
+EVAC_REMINDER_OFFSETS_HOURS = env_int_list("EVAC_REMINDER_OFFSETS_HOURS", [24, 3])
+EVAC_CHECK_IN_EVERY_DAYS = env_int("EVAC_CHECK_IN_EVERY_DAYS", 2)
+# "Be at the airport by": this many hours before departure.
+EVAC_AT_AIRPORT_HOURS_BEFORE = env_int("EVAC_AT_AIRPORT_HOURS_BEFORE", 3)
+EVAC_NOTIFICATION_MAX_ATTEMPTS = env_int("EVAC_NOTIFICATION_MAX_ATTEMPTS", 6)
+# A send still "sending" after this long belongs to a dead worker; longer than any send.
+EVAC_NOTIFICATION_SENDING_TIMEOUT_SECONDS = env_int(
+    "EVAC_NOTIFICATION_SENDING_TIMEOUT_SECONDS", 300
+)
+# A due message queued this long ago and still pending is taken as lost and queued again.
+EVAC_NOTIFICATION_REQUEUE_SECONDS = env_int("EVAC_NOTIFICATION_REQUEUE_SECONDS", 300)
 
 
 LOGGING = {

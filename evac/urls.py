@@ -24,5 +24,8 @@ urlpatterns = [
     path("ops/<slug:op>/", include("evac.operations.urls")),
     path("ops/<slug:op>/citizens/", include("evac.people.urls")),
     path("ops/<slug:op>/flights/", include("evac.flights.urls")),
+    path("ops/<slug:op>/messages/", include("evac.notifications.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    # REST API (/api/v1/), its OpenAPI schema and docs; see evac/api/urls.py.
+    path("api/", include("evac.api.urls")),
 ]

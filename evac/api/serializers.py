@@ -1,0 +1,361 @@
+"""What the API reads and writes. Writes are validated for shape here and for rules in the
+services: a serializer never decides whether a seat may be taken or a status changed."""
+
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from evac.api.fields import (
+    OptionalEmailField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictIntegerField,
+    StrictModelSerializer,
+)
+from evac.api.models import ApiToken
+from evac.flights import exports
+from evac.flights.models import Booking, Flight
+from evac.flights.services import FLIGHT_EDITABLE_FIELDS
+from evac.operations.access import ROLE_PERMISSIONS, Permission
+from evac.operations.models import Operation, Role
+from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.people.services import DECIDED_STATUSES, PERSON_FIELDS, PLACE_FIELDS
+from evac.places.models import Airport, City
+
+# Errors ---------------------------------------------------------------------------------
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs: invalid, not_found, …")
+    message = serializers.CharField(help_text="For people, in the language of the request.")
+    fields = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="Field name → list of problems (nested for lists of objects).",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+# Operations and places ------------------------------------------------------------------
+
+
+class OperationSerializer(StrictModelSerializer):
+    country = serializers.CharField(source="country.code", read_only=True)
+    hotline_email = OptionalEmailField(read_only=True, allow_blank=True)
+    role = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Operation
+        fields = [
+            "slug",
+            "name",
+            "country",
+            "status",
+            "starts_on",
+            "ends_on",
+            "hotline_phone",
+            "hotline_email",
+            "role",
+            "permissions",
+        ]
+
+    def _role(self, operation: Operation) -> str:
+        # `my_role` is annotated by the view; superusers are members of nothing.
+        return getattr(operation, "my_role", None) or Role.COORDINATOR
+
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices))
+    def get_role(self, operation: Operation) -> str:
+        return self._role(operation)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Permission)))
+    def get_permissions(self, operation: Operation) -> list[str]:
+        return sorted(p.value for p in ROLE_PERMISSIONS[self._role(operation)])
+
+
+class CitySerializer(StrictModelSerializer):
+    country = serializers.CharField(source="country.code", read_only=True)
+    time_zone = serializers.CharField(read_only=True, help_text="IANA name, e.g. Asia/Almaty")
+
+    class Meta:
+        model = City
+        fields = ["id", "name", "name_native", "country", "time_zone"]
+
+
+class AirportSerializer(StrictModelSerializer):
+    city_name = serializers.CharField(source="city.name", read_only=True)
+
+    class Meta:
+        model = Airport
+        fields = ["iata_code", "name", "city", "city_name", "status", "status_note", "is_open"]
+
+
+# People ---------------------------------------------------------------------------------
+
+
+class CitizenSerializer(StrictModelSerializer):
+    reference = serializers.CharField(
+        read_only=True, help_text="The person's reference code, as printed and read out."
+    )
+    current_city_name = serializers.CharField(source="current_city.name", read_only=True)
+    email = OptionalEmailField(read_only=True, allow_blank=True)
+    document_issuing_country = StrictChoiceField(
+        choices=countries, allow_blank=True, read_only=True, help_text="Empty when not known."
+    )
+    is_vulnerable = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Citizen
+        fields = [
+            "reference",
+            *PERSON_FIELDS,
+            *PLACE_FIELDS,
+            "current_city_name",
+            "household",
+            "status",
+            "source",
+            "is_vulnerable",
+            "registered_at",
+            "last_contacted_at",
+        ]
+        read_only_fields = fields
+
+
+class CitizenWriteSerializer(StrictModelSerializer):
+    """The fields citizen_register and citizen_update take (people.services.PERSON_FIELDS)."""
+
+    class Meta:
+        model = Citizen
+        fields = [*PERSON_FIELDS, *PLACE_FIELDS]
+
+
+class CitizenCreateSerializer(CitizenWriteSerializer):
+    source = serializers.ChoiceField(choices=Citizen.Source.choices, default=Citizen.Source.IMPORT)
+
+    class Meta(CitizenWriteSerializer.Meta):
+        fields = [*CitizenWriteSerializer.Meta.fields, "source"]
+
+
+class CitizenStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in Citizen.Status if s in DECIDED_STATUSES],
+        help_text=str(_("“Booked” and “evacuated” follow from the flights.")),
+    )
+
+
+class ContactLogEntrySerializer(StrictModelSerializer):
+    by = serializers.CharField(source="by.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ContactLogEntry
+        fields = ["id", "channel", "direction", "outcome", "note", "at", "by"]
+        read_only_fields = ["id", "by"]
+        extra_kwargs = {"at": {"required": False}}
+
+
+class HouseholdSerializer(StrictModelSerializer):
+    head = serializers.CharField(source="head.reference", read_only=True, allow_null=True)
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Household
+        fields = ["id", "head", "members", "created_at"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_members(self, household: Household) -> list[str]:
+        # Prefetched by the view; sorted here so the prefetch is used.
+        members = sorted(household.members.all(), key=lambda m: m.pk)
+        return [m.reference for m in members]
+
+
+class HouseholdCreateSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=Citizen.Source.choices, default=Citizen.Source.IMPORT)
+    members = CitizenWriteSerializer(
+        many=True, allow_empty=False, max_length=50, help_text="The first member is the head."
+    )
+
+
+# Flights and bookings -------------------------------------------------------------------
+
+
+class FlightSerializer(StrictModelSerializer):
+    departure_airport = serializers.SlugRelatedField(slug_field="iata_code", read_only=True)
+    arrival_airport = serializers.SlugRelatedField(slug_field="iata_code", read_only=True)
+    departs_local = serializers.SerializerMethodField()
+    arrives_local = serializers.SerializerMethodField()
+    departure_time_zone = serializers.CharField(
+        source="departure_airport.city.time_zone", read_only=True
+    )
+    arrival_time_zone = serializers.CharField(
+        source="arrival_airport.city.time_zone", read_only=True
+    )
+
+    class Meta:
+        model = Flight
+        fields = [
+            "id",
+            "number",
+            "carrier",
+            "kind",
+            "departure_airport",
+            "arrival_airport",
+            "departs_at",
+            "arrives_at",
+            "departs_local",
+            "departure_time_zone",
+            "arrives_local",
+            "arrival_time_zone",
+            "seats_total",
+            "seats_booked",
+            "seats_left",
+            "status",
+            "notes",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_departs_local(self, flight: Flight) -> str:
+        return flight.departs_local.isoformat()
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_arrives_local(self, flight: Flight) -> str:
+        return flight.arrives_local.isoformat()
+
+
+class FlightWriteSerializer(StrictModelSerializer):
+    departure_airport = serializers.SlugRelatedField(
+        slug_field="iata_code", queryset=Airport.objects.all(), help_text="IATA code"
+    )
+    arrival_airport = serializers.SlugRelatedField(
+        slug_field="iata_code", queryset=Airport.objects.all(), help_text="IATA code"
+    )
+
+    class Meta:
+        model = Flight
+        fields = sorted(FLIGHT_EDITABLE_FIELDS)
+
+
+class FlightStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Flight.Status.choices)
+
+
+class PassengerSerializer(StrictModelSerializer):
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Citizen
+        fields = ["reference", "surname", "given_names", "status"]
+        read_only_fields = fields
+
+
+class BookingSerializer(StrictModelSerializer):
+    passenger = PassengerSerializer(source="citizen", read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = ["id", "flight", "passenger", "status", "is_active", "created_at"]
+        read_only_fields = fields
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    citizen = StrictCharField(
+        required=False, max_length=20, help_text="Reference code of one person to book."
+    )
+    household = StrictIntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Id of a household: its waiting members are booked together, or none.",
+    )
+
+    def validate(self, data: dict) -> dict:
+        if ("citizen" in data) == ("household" in data):
+            raise serializers.ValidationError(_("Give either a citizen or a household."))
+        return data
+
+
+class BookingStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in Booking.Status if s != Booking.Status.CANCELLED],
+        help_text=str(_("To cancel a seat, use its cancel endpoint.")),
+    )
+
+
+def _column_key(column: str) -> str:
+    return column.lower().replace(" ", "_")
+
+
+# The APIS columns of flights.exports, as JSON keys: "Date of birth" → "date_of_birth".
+MANIFEST_KEYS = [_column_key(column) for column in exports.COLUMNS]
+
+ManifestRowSerializer = type(
+    "ManifestRowSerializer",
+    (serializers.Serializer,),
+    {key: serializers.CharField(allow_blank=True) for key in MANIFEST_KEYS},
+)
+
+
+class ManifestSerializer(serializers.Serializer):
+    flight = FlightSerializer()
+    passengers = ManifestRowSerializer(many=True)
+
+
+# Statistics -----------------------------------------------------------------------------
+
+StatusCountsSerializer = type(
+    "StatusCountsSerializer",
+    (serializers.Serializer,),
+    {status: serializers.IntegerField() for status in Citizen.Status.values},
+)
+
+
+class WaitingCitySerializer(serializers.Serializer):
+    city = serializers.IntegerField(source="city_id")
+    name = serializers.CharField()
+    waiting = serializers.IntegerField()
+    vulnerable = serializers.IntegerField()
+
+
+class FlightSeatsSerializer(StrictModelSerializer):
+    class Meta:
+        model = Flight
+        fields = [
+            "id",
+            "number",
+            "status",
+            "departs_at",
+            "seats_total",
+            "seats_booked",
+            "seats_left",
+        ]
+        read_only_fields = fields
+
+
+class StatisticsSerializer(serializers.Serializer):
+    registered = serializers.IntegerField()
+    by_status = StatusCountsSerializer()
+    waiting_by_city = WaitingCitySerializer(many=True)
+    flights = FlightSeatsSerializer(many=True)
+
+
+# Tokens ---------------------------------------------------------------------------------
+
+
+class ApiTokenSerializer(StrictModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = ["id", "prefix", "created_at", "last_used_at", "revoked_at"]
+
+
+class NewApiTokenSerializer(ApiTokenSerializer):
+    key = serializers.CharField(
+        read_only=True, help_text="Shown only now: store it, it can't be read again."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]

@@ -1,0 +1,84 @@
+"""/api/: the schema, its interactive docs, and version 1 of the API.
+
+Everything of an operation is under /api/v1/operations/<slug>/, as the staff pages are
+under /ops/<slug>/; people are found by their reference code, as on the pages.
+"""
+
+from django.apps import apps
+from django.urls import include, path, re_path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from evac.api.views import flights, operations, people, tokens
+from evac.api.views.base import not_found
+
+
+class ReferenceCodeConverter:
+    # Letters, digits and dashes only: what reaches the database is always a plain code.
+    regex = "[A-Za-z0-9-]{1,20}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceCodeConverter, "reference")
+
+operation_urls = [
+    path("", operations.OperationDetail.as_view(), name="operation"),
+    path("statistics/", operations.Statistics.as_view(), name="statistics"),
+    path("citizens/", people.CitizenList.as_view(), name="citizens"),
+    path("citizens/<reference:ref>/", people.CitizenDetail.as_view(), name="citizen"),
+    path("citizens/<reference:ref>/status/", people.CitizenStatus.as_view(), name="citizen-status"),
+    path("citizens/<reference:ref>/contacts/", people.ContactLog.as_view(), name="contacts"),
+    path("households/", people.HouseholdList.as_view(), name="households"),
+    path("households/<int:pk>/", people.HouseholdDetail.as_view(), name="household"),
+    path("flights/", flights.FlightList.as_view(), name="flights"),
+    path("flights/<int:pk>/", flights.FlightDetail.as_view(), name="flight"),
+    path("flights/<int:pk>/status/", flights.FlightStatus.as_view(), name="flight-status"),
+    path("flights/<int:pk>/bookings/", flights.BookingList.as_view(), name="bookings"),
+    path(
+        "flights/<int:pk>/bookings/<int:booking_pk>/",
+        flights.BookingDetail.as_view(),
+        name="booking",
+    ),
+    path(
+        "flights/<int:pk>/bookings/<int:booking_pk>/cancel/",
+        flights.BookingCancel.as_view(),
+        name="booking-cancel",
+    ),
+    path(
+        "flights/<int:pk>/bookings/<int:booking_pk>/status/",
+        flights.BookingStatus.as_view(),
+        name="booking-status",
+    ),
+    path("flights/<int:pk>/manifest/", flights.Manifest.as_view(), name="manifest"),
+    path("flights/<int:pk>/manifest.csv", flights.ManifestCsv.as_view(), name="manifest-csv"),
+]
+
+# Messages are evac.notifications' to write; the API lists them once that app is installed.
+if apps.is_installed("evac.notifications"):
+    from evac.api.views import notifications
+
+    operation_urls.append(
+        path("notifications/", notifications.NotificationList.as_view(), name="notifications")
+    )
+
+v1 = [
+    path("operations/", operations.OperationList.as_view(), name="operations"),
+    path("operations/<slug:op>/", include(operation_urls)),
+    path("cities/", operations.CityList.as_view(), name="cities"),
+    path("airports/", operations.AirportList.as_view(), name="airports"),
+    path("tokens/", tokens.TokenList.as_view(), name="tokens"),
+    path("tokens/<int:pk>/", tokens.TokenDetail.as_view(), name="token"),
+    # Last: whatever matched nothing above, including a malformed slug, id or code.
+    re_path(r"^[\s\S]*$", not_found),  # any character, newlines too
+]
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", include(v1)),
+]

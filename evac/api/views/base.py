@@ -1,0 +1,66 @@
+"""The one door from an API URL to an operation's data, as evac/operations/web.py is for pages.
+
+Every view of an operation lives under /api/v1/operations/<slug>/ and derives from
+`OperationView`: it needs a signed-in user (401 otherwise), answers 404 to anyone who is not
+a member (so the API does not even confirm the operation exists), and 403 to a member whose
+role lacks the permission the method needs. The services check the permission again; this
+early check is what makes a viewer's invalid write a 403 rather than a 400.
+"""
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.serializers import Serializer
+
+from evac.api.authentication import TokenAuthentication
+from evac.api.pagination import Cursor
+from evac.api.parsers import StrictJSONParser
+from evac.api.throttling import TokenRateThrottle
+from evac.operations.access import ROLE_PERMISSIONS, Permission, operations_visible_to, role_in
+from evac.operations.models import Operation
+
+
+class ApiView(GenericAPIView):
+    # Token first: its WWW-Authenticate header makes an anonymous call a 401, not a 403.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [TokenRateThrottle]
+    parser_classes = [StrictJSONParser]
+    pagination_class = Cursor
+
+
+class OperationView(ApiView):
+    # What a method needs: reads need VIEW; a view that writes names its permission.
+    write_permission: Permission | None = None
+
+    operation: Operation
+    role: str
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, throttling
+        operation = operations_visible_to(request.user).filter(slug=kwargs.get("op", "")).first()
+        if operation is None:
+            raise exceptions.NotFound(_("No such operation."))
+        self.operation, self.role = operation, role_in(request.user, operation)
+        needed = Permission.VIEW if request.method in SAFE_METHODS else self.write_permission
+        if needed is None or needed not in ROLE_PERMISSIONS[self.role]:
+            raise exceptions.PermissionDenied(_("Your role in this operation does not allow this."))
+
+
+def valid_data(serializer_class: type[Serializer], data, **kwargs) -> dict:
+    """The validated input, or a 400 naming each field that is wrong."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@csrf_exempt  # nothing here to protect; a CSRF refusal would be an HTML page
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other URL under /api/v1/: a 404 in the API's error shape, not Django's HTML page."""
+    body = {"code": "not_found", "message": _("There is nothing at this address."), "fields": {}}
+    return JsonResponse({"error": body}, status=404)

@@ -1,0 +1,223 @@
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from evac.api import serializers as s
+from evac.api.filters import FlightApiFilter, OperationFilterBackend
+from evac.api.views.base import OperationView, valid_data
+from evac.flights import exports
+from evac.flights.models import Booking, Flight
+from evac.flights.selectors import manifest, manifest_on_board, operation_flights
+from evac.flights.services import (
+    booking_cancel,
+    booking_create,
+    booking_set_status,
+    flight_create,
+    flight_set_status,
+    flight_update,
+    household_book,
+    manifest_export_record,
+)
+from evac.operations.access import Permission
+from evac.people.selectors import citizen_for_page
+
+
+class FlightView(OperationView):
+    def get_flight(self, pk: int) -> Flight:
+        flight = operation_flights(self.operation).filter(pk=pk).first()
+        if flight is None:
+            raise NotFound(_("No such flight in this operation."))
+        return flight
+
+    def get_booking(self, flight: Flight, booking_pk: int) -> Booking:
+        booking = flight.bookings.select_related("citizen").filter(pk=booking_pk).first()
+        if booking is None:
+            raise NotFound(_("No such seat on this flight."))
+        return booking
+
+
+@extend_schema(tags=["flights"])
+class FlightList(FlightView):
+    write_permission = Permission.PLAN_FLIGHTS
+    serializer_class = s.FlightSerializer
+    filter_backends = [OperationFilterBackend]
+    filterset_class = FlightApiFilter
+    ordering = ("departs_at", "pk")
+
+    def get_queryset(self) -> QuerySet[Flight]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return Flight.objects.none()
+        return operation_flights(self.operation)
+
+    @extend_schema(responses=s.FlightSerializer(many=True))
+    def get(self, request: Request, op: str) -> Response:
+        """Flights, earliest departure first."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=s.FlightWriteSerializer, responses={201: s.FlightSerializer})
+    def post(self, request: Request, op: str) -> Response:
+        """Plan a flight. It starts as planned; open it for booking with its status endpoint."""
+        data = valid_data(s.FlightWriteSerializer, request.data)
+        flight = flight_create(operation=self.operation, by=request.user, **data)
+        flight = self.get_flight(flight.pk)
+        return Response(s.FlightSerializer(flight).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["flights"])
+class FlightDetail(FlightView):
+    write_permission = Permission.PLAN_FLIGHTS
+    serializer_class = s.FlightSerializer
+
+    def get(self, request: Request, op: str, pk: int) -> Response:
+        return Response(s.FlightSerializer(self.get_flight(pk)).data)
+
+    @extend_schema(request=s.FlightWriteSerializer(partial=True))
+    def patch(self, request: Request, op: str, pk: int) -> Response:
+        """Change a flight; seats can't drop below those already booked."""
+        flight = self.get_flight(pk)
+        changes = valid_data(s.FlightWriteSerializer, request.data, partial=True)
+        flight = flight_update(flight=flight, by=request.user, **changes)
+        return Response(s.FlightSerializer(self.get_flight(flight.pk)).data)
+
+
+@extend_schema(tags=["flights"])
+class FlightStatus(FlightView):
+    write_permission = Permission.PLAN_FLIGHTS
+    serializer_class = s.FlightStatusSerializer
+
+    @extend_schema(responses={200: s.FlightSerializer})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Move a flight on: planned → open → boarding → departed → landed, or cancelled.
+
+        Cancelling puts every passenger back on the waiting list; departing marks those
+        boarded evacuated and the rest no-shows. 409 when the rules don't allow the change.
+        """
+        flight = self.get_flight(pk)
+        data = valid_data(s.FlightStatusSerializer, request.data)
+        flight = flight_set_status(flight=flight, status=data["status"], by=request.user)
+        return Response(s.FlightSerializer(self.get_flight(flight.pk)).data)
+
+
+@extend_schema(tags=["bookings"])
+class BookingList(FlightView):
+    write_permission = Permission.MANAGE_BOOKINGS
+    serializer_class = s.BookingSerializer
+    pagination_class = None  # a manifest is as long as the flight has seats
+
+    @extend_schema(responses=s.BookingSerializer(many=True))
+    def get(self, request: Request, op: str, pk: int) -> Response:
+        """The manifest: every seat, cancelled ones last, passengers in alphabetical order."""
+        bookings = manifest(self.get_flight(pk))
+        return Response(s.BookingSerializer(bookings, many=True).data)
+
+    @extend_schema(
+        request=s.BookingCreateSerializer, responses={201: s.BookingSerializer(many=True)}
+    )
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Book one person, or a household's waiting members together (all or none).
+
+        409 when the flight is not open, has too few seats left, or someone already holds
+        a seat.
+        """
+        flight = self.get_flight(pk)
+        data = valid_data(s.BookingCreateSerializer, request.data)
+        if "citizen" in data:
+            citizen = citizen_for_page(self.operation, data["citizen"])
+            if citizen is None:
+                raise ValidationError({"citizen": [_("No such person in this operation.")]})
+            bookings = [booking_create(flight=flight, citizen=citizen, by=request.user)]
+        else:
+            household = self.operation.households.filter(pk=data["household"]).first()
+            if household is None:
+                raise ValidationError({"household": [_("No such household in this operation.")]})
+            bookings = household_book(flight=flight, household=household, by=request.user)
+        return Response(
+            s.BookingSerializer(bookings, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema(tags=["bookings"])
+class BookingDetail(FlightView):
+    serializer_class = s.BookingSerializer
+
+    def get(self, request: Request, op: str, pk: int, booking_pk: int) -> Response:
+        booking = self.get_booking(self.get_flight(pk), booking_pk)
+        return Response(s.BookingSerializer(booking).data)
+
+
+@extend_schema(tags=["bookings"])
+class BookingCancel(FlightView):
+    write_permission = Permission.MANAGE_BOOKINGS
+    serializer_class = s.BookingSerializer
+
+    @extend_schema(request=None)
+    def post(self, request: Request, op: str, pk: int, booking_pk: int) -> Response:
+        """Free the seat; the person is back on the waiting list."""
+        booking = self.get_booking(self.get_flight(pk), booking_pk)
+        booking = booking_cancel(booking=booking, by=request.user)
+        return Response(s.BookingSerializer(booking).data)
+
+
+@extend_schema(tags=["bookings"])
+class BookingStatus(FlightView):
+    write_permission = Permission.HANDLE_PASSENGERS
+    serializer_class = s.BookingStatusSerializer
+
+    @extend_schema(responses={200: s.BookingSerializer})
+    def post(self, request: Request, op: str, pk: int, booking_pk: int) -> Response:
+        """Confirm, check in, or at the gate (while boarding) mark boarded or no-show."""
+        booking = self.get_booking(self.get_flight(pk), booking_pk)
+        data = valid_data(s.BookingStatusSerializer, request.data)
+        booking = booking_set_status(booking=booking, status=data["status"], by=request.user)
+        return Response(s.BookingSerializer(booking).data)
+
+
+@extend_schema(tags=["bookings"])
+class Manifest(FlightView):
+    serializer_class = s.ManifestSerializer
+
+    def get(self, request: Request, op: str, pk: int) -> Response:
+        """The manifest for a carrier or border control, with the APIS fields, as JSON.
+
+        The same rows and columns as the CSV (flights.exports); seats not cancelled only.
+        """
+        flight = self.get_flight(pk)
+        rows = exports.apis_rows(manifest_on_board(flight))
+        passengers = [dict(zip(s.MANIFEST_KEYS, row, strict=True)) for row in rows]
+        return Response(s.ManifestSerializer({"flight": flight, "passengers": passengers}).data)
+
+
+@extend_schema(tags=["bookings"])
+class ManifestCsv(FlightView):
+    # Errors are JSON whatever the client accepts; the CSV itself is a plain HttpResponse.
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        return JSONRenderer(), JSONRenderer.media_type
+
+    @extend_schema(
+        operation_id="operations_flights_manifest_csv",
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="CSV with a header row: " + ", ".join(exports.COLUMNS)
+            )
+        },
+    )
+    def get(self, request: Request, op: str, pk: int) -> HttpResponse:
+        """The manifest as the CSV file the staff pages export; each download is recorded."""
+        flight = self.get_flight(pk)
+        rows = list(exports.apis_rows(manifest_on_board(flight)))
+        content = exports.to_csv(rows)
+        manifest_export_record(flight=flight, by=request.user, format="csv", rows=len(rows))
+        response = HttpResponse(content, content_type=exports.CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.file_name(flight, "csv")}"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,244 @@
+"""Every endpoint of an operation, called by each role, by a member of another operation
+and by nobody: the same roles and scoping as the staff pages.
+
+A coordinator may do everything; an officer registers and edits people and handles
+passengers; a viewer only reads; dave (another operation's coordinator) gets 404, as if the
+operation did not exist; an anonymous caller gets 401. A write a role may make succeeds.
+"""
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+
+from evac.flights.models import Flight
+from evac.flights.services import booking_create
+from evac.operations.access import Permission
+from evac.people.models import Citizen
+from evac.people.services import household_register
+from tests.api.client import error_of, op_url, session_client, token_client
+from tests.factories import make_citizen, make_flight
+
+P = Permission
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str  # formatted with the scenario's attributes
+    permission: Permission = P.VIEW
+    body: dict | None = None
+    success: int = 200
+
+    def call(self, client, s: SimpleNamespace):
+        url = op_url(s.operation, self.path.format(**vars(s)))
+        body = self.body(s) if callable(self.body) else self.body
+        return getattr(client, self.method)(url, body, format="json")
+
+
+def _person(s) -> dict:
+    return {
+        "surname": "Melnyk",
+        "given_names": "Iryna",
+        "date_of_birth": "1990-02-03",
+        "sex": "F",
+        "nationality": "UA",
+        "document_type": "passport",
+        "document_number": "FX123456",
+        "current_city": s.almaty.pk,
+    }
+
+
+def _flight(s) -> dict:
+    return {
+        "number": "PS9100",
+        "carrier": "UIA",
+        "kind": "charter",
+        "departure_airport": "NQZ",
+        "arrival_airport": "KBP",
+        "departs_at": "2030-01-16T08:00:00Z",
+        "arrives_at": "2030-01-16T13:30:00Z",
+        "seats_total": 40,
+    }
+
+
+ENDPOINTS = [
+    Endpoint("operation", "get", ""),
+    Endpoint("statistics", "get", "statistics/"),
+    Endpoint("citizen list", "get", "citizens/"),
+    Endpoint("register citizen", "post", "citizens/", P.EDIT_CITIZENS, _person, 201),
+    Endpoint("citizen", "get", "citizens/{ref}/"),
+    Endpoint("edit citizen", "patch", "citizens/{ref}/", P.EDIT_CITIZENS, {"notes": "calls"}),
+    Endpoint(
+        "citizen status",
+        "post",
+        "citizens/{ref}/status/",
+        P.EDIT_CITIZENS,
+        {"status": "decided_to_stay"},
+    ),
+    Endpoint("contact log", "get", "citizens/{ref}/contacts/"),
+    Endpoint(
+        "log contact",
+        "post",
+        "citizens/{ref}/contacts/",
+        P.EDIT_CITIZENS,
+        {"channel": "phone", "direction": "outbound", "outcome": "reached"},
+        201,
+    ),
+    Endpoint("household list", "get", "households/"),
+    Endpoint("household", "get", "households/{household_id}/"),
+    Endpoint(
+        "register household",
+        "post",
+        "households/",
+        P.EDIT_CITIZENS,
+        lambda s: {"members": [_person(s)]},
+        201,
+    ),
+    Endpoint("flight list", "get", "flights/"),
+    Endpoint("plan flight", "post", "flights/", P.PLAN_FLIGHTS, _flight, 201),
+    Endpoint("flight", "get", "flights/{flight_id}/"),
+    Endpoint("edit flight", "patch", "flights/{flight_id}/", P.PLAN_FLIGHTS, {"notes": "x"}),
+    Endpoint(
+        "flight status",
+        "post",
+        "flights/{flight_id}/status/",
+        P.PLAN_FLIGHTS,
+        {"status": "boarding"},
+    ),
+    Endpoint("manifest", "get", "flights/{flight_id}/bookings/"),
+    Endpoint(
+        "book",
+        "post",
+        "flights/{flight_id}/bookings/",
+        P.MANAGE_BOOKINGS,
+        lambda s: {"citizen": s.ref},
+        201,
+    ),
+    Endpoint("seat", "get", "flights/{flight_id}/bookings/{booking_id}/"),
+    Endpoint(
+        "cancel seat",
+        "post",
+        "flights/{flight_id}/bookings/{booking_id}/cancel/",
+        P.MANAGE_BOOKINGS,
+    ),
+    Endpoint(
+        "seat status",
+        "post",
+        "flights/{flight_id}/bookings/{booking_id}/status/",
+        P.HANDLE_PASSENGERS,
+        {"status": "confirmed"},
+    ),
+    Endpoint("manifest as JSON", "get", "flights/{flight_id}/manifest/"),
+    Endpoint("manifest as CSV", "get", "flights/{flight_id}/manifest.csv"),
+]
+if apps.is_installed("evac.notifications"):
+    ENDPOINTS.append(Endpoint("notifications", "get", "notifications/"))
+
+ROLE_MAY = {
+    "alice": set(P),
+    "bob": {P.VIEW, P.EDIT_CITIZENS, P.HANDLE_PASSENGERS},
+    "carol": {P.VIEW},
+}
+
+
+@pytest.fixture
+def scenario(operation, almaty, nqz, kbp, flight) -> SimpleNamespace:
+    olena = make_citizen(operation, almaty)
+    passenger = make_citizen(operation, almaty)
+    booking = booking_create(flight=flight, citizen=passenger, by=None)
+    household = household_register(
+        operation=operation,
+        source=Citizen.Source.STAFF_INTAKE,
+        by=None,
+        members=[
+            {**_person(SimpleNamespace(almaty=almaty)), "current_city": almaty, "surname": "Hh"}
+        ],
+    )
+    return SimpleNamespace(
+        operation=operation,
+        almaty=almaty,
+        ref=olena.reference_code,
+        household_id=household.pk,
+        flight_id=flight.pk,
+        booking_id=booking.pk,
+    )
+
+
+def _ids(endpoint: Endpoint) -> str:
+    return f"{endpoint.method.upper()} {endpoint.name}"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=_ids)
+@pytest.mark.parametrize("who", ["alice", "bob", "carol"])
+def test_a_member_may_do_what_the_role_allows_and_no_more(
+    endpoint, who, request, scenario, alice, bob, carol
+):
+    user = {"alice": alice, "bob": bob, "carol": carol}[who]
+
+    response = endpoint.call(token_client(user), scenario)
+
+    if endpoint.permission in ROLE_MAY[who]:
+        assert response.status_code == endpoint.success, response.content[:500]
+    else:
+        assert response.status_code == 403, response.content[:500]
+        assert error_of(response)["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=_ids)
+def test_a_member_of_another_operation_gets_404(endpoint, scenario, dave):
+    response = endpoint.call(token_client(dave), scenario)
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=_ids)
+def test_an_anonymous_caller_gets_401(endpoint, scenario):
+    response = endpoint.call(session_client(None), scenario)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert error_of(response)["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.method != "get"], ids=_ids)
+def test_a_browser_session_writes_only_with_its_csrf_token(endpoint, scenario, alice):
+    client = session_client(alice)
+    client.handler.enforce_csrf_checks = True
+
+    response = endpoint.call(client, scenario)
+
+    assert response.status_code == 403
+    assert "CSRF" in error_of(response)["message"]
+
+
+def test_a_browser_session_reads_like_a_token(scenario, carol):
+    response = session_client(carol).get(op_url(scenario.operation, "flights/"))
+
+    assert response.status_code == 200
+    assert [f["id"] for f in response.json()["results"]] == [scenario.flight_id]
+
+
+def test_the_operation_list_shows_only_ones_own_operations_with_the_role(
+    operation, other_operation, bob, dave
+):
+    mine = token_client(bob).get("/api/v1/operations/").json()["results"]
+    his = token_client(dave).get("/api/v1/operations/").json()["results"]
+
+    assert [(o["slug"], o["role"]) for o in mine] == [(operation.slug, "officer")]
+    assert [o["slug"] for o in his] == [other_operation.slug]
+    assert "plan_flights" not in mine[0]["permissions"]
+
+
+def test_a_flight_of_another_operation_is_not_found_under_ones_own(
+    operation, other_operation, nqz, kbp, alice
+):
+    theirs = make_flight(other_operation, nqz, kbp)
+
+    response = token_client(alice).get(op_url(operation, f"flights/{theirs.pk}/"))
+
+    assert response.status_code == 404
+    assert Flight.objects.filter(pk=theirs.pk).exists()
