@@ -78,7 +78,13 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     app = redis_broker
     with worker(tmp_path, env, "first") as first:
         dispatch(app)
-        wait_until(lambda: len(sms_file.read()) >= 30, "first sends", tmp_path, "first")
+        # Both worker processes end up inside a send that the provider never answers.
+        wait_until(
+            lambda: N.objects.filter(status=N.Status.SENDING).count() == 2,
+            "two sends in flight",
+            tmp_path,
+            "first",
+        )
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
     sent_before_the_kill = len(sms_file.read())
@@ -91,7 +97,11 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     services.recover_stale_sending(older_than=timedelta(0))
     # The new worker's dispatcher re-queues everything still pending, duplicates of what
     # is still on the broker included: only the claim stands between them and the phone.
-    again = {**env, "EVAC_NOTIFICATION_REQUEUE_SECONDS": "0"}
+    again = {
+        **env,
+        "EVAC_SMS_BACKEND": "evac.notifications.sms.FileSmsBackend",
+        "EVAC_NOTIFICATION_REQUEUE_SECONDS": "0",
+    }
     with worker(tmp_path, again, "second"):
         dispatch(app)
         wait_until(lambda: unsettled() == 0, "all settled", tmp_path, "second")
