@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN
     "evac.api",
+    "evac.portal",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +219,44 @@ EVAC_NOTIFICATION_SENDING_TIMEOUT_SECONDS = env_int(
 )
 # A due message queued this long ago and still pending is taken as lost and queued again.
 EVAC_NOTIFICATION_REQUEUE_SECONDS = env_int("EVAC_NOTIFICATION_REQUEUE_SECONDS", 300)
+
+
+# Caches. The citizen portal's rate limits (django-ratelimit) count in the default cache, which
+# every web process must share. Production: Redis, CACHE_URL (or REDIS_CACHE_URL)=redis://…
+# Embedded default: files in VAR_DIR/cache, shared by the processes of one machine. Its counter
+# is read-then-write, so parallel requests can undercount by a few; accepted there, and the only
+# reason django-ratelimit's check E003 is silenced.
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Django's own Redis cache increments atomically (INCR); the check knows only django-redis.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be redis://… or rediss://… (or unset)")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+# The public status lookup: per visitor's IP address and per reference code (django-ratelimit
+# rates: "20/10m" is 20 per 10 minutes). Behind a proxy set RATELIMIT_IP_META_KEY, e.g.
+# HTTP_X_FORWARDED_FOR, so the limit is per visitor and not per proxy.
+EVAC_PORTAL_RATE_PER_IP = env_str("EVAC_PORTAL_RATE_PER_IP", "30/10m")
+EVAC_PORTAL_RATE_PER_CODE = env_str("EVAC_PORTAL_RATE_PER_CODE", "8/10m")
+if env_str("RATELIMIT_IP_META_KEY"):
+    RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
+# One-time codes for changes made on the portal: how long one lasts and how many tries it takes.
+EVAC_PORTAL_CODE_MINUTES = env_int("EVAC_PORTAL_CODE_MINUTES", 10)
+EVAC_PORTAL_CODE_ATTEMPTS = env_int("EVAC_PORTAL_CODE_ATTEMPTS", 5)
 
 
 LOGGING = {

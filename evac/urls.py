@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from evac.core import views as core_views
+from evac.portal import views as portal_views
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/staff/", permanent=False)),
+    # The public citizen portal: the active operations at /, each one's pages under /p/<slug>/.
+    path("", portal_views.index, name="portal_index"),
+    path("p/<slug:op>/", include("evac.portal.urls")),
     # Log in and out, and change one's own password. No reset by e-mail link: staff accounts
     # are reset by a coordinator or an administrator, not by whoever reads a mailbox.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

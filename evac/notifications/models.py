@@ -29,6 +29,8 @@ class NotificationKind(models.TextChoices):
     CHECK_IN = "check_in", _("Check-in")
     BROADCAST = "broadcast", _("Broadcast")
     STAFF_DIGEST = "staff_digest", _("Staff digest")
+    REGISTRATION_CONFIRMATION = "registration_confirmation", _("Registration confirmation")
+    ONE_TIME_CODE = "one_time_code", _("One-time code")
 
 
 class NotificationStatus(models.TextChoices):
@@ -83,7 +85,7 @@ class Notification(models.Model):
         db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel)
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind)
     language = models.CharField(_("language"), max_length=2, choices=Language)
     # Rendered when scheduled (and again when re-timed), so staff see exactly what goes out.
     subject = models.CharField(_("subject"), max_length=200, blank=True)

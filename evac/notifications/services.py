@@ -107,6 +107,7 @@ def _schedule(
     by: Actor = None,
     revive: bool = False,
     send_now: bool = True,
+    address: Address | None = None,
 ) -> Notification | None:
     """The message called `key`: made if new, re-rendered and re-timed if still pending.
 
@@ -117,7 +118,8 @@ def _schedule(
     broker connection, within its period (30 s).
     """
     if citizen is not None:
-        address, language = citizen_address(citizen), citizen.preferred_language
+        # `address`: a message the person asked for on one channel (a one-time code).
+        address, language = address or citizen_address(citizen), citizen.preferred_language
     else:
         address, language = Address(N.Channel.EMAIL, staff_user.email), settings.LANGUAGE_CODE
     if address is None:
@@ -229,6 +231,43 @@ def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
         if notification is not None:
             made.append(notification)
     return made
+
+
+def registration_confirmed(*, citizen: Citizen, status_url: str = "") -> Notification | None:
+    """A "we have your registration, code …" message, sent at once to a person who registered."""
+    return _schedule(
+        key=f"registration:{citizen.pk}",
+        kind=N.Kind.REGISTRATION_CONFIRMATION,
+        operation=citizen.operation,
+        citizen=citizen,
+        due_at=now(),
+        context={**_person_context(citizen, citizen.operation), "portal_url": status_url},
+    )
+
+
+def one_time_code_send(
+    *, citizen: Citizen, code: str, channel: str, code_id: int, minutes: int
+) -> Notification | None:
+    """A code for a change on the portal, at once, to the phone or e-mail on file.
+
+    The text holds the code, so it is readable in the outbox by staff, who may change the
+    record anyway; the portal keeps only a hash of it. `code_id` makes each code one message.
+    """
+    if channel == N.Channel.EMAIL:
+        address = Address(N.Channel.EMAIL, citizen.email) if citizen.email else None
+    else:
+        address = Address(N.Channel.SMS, citizen.phone.as_e164) if citizen.phone else None
+    if address is None:
+        return None
+    return _schedule(
+        key=f"one-time-code:{code_id}",
+        kind=N.Kind.ONE_TIME_CODE,
+        operation=citizen.operation,
+        citizen=citizen,
+        due_at=now(),
+        context={"code": code, "minutes": minutes},
+        address=address,
+    )
 
 
 def bookings_made(*, bookings: Sequence[Booking]) -> None:

@@ -20,6 +20,8 @@ class Operation(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
     hotline_phone = models.CharField(_("hotline phone"), max_length=40, blank=True)
     hotline_email = models.EmailField(_("hotline e-mail"), blank=True)
+    # The embassy's current advice, shown first on the operation's public page.
+    advice = models.TextField(_("advice to citizens"), blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="operations"
     )

@@ -5,4 +5,5 @@ from evac.operations import views
 app_name = "operations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("advice/", views.advice_edit, name="advice"),
 ]

@@ -1,8 +1,10 @@
 """An operation's dashboard: where things stand, and a link from every number to its list."""
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from evac.core import clock
 from evac.operations.access import Permission
 from evac.operations.charts import bar_line_chart
 from evac.operations.dashboard import Timeline, not_contacted_days_default, operation_dashboard
+from evac.operations.services import operation_set_advice
 from evac.operations.web import OperationRequest, operation_page
 
 
@@ -72,3 +75,30 @@ def evacuations_chart(timeline: Timeline) -> SafeString:
         line_name=_("evacuated in total"),
         empty_text=_("No registrations or evacuations yet."),
     )
+
+
+class AdviceForm(forms.Form):
+    advice = forms.CharField(
+        label=gettext_lazy("Advice to citizens"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("Shown first on the operation's public page, in plain words."),
+    )
+
+
+@operation_page(Permission.PLAN_FLIGHTS)
+def advice_edit(request: OperationRequest) -> HttpResponse:
+    """The embassy's current advice on the public portal, written by a coordinator."""
+    operation = request.operation
+    form = AdviceForm(request.POST or None, initial={"advice": operation.advice})
+    if request.method == "POST" and form.is_valid():
+        try:
+            operation_set_advice(
+                operation=operation, advice=form.cleaned_data["advice"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The advice on the public page is updated."))
+            return redirect("operations:advice", operation.slug)
+    return render(request, "operations/advice.html", {"nav": "dashboard", "form": form})

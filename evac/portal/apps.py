@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "evac.portal"
+    verbose_name = "Citizen portal"

@@ -1,0 +1,169 @@
+"""The public forms: a person registering, a status lookup, a one-time code and a change.
+
+They check what was typed; every write goes through evac/portal/services.py.
+"""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from evac.people.forms import BaseMemberFormSet, CitizenFieldsForm, DateInput, PhoneField
+from evac.people.models import Citizen, Language
+from evac.people.selectors import registry_cities
+from evac.places.models import City
+
+# What a person is asked about themselves and each person with them; staff notes, native
+# spellings and document details beyond the number are for staff to add.
+PUBLIC_PERSON_FIELDS = (
+    "surname",
+    "given_names",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "document_type",
+    "document_number",
+    "phone",
+    "email",
+    "preferred_language",
+    "preferred_channel",
+    "medical_need",
+    "medical_details",
+    "reduced_mobility",
+    "pregnant",
+)
+
+
+class PublicPersonForm(CitizenFieldsForm):
+    class Meta(CitizenFieldsForm.Meta):
+        fields = PUBLIC_PERSON_FIELDS
+        labels = {"preferred_channel": _("How should we contact you?")}
+        help_texts = {
+            **CitizenFieldsForm.Meta.help_texts,
+            "medical_details": _("What the crew and the escort need to know."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = (get_language() or "uk")[:2]
+        if language in Language.values:
+            self.fields["preferred_language"].initial = language
+        for name in ("surname", "given_names"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
+
+class PublicMemberFormSet(BaseMemberFormSet):
+    def people(self) -> list[dict[str, Any]]:
+        return [
+            {name: form.cleaned_data[name] for name in PUBLIC_PERSON_FIELDS}
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+    def typed(self) -> list[dict[str, Any]]:
+        return [
+            {name: form[name].value() for name in PUBLIC_PERSON_FIELDS}
+            for form in self.forms
+            if not (self.can_delete and form["DELETE"].value())
+        ]
+
+
+MAX_PEOPLE = 12
+PeopleFormSet = forms.formset_factory(
+    PublicPersonForm,
+    formset=PublicMemberFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_PEOPLE,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class PlaceForm(forms.Form):
+    current_city = forms.ModelChoiceField(
+        label=_("Where are you now?"), queryset=City.objects.none(), empty_label=_("Choose a city")
+    )
+    temporary_address = forms.CharField(
+        label=_("Address where you are staying"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Hotel, friends, street and house."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the embassy keeps these details to help us leave, as described above."
+        ),
+        error_messages={"required": _("We can only register you with your agreement.")},
+    )
+
+    def __init__(self, *args: Any, operation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["current_city"].queryset = registry_cities(operation)
+
+
+class LookupForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference code"),
+        max_length=20,
+        help_text=_("8 letters and digits, e.g. ABCD-2345."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    surname = forms.CharField(
+        label=_("or your surname"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("date_of_birth") and not data.get("surname", "").strip():
+            raise forms.ValidationError(_("Give your date of birth or your surname."))
+        return data
+
+
+class CodeRequestForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Send the code by"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = choices
+        if choices:
+            self.fields["channel"].initial = choices[0][0]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code we sent you"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
+class ContactsForm(CodeForm):
+    phone = PhoneField(label=_("Phone"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    temporary_address = forms.CharField(
+        label=_("Address where you are staying"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, citizen: Citizen, phone_regions: tuple, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "phone": citizen.phone,
+                "email": citizen.email,
+                "temporary_address": citizen.temporary_address,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].regions = phone_regions
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["email"].widget.input_type = "email"

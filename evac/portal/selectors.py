@@ -1,0 +1,161 @@
+"""What the public pages read. Nothing here returns anyone but the person asking."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from evac.core.clock import now
+from evac.flights.models import Booking, Flight
+from evac.flights.selectors import waiting_list
+from evac.notifications.texts import LocalTime, city_name, local_time
+from evac.operations.models import Operation
+from evac.people.models import Citizen
+from evac.people.reference import normalize_reference_code
+
+
+def active_operations() -> QuerySet[Operation]:
+    return Operation.objects.filter(status=Operation.Status.ACTIVE).order_by("name")
+
+
+def public_operation(slug: str) -> Operation | None:
+    return active_operations().filter(slug=slug).first()
+
+
+@dataclass(frozen=True)
+class PublicFlight:
+    number: str
+    departs: LocalTime
+    from_city: str
+    from_iata: str
+    to_city: str
+    status: str
+    status_label: str
+    seats_available: bool
+
+
+# A flight stays on the public schedule this long after it was due to leave.
+SCHEDULE_KEEPS_PAST = timedelta(days=2)
+
+
+def public_schedule(operation: Operation) -> list[PublicFlight]:
+    """The flights, in the departure airport's local time: numbers and places, no people."""
+    language = get_language() or settings.LANGUAGE_CODE
+    flights = (
+        operation.flights.filter(departs_at__gte=now() - SCHEDULE_KEEPS_PAST)
+        .select_related("departure_airport__city", "arrival_airport__city")
+        .order_by("departs_at", "number")
+    )
+    return [
+        PublicFlight(
+            number=flight.number,
+            departs=local_time(flight.departs_at, flight.departure_airport.city, language),
+            from_city=city_name(flight.departure_airport.city, language),
+            from_iata=flight.departure_airport.iata_code,
+            to_city=city_name(flight.arrival_airport.city, language),
+            status=flight.status,
+            status_label=str(flight.get_status_display()),
+            seats_available=flight.takes_bookings and flight.seats_left > 0,
+        )
+        for flight in flights
+    ]
+
+
+def citizen_lookup(
+    operation: Operation, *, code: str, date_of_birth: date | None, surname: str
+) -> Citizen | None:
+    """The person with this code, if the date of birth or the surname (either script) fits.
+
+    A wrong code and a wrong date give the same None, so the page can't tell them apart.
+    """
+    citizen = operation.citizens.filter(reference_code=normalize_reference_code(code)).first()
+    if citizen is None:
+        return None
+    if date_of_birth is not None and citizen.date_of_birth == date_of_birth:
+        return citizen
+    typed = " ".join(surname.split()).casefold()
+    if typed and typed in {citizen.surname.casefold(), citizen.surname_native.casefold()}:
+        return citizen
+    return None
+
+
+@dataclass(frozen=True)
+class Seat:
+    flight_number: str
+    status: str
+    status_label: str
+    departs: LocalTime
+    be_there: LocalTime
+    from_city: str
+    from_airport: str
+    from_iata: str
+    to_city: str
+    flight_status: str
+    flight_status_label: str
+
+
+def active_seat(citizen: Citizen) -> Seat | None:
+    booking = (
+        citizen.bookings.filter(is_active=True)
+        .select_related("flight__departure_airport__city", "flight__arrival_airport__city")
+        .first()
+    )
+    if booking is None:
+        return None
+    return _seat(booking, booking.flight)
+
+
+def _seat(booking: Booking, flight: Flight) -> Seat:
+    language = get_language() or settings.LANGUAGE_CODE
+    city = flight.departure_airport.city
+    be_there = flight.departs_at - timedelta(hours=settings.EVAC_AT_AIRPORT_HOURS_BEFORE)
+    return Seat(
+        flight_number=flight.number,
+        status=booking.status,
+        status_label=str(booking.get_status_display()),
+        departs=local_time(flight.departs_at, city, language),
+        be_there=local_time(be_there, city, language),
+        from_city=city_name(city, language),
+        from_airport=flight.departure_airport.name,
+        from_iata=flight.departure_airport.iata_code,
+        to_city=city_name(flight.arrival_airport.city, language),
+        flight_status=flight.status,
+        flight_status_label=str(flight.get_status_display()),
+    )
+
+
+def people_ahead(citizen: Citizen) -> int | None:
+    """How many waiting people get seats before this person, in the staff's priority order.
+
+    It reads the operation's whole waiting list (two queries); the lookup's rate limit
+    bounds how often. None when the person is not waiting.
+    """
+    if citizen.status != Citizen.Status.WAITING:
+        return None
+    ahead = 0
+    for unit in waiting_list(citizen.operation):
+        if any(member.pk == citizen.pk for member in unit.members):
+            return ahead
+        ahead += unit.size
+    return None
+
+
+def masked_phone(citizen: Citizen) -> str:
+    return "…" + citizen.phone.as_e164[-2:] if citizen.phone else ""
+
+
+def masked_email(citizen: Citizen) -> str:
+    if not citizen.email:
+        return ""
+    name, _, domain = citizen.email.partition("@")
+    return f"{name[:1]}…@{domain}"
+
+
+def lookup_is_fresh(at: float, moment: datetime) -> bool:
+    return moment.timestamp() - at < LOOKUP_LASTS.total_seconds()
+
+
+# How long a browser that looked a person up may see their status and ask for a code.
+LOOKUP_LASTS = timedelta(minutes=30)

@@ -1,0 +1,108 @@
+import pytest
+from django.urls import reverse
+
+from evac.notifications.models import Notification
+from evac.people.models import Citizen, ContactLogEntry
+from tests.factories import make_citizen
+from tests.portal.conftest import send_all_pending
+
+pytestmark = pytest.mark.django_db
+
+
+def person(n: int, **fields) -> dict:
+    base = {
+        "surname": "Shevchenko",
+        "given_names": "Iryna",
+        "date_of_birth": "1988-04-23",
+        "sex": "F",
+        "nationality": "UA",
+        "document_type": "passport",
+        "document_number": "FE318227",
+        "phone": "+77015551234",
+        "email": "",
+        "preferred_language": "en",
+        "preferred_channel": "sms",
+        "medical_details": "",
+    }
+    base.update(fields)
+    return {f"people-{n}-{key}": value for key, value in base.items()}
+
+
+def form(almaty, *people: dict, consent: bool = True) -> dict:
+    data = {
+        "people-TOTAL_FORMS": str(len(people)),
+        "people-INITIAL_FORMS": "0",
+        "people-MIN_NUM_FORMS": "1",
+        "people-MAX_NUM_FORMS": "12",
+        "current_city": str(almaty.pk),
+        "temporary_address": "Hotel Kazakhstan, room 714",
+    }
+    for p in people:
+        data.update(p)
+    if consent:
+        data["consent"] = "on"
+    return data
+
+
+def test_a_mother_registers_herself_and_her_son_and_gets_codes_and_a_message(
+    client, operation, almaty, sms_file
+):
+    son = person(
+        1,
+        given_names="Maksym",
+        date_of_birth="2015-09-02",
+        sex="M",
+        document_number="FE318228",
+        phone="",
+    )
+    url = reverse("portal:register", args=[operation.slug])
+
+    response = client.post(url, form(almaty, person(0), son))
+
+    assert response.status_code == 302
+    mother = Citizen.objects.get(given_names="Iryna")
+    boy = Citizen.objects.get(given_names="Maksym")
+    assert mother.household_id == boy.household_id is not None
+    assert mother.household.head_id == mother.pk
+    assert {mother.source, boy.source} == {Citizen.Source.SELF_REGISTRATION}
+    assert mother.temporary_address == "Hotel Kazakhstan, room 714"
+    done = client.get(response["Location"]).content.decode()
+    assert mother.reference in done and boy.reference in done
+    sent = send_all_pending()
+    assert [n.kind for n in sent] == [Notification.Kind.REGISTRATION_CONFIRMATION]
+    assert mother.reference in sms_file.read()[-1]["text"]
+
+
+def test_nobody_is_registered_without_consent(client, operation, almaty):
+    url = reverse("portal:register", args=[operation.slug])
+    response = client.post(url, form(almaty, person(0), consent=False))
+    assert response.status_code == 200
+    assert "We can only register you with your agreement." in response.content.decode()
+    assert not Citizen.objects.exists()
+
+
+def test_a_second_registration_with_the_same_document_makes_no_record_and_tells_staff(
+    client, operation, almaty
+):
+    first = make_citizen(operation, almaty, surname="Bondar", document_number="FE318227")
+    url = reverse("portal:register", args=[operation.slug])
+
+    response = client.post(url, form(almaty, person(0, phone="+77019998877")))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "already has a registration" in page
+    assert "Bondar" not in page and first.reference not in page
+    assert Citizen.objects.count() == 1
+    entry = ContactLogEntry.objects.get(citizen=first)
+    assert entry.direction == ContactLogEntry.Direction.INBOUND
+    assert "Citizen portal" in entry.note and "+77019998877" in entry.note
+
+
+def test_add_a_person_shows_one_more_empty_form_and_keeps_what_was_typed(client, operation, almaty):
+    url = reverse("portal:register", args=[operation.slug])
+    data = form(almaty, person(0))
+    data["add_person"] = "1"
+    page = client.post(url, data).content.decode()
+    assert 'name="people-1-surname"' in page and 'value="Shevchenko"' in page
+    assert not Citizen.objects.exists()
