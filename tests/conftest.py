@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
+from evac.celery import app as celery_app
 from evac.operations.models import Role
 from evac.places.models import Airport
 from tests import factories
@@ -50,6 +51,38 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             if SERVICES_REQUIRED:
                 pytest.fail(f"{reason} (EVAC_REQUIRE_SERVICES=1 makes it required)")
             pytest.skip(reason)
+
+
+def forget_celery_connections() -> None:
+    """Drop the Celery app's cached broker connections, so its next publish uses its config.
+
+    Celery builds its connection and producer pools once, from the broker URL of that
+    moment; a test that points the app at another broker must not leave a pool behind for
+    the next test (or find one from the last).
+    """
+    # As Celery itself does after a fork: drop the pools (a producer may still hold one, so
+    # closing it here would break that producer's release).
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def use_broker(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """Point this process's Celery app at `url` for the rest of the test."""
+    # Celery copies Django's CELERY_* settings once, so pytest-django's `settings` fixture
+    # would not reach it; patch the app's own config, which monkeypatch restores after the
+    # test. Celery prefers CELERY_BROKER_URL from the environment, so that goes too.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.setitem(celery_app.conf, "broker_url", url)
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+    forget_celery_connections()
+
+
+@pytest.fixture(autouse=True)
+def fresh_celery_connections():
+    # Torn down after monkeypatch has put the test's broker settings back.
+    forget_celery_connections()
+    yield
+    forget_celery_connections()
 
 
 @pytest.fixture(autouse=True)

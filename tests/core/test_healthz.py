@@ -2,20 +2,14 @@
 
 import pytest
 
-from evac.celery import app as celery_app
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, use_broker
 
 # Nothing listens on port 1, so a connection there is refused at once.
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 
 
 def _use_broker(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
-    # Celery copies Django's CELERY_* settings once, when its config is first read, so pytest-
-    # django's `settings` fixture would not reach it; patch the app's own config instead.
-    # monkeypatch puts the old URL back after the test. Celery prefers CELERY_BROKER_URL from
-    # the environment over its config, so that goes for the test too.
-    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", url)
+    use_broker(monkeypatch, url)
 
 
 @pytest.mark.django_db

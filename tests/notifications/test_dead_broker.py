@@ -7,7 +7,7 @@ from django.urls import reverse
 from evac.celery import app as celery_app
 from evac.flights.models import Booking
 from evac.notifications.models import Notification
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, use_broker
 from tests.factories import make_citizen
 from tests.notifications.worker import (
     dispatch,
@@ -24,8 +24,7 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 
 def _point_at(monkeypatch, url: str) -> None:
-    monkeypatch.setitem(celery_app.conf, "broker_url", url)
-    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+    use_broker(monkeypatch, url)
 
 
 def test_bookings_save_while_the_broker_is_down_and_confirmations_follow_once(

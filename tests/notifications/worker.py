@@ -12,7 +12,7 @@ from django.db import connection
 
 from evac.celery import app as celery_app
 from evac.notifications.models import Notification
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, use_broker
 from tests.core.test_celery_worker import _celery, _database_url, _environment, _log
 
 WAIT_SECONDS = 90
@@ -31,8 +31,7 @@ def worker_environment(tmp_path: Path, sms_path: Path, **variables: str) -> dict
 @pytest.fixture
 def redis_broker(monkeypatch) -> Celery:
     """This process queues to Redis too, as a web process in production does; empty queue."""
-    monkeypatch.setitem(celery_app.conf, "broker_url", REDIS_URL)
-    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+    use_broker(monkeypatch, REDIS_URL)
     with celery_app.connection_for_write() as broker:
         broker.default_channel.queue_purge("celery")
     return celery_app
