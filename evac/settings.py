@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "evac.api",
     "evac.portal",
     "django_ratelimit",
+    "csp",  # Content-Security-Policy header (django-csp); see "Security" below
 ]
 
 MIDDLEWARE = [
@@ -54,9 +55,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "evac.core.sessions.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "evac.urls"
@@ -258,6 +261,49 @@ if env_str("RATELIMIT_IP_META_KEY"):
 # One-time codes for changes made on the portal: how long one lasts and how many tries it takes.
 EVAC_PORTAL_CODE_MINUTES = env_int("EVAC_PORTAL_CODE_MINUTES", 10)
 EVAC_PORTAL_CODE_ATTEMPTS = env_int("EVAC_PORTAL_CODE_ATTEMPTS", 5)
+
+
+# Security (docs/security.md). EVAC_HTTPS=1 is production behind HTTPS: it redirects plain
+# HTTP, marks cookies Secure and sends HSTS, and `manage.py check --deploy` then reports
+# nothing. Off by default, so a laptop and the tests (plain HTTP) work; production must set it.
+EVAC_HTTPS = env_bool("EVAC_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", EVAC_HTTPS)
+# A load balancer's health check may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a proxy that ends TLS: the header it sets, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto
+# (value "https"). Only set it if the proxy overwrites that header from clients.
+if env_str("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + env_str("SECURE_PROXY_SSL_HEADER").strip().upper().replace("-", "_"),
+        "https",
+    )
+SESSION_COOKIE_SECURE = EVAC_HTTPS
+CSRF_COOKIE_SECURE = EVAC_HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if EVAC_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# A staff session ends after this long without a request, and this long after logging in
+# however busy (evac.core.sessions, which pushes the session's expiry on as requests come).
+EVAC_SESSION_IDLE_MINUTES = env_int("EVAC_SESSION_IDLE_MINUTES", 30)
+EVAC_SESSION_MAX_HOURS = env_int("EVAC_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = EVAC_SESSION_IDLE_MINUTES * 60
+# Only Evac's own files run or style a page: no inline scripts, styles or handlers, no CDN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 
 LOGGING = {

@@ -10,7 +10,14 @@ rest of the suite under Django's normal async-safety check.
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Error, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    sync_playwright,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 # `playwright install` can't download browsers here; Debian's build needs no sandbox in a
@@ -51,9 +58,20 @@ def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def page(context: BrowserContext) -> Iterator[Page]:
-    """A tab whose uncaught JavaScript errors fail the test: the pages' scripts must run."""
+    """A tab whose uncaught JavaScript errors fail the test: the pages' scripts must run.
+
+    So does anything the Content Security Policy blocked, which Chromium reports on the console.
+    """
     page = context.new_page()
     script_errors: list[Error] = []
     page.on("pageerror", lambda error: script_errors.append(error))
+    blocked: list[str] = []
+    page.on("console", lambda message: note_if_blocked(message, blocked))
     yield page
     assert not script_errors, f"JavaScript errors on the page: {script_errors}"
+    assert not blocked, f"The Content Security Policy blocked: {blocked}"
+
+
+def note_if_blocked(message: ConsoleMessage, blocked: list[str]) -> None:
+    if message.type == "error" and "Content Security Policy" in message.text:
+        blocked.append(message.text)
