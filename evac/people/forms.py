@@ -3,6 +3,7 @@
 The forms only read and check what was typed; every write goes through people.services.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -111,6 +112,9 @@ class MemberForm(CitizenFieldsForm):
 
 
 class BaseMemberFormSet(forms.BaseFormSet):
+    # The fields of a person that this formset's forms ask for (the portal asks fewer).
+    person_fields: Sequence[str] = PERSON_FIELDS
+
     def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
         # Only the head must be filled in. A further person left as the empty form was shown
         # (an "add another person" clicked once too often) is simply not registered.
@@ -124,7 +128,7 @@ class BaseMemberFormSet(forms.BaseFormSet):
     def people(self) -> list[dict[str, Any]]:
         """Field values of each person to register, head first; call after is_valid()."""
         return [
-            {name: form.cleaned_data[name] for name in PERSON_FIELDS}
+            {name: form.cleaned_data[name] for name in self.person_fields}
             for form in self.forms
             if form.has_changed() and not self._should_delete_form(form)
         ]
@@ -132,7 +136,7 @@ class BaseMemberFormSet(forms.BaseFormSet):
     def typed(self) -> list[dict[str, Any]]:
         """What was typed for each person still wanted, to show again in a fresh form."""
         return [
-            {name: form[name].value() for name in PERSON_FIELDS}
+            {name: form[name].value() for name in self.person_fields}
             for form in self.forms
             if not (self.can_delete and form["DELETE"].value())
         ]

@@ -54,19 +54,7 @@ class PublicPersonForm(CitizenFieldsForm):
 
 
 class PublicMemberFormSet(BaseMemberFormSet):
-    def people(self) -> list[dict[str, Any]]:
-        return [
-            {name: form.cleaned_data[name] for name in PUBLIC_PERSON_FIELDS}
-            for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
-        ]
-
-    def typed(self) -> list[dict[str, Any]]:
-        return [
-            {name: form[name].value() for name in PUBLIC_PERSON_FIELDS}
-            for form in self.forms
-            if not (self.can_delete and form["DELETE"].value())
-        ]
+    person_fields = PUBLIC_PERSON_FIELDS
 
 
 MAX_PEOPLE = 12
