@@ -25,11 +25,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from evac.flights.models import Booking, Flight
+from evac.flights.selectors import manifest_on_board
+from evac.flights.services import manifest_export_record
 from evac.people.models import Citizen
 
 COLUMNS = (
@@ -138,3 +141,18 @@ def _text_cell(sheet, value: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # openpyxl would take "=…" for a formula
     return cell
+
+
+def manifest_download(*, flight: Flight, fmt: str, by) -> HttpResponse:
+    """The manifest file a person downloads, written down as an export (who, when, rows).
+
+    The staff page and the API both hand out the file through this, so the record and the
+    headers can't drift apart.
+    """
+    rows = list(apis_rows(manifest_on_board(flight)))
+    content = to_csv(rows) if fmt == "csv" else to_xlsx(rows, title=flight.number)
+    manifest_export_record(flight=flight, by=by, format=fmt, rows=len(rows))
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{file_name(flight, fmt)}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -46,7 +46,6 @@ from evac.flights.services import (
     flight_set_status,
     flight_update,
     household_book,
-    manifest_export_record,
 )
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
@@ -562,11 +561,4 @@ def export(request: OperationRequest, pk: int, fmt: str) -> HttpResponse:
     """
     if fmt not in exports.CONTENT_TYPES:
         raise Http404
-    flight = _flight(request, pk)
-    rows = list(exports.apis_rows(manifest_on_board(flight)))
-    content = exports.to_csv(rows) if fmt == "csv" else exports.to_xlsx(rows, title=flight.number)
-    manifest_export_record(flight=flight, by=request.user, format=fmt, rows=len(rows))
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(flight, fmt)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return exports.manifest_download(flight=_flight(request, pk), fmt=fmt, by=request.user)

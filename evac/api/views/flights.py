@@ -23,7 +23,6 @@ from evac.flights.services import (
     flight_set_status,
     flight_update,
     household_book,
-    manifest_export_record,
 )
 from evac.operations.access import Permission
 from evac.people.selectors import citizen_for_page
@@ -211,13 +210,4 @@ class ManifestCsv(FlightView):
     )
     def get(self, request: Request, op: str, pk: int) -> HttpResponse:
         """The manifest as the CSV file the staff pages export; each download is recorded."""
-        flight = self.get_flight(pk)
-        rows = list(exports.apis_rows(manifest_on_board(flight)))
-        content = exports.to_csv(rows)
-        manifest_export_record(flight=flight, by=request.user, format="csv", rows=len(rows))
-        response = HttpResponse(content, content_type=exports.CONTENT_TYPES["csv"])
-        response["Content-Disposition"] = (
-            f'attachment; filename="{exports.file_name(flight, "csv")}"'
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return exports.manifest_download(flight=self.get_flight(pk), fmt="csv", by=request.user)
