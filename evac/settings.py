@@ -186,6 +186,9 @@ EVAC_DEMO_PASSWORD = env_str("EVAC_DEMO_PASSWORD", "evac-demo-2022")
 # Ages at which a person counts as a minor (under) or elderly (from), for seat priority.
 EVAC_MINOR_UNDER_AGE = env_int("EVAC_MINOR_UNDER_AGE", 18)
 EVAC_ELDERLY_FROM_AGE = env_int("EVAC_ELDERLY_FROM_AGE", 65)
+# Closing an operation schedules the anonymisation of its personal data this many days later
+# (a coordinator can change the date on the operation's closing page).
+EVAC_RETENTION_DAYS = env_int("EVAC_RETENTION_DAYS", 90)
 
 # Messages to citizens and staff (evac/notifications). E-mail goes through Django's e-mail
 # backend: files in VAR_DIR/mail by default, SMTP (EMAIL_HOST…) or django-anymail in

@@ -26,15 +26,39 @@ class Permission(StrEnum):
     MANAGE_BOOKINGS = "manage_bookings"
     HANDLE_PASSENGERS = "handle_passengers"
     MANAGE_STAFF = "manage_staff"
+    # Health is the most sensitive thing Evac holds: only the roles that arrange care see it.
+    VIEW_MEDICAL = "view_medical"
+    # Who looked at whose record: for the people who answer for the operation.
+    VIEW_ACCESS_LOG = "view_access_log"
+    # Closing an operation and scheduling its personal data to be anonymised.
+    MANAGE_OPERATION = "manage_operation"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset(Permission),
     Role.OFFICER: frozenset(
-        {Permission.VIEW, Permission.EDIT_CITIZENS, Permission.HANDLE_PASSENGERS}
+        {
+            Permission.VIEW,
+            Permission.EDIT_CITIZENS,
+            Permission.HANDLE_PASSENGERS,
+            Permission.VIEW_MEDICAL,
+        }
     ),
     Role.VIEWER: frozenset({Permission.VIEW}),
 }
+# A closed operation is finished: its members may still read it, and a coordinator may
+# reopen it, move its anonymisation date and decide who keeps access, but nothing else in it
+# changes, so no personal data can arrive after its anonymisation was scheduled (or done)
+# that the task would miss.
+CLOSED_OPERATION_PERMISSIONS = frozenset(
+    {
+        Permission.VIEW,
+        Permission.VIEW_MEDICAL,
+        Permission.VIEW_ACCESS_LOG,
+        Permission.MANAGE_OPERATION,
+        Permission.MANAGE_STAFF,
+    }
+)
 
 
 def operations_visible_to(user: Actor) -> QuerySet[Operation]:
@@ -54,11 +78,18 @@ def role_in(user: Actor, operation: Operation) -> str | None:
     return membership.role if membership else None
 
 
+def permissions_in(operation: Operation, role: str) -> frozenset[Permission]:
+    """What a role may do in this operation now: less once the operation is closed."""
+    if operation.status == Operation.Status.CLOSED:
+        return ROLE_PERMISSIONS[role] & CLOSED_OPERATION_PERMISSIONS
+    return ROLE_PERMISSIONS[role]
+
+
 def has_permission(user: Actor, operation: Operation, permission: Permission) -> bool:
     if user is None:
         return True
     role = role_in(user, operation)
-    return role is not None and permission in ROLE_PERMISSIONS[role]
+    return role is not None and permission in permissions_in(operation, role)
 
 
 def require_permission(user: Actor, operation: Operation, permission: Permission) -> None:

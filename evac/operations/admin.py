@@ -14,4 +14,7 @@ class OperationAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "starts_on", "ends_on", "status"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["name"]}
+    # Closing, reopening and the anonymisation date go through operations.services (the
+    # staff page "Closing and personal data"), which keep the schedule and its rules.
+    readonly_fields = ["status", "closed_at", "anonymise_on", "anonymised_at"]
     inlines = [MembershipInline]

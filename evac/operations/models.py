@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,6 +27,11 @@ class Operation(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="operations"
     )
+    # Retention (operations.services): closing schedules the anonymisation of the
+    # operation's personal data; the daily task carries it out and says when it did.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    anonymise_on = models.DateField(_("personal data anonymised on"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("personal data anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -38,10 +45,55 @@ class Operation(models.Model):
                 condition=Q(status__in=["active", "closed"]),
                 name="operation_status_valid",
             ),
+            # Only a closed operation waits for, or has had, its anonymisation: an active
+            # one can't carry a schedule, and an anonymised one can't become active again.
+            models.CheckConstraint(
+                condition=Q(status="closed")
+                | (Q(anonymise_on__isnull=True) & Q(anonymised_at__isnull=True)),
+                name="operation_anonymised_only_when_closed",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+    # Retention's two rules, each with its SQL twin below for conditional UPDATEs and filters.
+    # On the anonymisation day itself the schedule is fixed: the nightly run may be at work,
+    # and a reopened operation must never be left half anonymised.
+
+    def schedule_can_change(self, today: date) -> bool:
+        """Its anonymisation date can move, or it can be reopened."""
+        return (
+            self.is_closed
+            and not self.is_anonymised
+            and (self.anonymise_on is None or self.anonymise_on > today)
+        )
+
+    def is_due_for_anonymisation(self, today: date) -> bool:
+        return (
+            self.is_closed
+            and not self.is_anonymised
+            and self.anonymise_on is not None
+            and self.anonymise_on <= today
+        )
+
+
+def schedule_can_change_q(today: date) -> Q:
+    return Q(status=Operation.Status.CLOSED, anonymised_at__isnull=True) & (
+        Q(anonymise_on__isnull=True) | Q(anonymise_on__gt=today)
+    )
+
+
+def due_for_anonymisation_q(today: date) -> Q:
+    return Q(status=Operation.Status.CLOSED, anonymised_at__isnull=True, anonymise_on__lte=today)
 
 
 class Role(models.TextChoices):

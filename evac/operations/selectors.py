@@ -1,12 +1,14 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count
 
 from evac.flights.models import Flight
 from evac.operations.dashboard import FLIGHTS_AHEAD_STATUSES
-from evac.operations.models import Operation
+from evac.operations.models import Operation, due_for_anonymisation_q
 from evac.people.models import Citizen
 
 
@@ -55,3 +57,54 @@ def operation_overviews(operations: Sequence[Operation]) -> list[OperationOvervi
         .values_list("operation", "n")
     )
     return [OperationOverview(op, counts[op.pk], flights.get(op.pk, 0)) for op in operations]
+
+
+# Closing and retention ------------------------------------------------------------------
+
+
+def flights_still_ahead(operation: Operation) -> int:
+    """Flights not yet flown or cancelled: while there are any, the operation can't close."""
+    return operation.flights.filter(status__in=FLIGHTS_AHEAD_STATUSES).count()
+
+
+def operations_due_for_anonymisation(*, today: date) -> list[int]:
+    """Closed operations whose anonymisation day has come and that are not yet anonymised."""
+    return list(
+        Operation.objects.filter(due_for_anonymisation_q(today))
+        .order_by("anonymise_on", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class Retention:
+    """What the closing page tells a coordinator before and after closing."""
+
+    operation: Operation
+    today: date
+    people: int
+    flights_ahead: int
+    default_days: int
+
+    @property
+    def anonymise_on_if_closed_today(self) -> date:
+        return self.today + timedelta(days=self.default_days)
+
+    @property
+    def days_left(self) -> int | None:
+        on = self.operation.anonymise_on
+        return None if on is None else (on - self.today).days
+
+    @property
+    def schedule_can_change(self) -> bool:
+        return self.operation.schedule_can_change(self.today)
+
+
+def retention_overview(operation: Operation, *, today: date) -> Retention:
+    return Retention(
+        operation=operation,
+        today=today,
+        people=operation.citizens.count(),
+        flights_ahead=flights_still_ahead(operation),
+        default_days=settings.EVAC_RETENTION_DAYS,
+    )

@@ -1,5 +1,7 @@
 """An operation's dashboard: where things stand, and a link from every number to its list."""
 
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,11 +13,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evac.core import clock
+from evac.core.errors import Conflict
 from evac.operations.access import Permission
 from evac.operations.charts import bar_line_chart
 from evac.operations.dashboard import Timeline, not_contacted_days_default, operation_dashboard
-from evac.operations.services import operation_set_advice
+from evac.operations.selectors import retention_overview
+from evac.operations.services import (
+    operation_close,
+    operation_reopen,
+    operation_schedule_anonymisation,
+    operation_set_advice,
+)
 from evac.operations.web import OperationRequest, operation_page
+from evac.people.forms import DateInput
 
 
 class NotContactedForm(forms.Form):
@@ -102,3 +112,67 @@ def advice_edit(request: OperationRequest) -> HttpResponse:
             messages.success(request, _("The advice on the public page is updated."))
             return redirect("operations:advice", operation.slug)
     return render(request, "operations/advice.html", {"nav": "dashboard", "form": form})
+
+
+class CloseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand, close the operation"),
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
+    )
+
+
+class AnonymiseOnForm(forms.Form):
+    on = forms.DateField(label=gettext_lazy("Anonymise personal data on"), widget=DateInput())
+
+    def __init__(self, *args, today: date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].widget.attrs["min"] = today.isoformat()
+
+
+@operation_page(Permission.MANAGE_OPERATION)
+def closing(request: OperationRequest) -> HttpResponse:
+    """Close the operation, move the day its personal data is anonymised, or reopen it."""
+    operation = request.operation
+    today = clock.today()
+    action = request.POST.get("action") if request.method == "POST" else None
+    close_form = CloseForm(request.POST if action == "close" else None)
+    date_form = AnonymiseOnForm(
+        request.POST if action == "schedule" else None,
+        today=today,
+        initial={"on": operation.anonymise_on},
+    )
+    try:
+        if action == "close" and close_form.is_valid():
+            operation_close(operation=operation, by=request.user)
+            messages.success(request, _("The operation is closed."))
+        elif action == "schedule" and date_form.is_valid():
+            operation_schedule_anonymisation(
+                operation=operation, on=date_form.cleaned_data["on"], by=request.user
+            )
+            messages.success(request, _("The anonymisation date is changed."))
+        elif action == "reopen":
+            operation_reopen(operation=operation, by=request.user)
+            messages.success(request, _("The operation is active again."))
+        else:
+            return _closing_page(request, today, close_form, date_form)
+    except ValidationError as error:
+        (date_form if action == "schedule" else close_form).add_error(None, error)
+        return _closing_page(request, today, close_form, date_form)
+    except Conflict as refusal:  # InvalidTransition is a Conflict
+        messages.error(request, refusal.message)
+    return redirect("operations:closing", operation.slug)
+
+
+def _closing_page(
+    request: OperationRequest, today: date, close_form: CloseForm, date_form: AnonymiseOnForm
+) -> HttpResponse:
+    return render(
+        request,
+        "operations/closing.html",
+        {
+            "nav": "dashboard",
+            "retention": retention_overview(request.operation, today=today),
+            "close_form": close_form,
+            "date_form": date_form,
+        },
+    )

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
-from evac.operations.access import ROLE_PERMISSIONS, Permission, operations_visible_to, role_in
+from evac.operations.access import Permission, operations_visible_to, permissions_in, role_in
 from evac.operations.models import Operation
 
 View = Callable[..., HttpResponse]
@@ -40,7 +40,7 @@ def operation_page(permission: Permission = Permission.VIEW) -> Callable[[View],
                 # "viewers change nothing" holds by construction, not by each view's care.
                 return HttpResponseNotAllowed(SAFE_METHODS)
             role = role_in(request.user, operation)
-            permissions = ROLE_PERMISSIONS[role]
+            permissions = permissions_in(operation, role)
             if permission not in permissions:
                 raise PermissionDenied
             request.operation, request.role, request.permissions = operation, role, permissions

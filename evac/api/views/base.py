@@ -21,7 +21,7 @@ from evac.api.authentication import TokenAuthentication
 from evac.api.pagination import Cursor
 from evac.api.parsers import StrictJSONParser
 from evac.api.throttling import TokenRateThrottle
-from evac.operations.access import ROLE_PERMISSIONS, Permission, operations_visible_to, role_in
+from evac.operations.access import Permission, operations_visible_to, permissions_in, role_in
 from evac.operations.models import Operation
 
 
@@ -48,7 +48,7 @@ class OperationView(ApiView):
             raise exceptions.NotFound(_("No such operation."))
         self.operation, self.role = operation, role_in(request.user, operation)
         needed = Permission.VIEW if request.method in SAFE_METHODS else self.write_permission
-        if needed is None or needed not in ROLE_PERMISSIONS[self.role]:
+        if needed is None or needed not in permissions_in(operation, self.role):
             raise exceptions.PermissionDenied(_("Your role in this operation does not allow this."))
 
 
