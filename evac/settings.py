@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "evac.people",
     "evac.flights",
     "evac.notifications",
+    "evac.audit",
     "evac.demo",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN
@@ -255,12 +256,19 @@ else:
     # E003 and W001 both say "this cache is not atomic": the undercount above, accepted.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # The public status lookup: per visitor's IP address and per reference code (django-ratelimit
-# rates: "20/10m" is 20 per 10 minutes). Behind a proxy set RATELIMIT_IP_META_KEY, e.g.
-# HTTP_X_FORWARDED_FOR, so the limit is per visitor and not per proxy.
+# rates: "20/10m" is 20 per 10 minutes).
 EVAC_PORTAL_RATE_PER_IP = env_str("EVAC_PORTAL_RATE_PER_IP", "30/10m")
 EVAC_PORTAL_RATE_PER_CODE = env_str("EVAC_PORTAL_RATE_PER_CODE", "8/10m")
+# The visitor's address, for those limits and for the access log alike (one function reads it:
+# evac.core.requests.client_ip): the connection's, or behind a proxy the header the proxy
+# writes it into, e.g. EVAC_CLIENT_IP_HEADER=X-Forwarded-For, so a limit is per visitor and not
+# per proxy. Only set it if the proxy overwrites or appends to that header.
+EVAC_CLIENT_IP_HEADER = env_str("EVAC_CLIENT_IP_HEADER")
 if env_str("RATELIMIT_IP_META_KEY"):
-    RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is replaced by EVAC_CLIENT_IP_HEADER, e.g. X-Forwarded-For"
+    )
+RATELIMIT_IP_META_KEY = "evac.core.requests.client_ip_for_rate_limits"
 # One-time codes for changes made on the portal: how long one lasts and how many tries it takes.
 EVAC_PORTAL_CODE_MINUTES = env_int("EVAC_PORTAL_CODE_MINUTES", 10)
 EVAC_PORTAL_CODE_ATTEMPTS = env_int("EVAC_PORTAL_CODE_ATTEMPTS", 5)

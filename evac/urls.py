@@ -27,6 +27,7 @@ urlpatterns = [
     path("ops/<slug:op>/citizens/", include("evac.people.urls")),
     path("ops/<slug:op>/flights/", include("evac.flights.urls")),
     path("ops/<slug:op>/messages/", include("evac.notifications.urls")),
+    path("ops/<slug:op>/access-log/", include("evac.audit.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     # REST API (/api/v1/), its OpenAPI schema and docs; see evac/api/urls.py.
     path("api/", include("evac.api.urls")),

@@ -25,11 +25,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from rest_framework.request import Request
 
+from evac.audit.models import AccessAction
+from evac.audit.services import access_log_record
 from evac.flights.models import Booking, Flight
 from evac.flights.selectors import manifest_on_board
 from evac.flights.services import manifest_export_record
@@ -59,6 +62,12 @@ DOCUMENT_TYPE_CODES: dict[str, str] = {
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+# How each file is named in the access log.
+ACCESS_ACTIONS = {
+    "csv": AccessAction.MANIFEST_EXPORTED_CSV,
+    "xlsx": AccessAction.MANIFEST_EXPORTED_XLSX,
 }
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
@@ -143,15 +152,19 @@ def _text_cell(sheet, value: str) -> WriteOnlyCell:
     return cell
 
 
-def manifest_download(*, flight: Flight, fmt: str, by) -> HttpResponse:
+def manifest_download(*, flight: Flight, fmt: str, request: HttpRequest | Request) -> HttpResponse:
     """The manifest file a person downloads, written down as an export (who, when, rows).
 
-    The staff page and the API both hand out the file through this, so the record and the
-    headers can't drift apart.
+    The staff page and the API both hand out the file through this, so the records and the
+    headers can't drift apart: the export shown on the manifest page, and the access log's
+    entry (from where, and by which channel).
     """
     rows = list(apis_rows(manifest_on_board(flight)))
     content = to_csv(rows) if fmt == "csv" else to_xlsx(rows, title=flight.number)
-    manifest_export_record(flight=flight, by=by, format=fmt, rows=len(rows))
+    manifest_export_record(flight=flight, by=request.user, format=fmt, rows=len(rows))
+    access_log_record(
+        request=request, operation=flight.operation, action=ACCESS_ACTIONS[fmt], subject=flight
+    )
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{file_name(flight, fmt)}"'
     response["Cache-Control"] = "no-store"

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from evac.audit.models import AccessAction
+from evac.audit.services import access_log_record
 from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.flights import exports
@@ -77,6 +79,10 @@ def _flight(request: OperationRequest, pk: int) -> Flight:
 
 def _to_manifest(request: OperationRequest, flight: Flight) -> HttpResponse:
     return redirect("flights:manifest", request.operation.slug, flight.pk)
+
+
+def _log_access(request: OperationRequest, flight: Flight, action: AccessAction) -> None:
+    access_log_record(request=request, operation=request.operation, action=action, subject=flight)
 
 
 def _next_statuses(flight: Flight) -> list[str]:
@@ -273,6 +279,7 @@ def _consequence(flight: Flight, target: str, counts: dict[str, int]) -> str:
 @require_safe
 def manifest(request: OperationRequest, pk: int) -> HttpResponse:
     flight = _flight(request, pk)
+    _log_access(request, flight, AccessAction.MANIFEST_VIEWED)
     bookings = list(manifest_passengers(flight))
     counts = Counter(booking.status for booking in bookings)
     return render(
@@ -430,6 +437,8 @@ def boarding(request: OperationRequest, pk: int) -> HttpResponse:
     if flight.status != Flight.Status.BOARDING:
         context["can_start_boarding"] = flight.can_become(Flight.Status.BOARDING)
         return render(request, "flights/boarding_closed.html", context)
+    # The search (q) is not logged: it is typed names.
+    _log_access(request, flight, AccessAction.BOARDING_OPENED)
     seats = list(manifest_on_board(flight))
     query = request.GET.get("q", "").strip()
     # Everyone is on the page and the search only hides rows, so boarding.js can filter
@@ -513,7 +522,11 @@ def _gate_json(flight: Flight, booking: Booking, error: str, status_code: int) -
 @operation_page(Permission.HANDLE_PASSENGERS)
 @require_safe
 def boarding_counts(request: OperationRequest, pk: int) -> JsonResponse:
-    """What a second tablet at the gate polls to stay in step with the first."""
+    """What a second tablet at the gate polls to stay in step with the first.
+
+    Seat ids and statuses only, no names: not an access to anyone's record, so not logged
+    (it runs every few seconds; opening the boarding page was).
+    """
     flight = _flight(request, pk)
     response = JsonResponse(
         {
@@ -534,6 +547,7 @@ def boarding_counts(request: OperationRequest, pk: int) -> JsonResponse:
 @require_safe
 def print_manifest(request: OperationRequest, pk: int) -> HttpResponse:
     flight = _flight(request, pk)
+    _log_access(request, flight, AccessAction.MANIFEST_PRINTED)
     counts = booking_counts(flight)
     return render(
         request,
@@ -561,4 +575,4 @@ def export(request: OperationRequest, pk: int, fmt: str) -> HttpResponse:
     """
     if fmt not in exports.CONTENT_TYPES:
         raise Http404
-    return exports.manifest_download(flight=_flight(request, pk), fmt=fmt, by=request.user)
+    return exports.manifest_download(flight=_flight(request, pk), fmt=fmt, request=request)

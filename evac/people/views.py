@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from evac.audit.models import AccessAction
+from evac.audit.services import access_log_record
 from evac.core.errors import Conflict
 from evac.flights.models import Booking
 from evac.operations.access import Permission
@@ -219,6 +221,12 @@ def _citizen_or_404(request: OperationRequest, code: str) -> Citizen:
 @operation_page(Permission.VIEW)
 def citizen_detail(request: OperationRequest, code: str) -> HttpResponse:
     citizen = _citizen_or_404(request, code)
+    access_log_record(
+        request=request,
+        operation=request.operation,
+        action=AccessAction.PERSON_VIEWED,
+        subject=citizen,
+    )
     return _detail_page(request, citizen)
 
 
@@ -270,6 +278,14 @@ def citizen_edit(request: OperationRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved the changes to %(person)s.") % {"person": citizen})
             return redirect("people:detail", request.operation.slug, citizen.reference_code)
+    if request.method != "POST":
+        # Logged when opened; a POST that comes back with errors is that same form again.
+        access_log_record(
+            request=request,
+            operation=request.operation,
+            action=AccessAction.PERSON_EDIT_OPENED,
+            subject=citizen,
+        )
     return render(
         request,
         "people/edit.html",

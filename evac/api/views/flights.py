@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from evac.api import serializers as s
 from evac.api.filters import FlightApiFilter, OperationFilterBackend
 from evac.api.views.base import OperationView, valid_data
+from evac.audit.models import AccessAction
+from evac.audit.services import access_log_record
 from evac.flights import exports
 from evac.flights.models import Booking, Flight
 from evac.flights.selectors import manifest, manifest_on_board, operation_flights
@@ -114,7 +116,14 @@ class BookingList(FlightView):
     @extend_schema(responses=s.BookingSerializer(many=True))
     def get(self, request: Request, op: str, pk: int) -> Response:
         """The manifest: every seat, cancelled ones last, passengers in alphabetical order."""
-        bookings = manifest(self.get_flight(pk))
+        flight = self.get_flight(pk)
+        access_log_record(
+            request=request,
+            operation=self.operation,
+            action=AccessAction.MANIFEST_VIEWED,
+            subject=flight,
+        )
+        bookings = manifest(flight)
         return Response(s.BookingSerializer(bookings, many=True).data)
 
     @extend_schema(
@@ -189,6 +198,12 @@ class Manifest(FlightView):
         The same rows and columns as the CSV (flights.exports); seats not cancelled only.
         """
         flight = self.get_flight(pk)
+        access_log_record(
+            request=request,
+            operation=self.operation,
+            action=AccessAction.MANIFEST_EXPORTED_JSON,
+            subject=flight,
+        )
         rows = exports.apis_rows(manifest_on_board(flight))
         passengers = [dict(zip(s.MANIFEST_KEYS, row, strict=True)) for row in rows]
         return Response(s.ManifestSerializer({"flight": flight, "passengers": passengers}).data)
@@ -210,4 +225,4 @@ class ManifestCsv(FlightView):
     )
     def get(self, request: Request, op: str, pk: int) -> HttpResponse:
         """The manifest as the CSV file the staff pages export; each download is recorded."""
-        return exports.manifest_download(flight=self.get_flight(pk), fmt="csv", by=request.user)
+        return exports.manifest_download(flight=self.get_flight(pk), fmt="csv", request=request)

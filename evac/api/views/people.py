@@ -14,6 +14,8 @@ from evac.api.filters import (
     OperationFilterBackend,
 )
 from evac.api.views.base import OperationView, valid_data
+from evac.audit.models import AccessAction
+from evac.audit.services import access_log_record
 from evac.operations.access import Permission
 from evac.people.models import Citizen, Household
 from evac.people.selectors import citizen_for_page, contact_log
@@ -34,6 +36,9 @@ class CitizenView(OperationView):
         if citizen is None:
             raise NotFound(_("No such person in this operation."))
         return citizen
+
+    def log_access(self, request: Request, citizen: Citizen, action: AccessAction) -> None:
+        access_log_record(request=request, operation=self.operation, action=action, subject=citizen)
 
 
 @extend_schema(tags=["citizens"])
@@ -71,7 +76,9 @@ class CitizenDetail(CitizenView):
     serializer_class = s.CitizenSerializer
 
     def get(self, request: Request, op: str, ref: str) -> Response:
-        return Response(s.CitizenSerializer(self.get_citizen(ref)).data)
+        citizen = self.get_citizen(ref)
+        self.log_access(request, citizen, AccessAction.PERSON_VIEWED)
+        return Response(s.CitizenSerializer(citizen).data)
 
     @extend_schema(request=s.CitizenWriteSerializer(partial=True))
     def patch(self, request: Request, op: str, ref: str) -> Response:
@@ -109,7 +116,9 @@ class ContactLog(CitizenView):
     @extend_schema(responses=s.ContactLogEntrySerializer(many=True))
     def get(self, request: Request, op: str, ref: str) -> Response:
         """Every call, message or visit with this person, newest first."""
-        entries = contact_log(self.get_citizen(ref))
+        citizen = self.get_citizen(ref)
+        self.log_access(request, citizen, AccessAction.PERSON_CONTACTS_VIEWED)
+        entries = contact_log(citizen)
         return Response(s.ContactLogEntrySerializer(entries, many=True).data)
 
     @extend_schema(responses={201: s.ContactLogEntrySerializer})

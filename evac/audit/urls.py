@@ -1,0 +1,8 @@
+from django.urls import path
+
+from evac.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.access_log, name="access_log"),
+]
