@@ -18,9 +18,10 @@ from evac.api.models import ApiToken
 from evac.flights import exports
 from evac.flights.models import Booking, Flight
 from evac.flights.services import FLIGHT_EDITABLE_FIELDS
-from evac.operations.access import ROLE_PERMISSIONS, Permission
+from evac.operations.access import Permission, permissions_in
 from evac.operations.models import Operation, Role
 from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.people.privacy import mask_document, withheld_fields
 from evac.people.services import DECIDED_STATUSES, PERSON_FIELDS, PLACE_FIELDS
 from evac.places.models import Airport, City
 
@@ -74,7 +75,7 @@ class OperationSerializer(StrictModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Permission)))
     def get_permissions(self, operation: Operation) -> list[str]:
-        return sorted(p.value for p in ROLE_PERMISSIONS[self._role(operation)])
+        return sorted(p.value for p in permissions_in(operation, self._role(operation)))
 
 
 class CitySerializer(StrictModelSerializer):
@@ -97,9 +98,37 @@ class AirportSerializer(StrictModelSerializer):
 # People ---------------------------------------------------------------------------------
 
 
+def reader_permissions(context: dict) -> frozenset[Permission]:
+    """What the caller's role allows, from the OperationView in the serializer's context.
+
+    Without one (a serializer made without `context`) the reader is allowed nothing, so a
+    forgotten context hides restricted fields rather than showing them.
+    """
+    view = context.get("view")
+    role = getattr(view, "role", None)
+    return permissions_in(view.operation, role) if role else frozenset()
+
+
+class MaskedDocumentField(serializers.CharField):
+    def to_representation(self, value) -> str:
+        return mask_document(super().to_representation(value))
+
+
 class CitizenSerializer(StrictModelSerializer):
+    """One person, whole, except what the caller's role may not see (people.privacy).
+
+    Give it the view's context (`get_serializer_context()`): the role comes from there.
+    """
+
     reference = serializers.CharField(
         read_only=True, help_text="The person's reference code, as printed and read out."
+    )
+    medical_details = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="What the crew and the escort need to know. null when your role may not "
+        "see health details (it lacks the view_medical permission); medical_need, "
+        "reduced_mobility and pregnant are shown to every role.",
     )
     current_city_name = serializers.CharField(source="current_city.name", read_only=True)
     email = OptionalEmailField(read_only=True, allow_blank=True)
@@ -123,6 +152,23 @@ class CitizenSerializer(StrictModelSerializer):
             "last_contacted_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, citizen: Citizen) -> dict:
+        data = super().to_representation(citizen)
+        for name in withheld_fields(reader_permissions(self.context)) & data.keys():
+            data[name] = None
+        return data
+
+
+class CitizenListItemSerializer(CitizenSerializer):
+    """A person as the registry lists them: the document number masked."""
+
+    document_number = MaskedDocumentField(
+        read_only=True,
+        help_text='Masked to its last 4 characters ("•••••3456"; shorter numbers wholly); '
+        '"" when the person has no document. The person\'s own endpoint gives the whole '
+        "number, and search (q) compares whole numbers.",
+    )
 
 
 class CitizenWriteSerializer(StrictModelSerializer):

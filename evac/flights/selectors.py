@@ -12,6 +12,7 @@ from evac.flights.models import Booking, Flight, ManifestExport
 from evac.operations.access import Actor, operations_visible_to
 from evac.operations.models import Operation
 from evac.people.models import Citizen
+from evac.people.privacy import document_tail
 from evac.places.models import City
 
 
@@ -110,16 +111,22 @@ def gate_statuses(flight: Flight) -> dict[int, str]:
     return dict(seats.values_list("pk", "status"))
 
 
-def gate_search_text(booking: Booking) -> str:
-    """What the gate search looks in: names in both scripts, document and reference."""
+def gate_search_text(booking: Booking, *, whole_document: bool = True) -> str:
+    """What the gate search looks in: names in both scripts, document and reference.
+
+    The boarding page lists documents masked, so the text it carries for the instant search
+    (`whole_document=False`) holds only the document's visible last characters; a whole
+    number typed at the gate is looked up on the server, which reads the whole text.
+    """
     person = booking.citizen
+    document = person.document_number if whole_document else document_tail(person.document_number)
     return " ".join(
         [
             person.surname,
             person.given_names,
             person.surname_native,
             person.given_names_native,
-            person.document_number,
+            document,
             person.reference_code,
         ]
     ).casefold()

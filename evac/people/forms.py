@@ -3,7 +3,7 @@
 The forms only read and check what was typed; every write goes through people.services.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from django import forms
@@ -176,9 +176,13 @@ class CitizenEditForm(CitizenFieldsForm):
     class Meta(CitizenFieldsForm.Meta):
         fields = [*PERSON_FIELDS[:15], *PLACE_FIELDS, *PERSON_FIELDS[15:]]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, withheld: Collection[str] = frozenset(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["current_city"].empty_label = None
+        # A field the editor may not see (privacy.withheld_fields) is neither shown nor
+        # sent back, so it keeps its value: an empty box would read as "clear it".
+        for name in withheld:
+            self.fields.pop(name, None)
 
     def changes(self) -> dict[str, Any]:
         """Only the fields that were changed, for citizen_update; call after is_valid()."""

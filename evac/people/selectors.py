@@ -1,6 +1,7 @@
 """Reads of people that pages, the API and tasks share; all scoped to the reader."""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -309,12 +310,16 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def citizen_history(citizen: Citizen, *, zone: tzinfo | None = None) -> list[HistoryEntry]:
+def citizen_history(
+    citizen: Citizen, *, withheld: Collection[str], zone: tzinfo | None = None
+) -> list[HistoryEntry]:
     """Who changed what and when, newest first: each record diffed against the one before.
 
     One query for the records with their users, and at most one each to name the cities
     and households that appear in the changes, however long the history is. Times within
-    the changes are shown in `zone` (the page's time zone).
+    the changes are shown in `zone` (the page's time zone). A change to a field in
+    `withheld` (privacy.withheld_fields of the reader) is listed without its values, so the
+    history says that it changed and when, but not what it said.
     """
     records = list(citizen.history.select_related("history_user").order_by("history_date", "pk"))
     diffs = [
@@ -327,7 +332,7 @@ def citizen_history(citizen: Citizen, *, zone: tzinfo | None = None) -> list[His
             at=record.history_date,
             by=record.history_user,
             created=record.history_type == "+",
-            changes=[_field_change(change, names, zone) for change in diff],
+            changes=[_field_change(change, names, zone, withheld) for change in diff],
         )
         for record, diff in zip(records, diffs, strict=True)
     ]
@@ -351,8 +356,17 @@ def _related_names(diffs: list) -> dict[tuple[str, int], str]:
     return names
 
 
-def _field_change(change, names: dict[tuple[str, int], str], zone: tzinfo | None) -> FieldChange:
+# Shown instead of the old and new values of a field the reader may not see.
+WITHHELD_VALUE = _("not shown to your role")
+
+
+def _field_change(
+    change, names: dict[tuple[str, int], str], zone: tzinfo | None, withheld: Collection[str]
+) -> FieldChange:
     field = Citizen._meta.get_field(change.field)
+    if change.field in withheld:
+        hidden = str(WITHHELD_VALUE)
+        return FieldChange(change.field, str(field.verbose_name), hidden, hidden)
     return FieldChange(
         field=change.field,
         label=str(field.verbose_name),

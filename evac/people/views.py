@@ -33,6 +33,7 @@ from evac.people.forms import (
     StatusForm,
 )
 from evac.people.models import Citizen
+from evac.people.privacy import withheld_fields
 from evac.people.selectors import (
     DEFAULT_REGISTRY_SORT,
     REGISTRY_PAGE_SIZE,
@@ -245,7 +246,11 @@ def _detail_page(
             "bookings": bookings,
             "seat": _active_seat(bookings),
             "contacts": contact_log(citizen),
-            "history": citizen_history(citizen, zone=citizen.current_city.time_zone),
+            "history": citizen_history(
+                citizen,
+                withheld=withheld_fields(request.permissions),
+                zone=citizen.current_city.time_zone,
+            ),
             "status_actions": [
                 (status, Citizen.Status(status).label) for status in citizen_status_choices(citizen)
             ]
@@ -264,7 +269,10 @@ def _active_seat(bookings: list[Booking]) -> Booking | None:
 def citizen_edit(request: OperationRequest, code: str) -> HttpResponse:
     citizen = _citizen_or_404(request, code)
     form = CitizenEditForm(
-        request.POST or None, instance=citizen, phone_regions=phone_regions(request.operation)
+        request.POST or None,
+        instance=citizen,
+        phone_regions=phone_regions(request.operation),
+        withheld=withheld_fields(request.permissions),
     )
     if request.method == "POST" and form.is_valid():
         changes = form.changes()

@@ -32,13 +32,16 @@
       if (match) shown += 1;
     });
     if (noMatch) noMatch.hidden = shown > 0 || seats().length === 0;
+    return shown;
   }
 
   if (search) {
     search.addEventListener("input", filter);
     search.form.addEventListener("submit", function (event) {
+      // The page shows only the last characters of each document: a search that finds
+      // nobody here goes to the server, which looks at whole document numbers.
+      if (filter() === 0 && search.value.trim()) return;
       event.preventDefault();
-      filter();
       var url = new URL(window.location.href);
       if (search.value.trim()) url.searchParams.set("q", search.value.trim());
       else url.searchParams.delete("q");

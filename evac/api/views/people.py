@@ -44,7 +44,7 @@ class CitizenView(OperationView):
 @extend_schema(tags=["citizens"])
 class CitizenList(OperationView):
     write_permission = Permission.EDIT_CITIZENS
-    serializer_class = s.CitizenSerializer
+    serializer_class = s.CitizenListItemSerializer
     filter_backends = [OperationFilterBackend, NamedOrdering]
     filterset_class = CitizenApiFilter
     orderings = CITIZEN_ORDERINGS
@@ -55,9 +55,13 @@ class CitizenList(OperationView):
             return Citizen.objects.none()
         return self.operation.citizens.select_related("current_city")
 
-    @extend_schema(responses=s.CitizenSerializer(many=True))
+    @extend_schema(responses=s.CitizenListItemSerializer(many=True))
     def get(self, request: Request, op: str) -> Response:
-        """The registry: filter, search (`q`) and sort; pages by cursor."""
+        """The registry: filter, search (`q`) and sort; pages by cursor.
+
+        Document numbers are masked to their last characters; `q` still finds a person by
+        their whole number, and the person's own endpoint gives it whole.
+        """
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -67,7 +71,8 @@ class CitizenList(OperationView):
         data = valid_data(s.CitizenCreateSerializer, request.data)
         source = data.pop("source")
         citizen = citizen_register(operation=self.operation, source=source, by=request.user, **data)
-        return Response(s.CitizenSerializer(citizen).data, status=status.HTTP_201_CREATED)
+        body = s.CitizenSerializer(citizen, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["citizens"])
@@ -78,7 +83,7 @@ class CitizenDetail(CitizenView):
     def get(self, request: Request, op: str, ref: str) -> Response:
         citizen = self.get_citizen(ref)
         self.log_access(request, citizen, AccessAction.PERSON_VIEWED)
-        return Response(s.CitizenSerializer(citizen).data)
+        return Response(s.CitizenSerializer(citizen, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.CitizenWriteSerializer(partial=True))
     def patch(self, request: Request, op: str, ref: str) -> Response:
@@ -86,7 +91,7 @@ class CitizenDetail(CitizenView):
         citizen = self.get_citizen(ref)
         changes = valid_data(s.CitizenWriteSerializer, request.data, partial=True)
         citizen = citizen_update(citizen=citizen, by=request.user, **changes)
-        return Response(s.CitizenSerializer(citizen).data)
+        return Response(s.CitizenSerializer(citizen, context=self.get_serializer_context()).data)
 
 
 @extend_schema(tags=["citizens"])
@@ -104,7 +109,7 @@ class CitizenStatus(CitizenView):
         citizen = self.get_citizen(ref)
         data = valid_data(s.CitizenStatusSerializer, request.data)
         citizen = citizen_set_status(citizen=citizen, status=data["status"], by=request.user)
-        return Response(s.CitizenSerializer(citizen).data)
+        return Response(s.CitizenSerializer(citizen, context=self.get_serializer_context()).data)
 
 
 @extend_schema(tags=["citizens"])

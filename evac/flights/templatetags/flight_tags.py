@@ -43,4 +43,5 @@ def needs(citizen: Citizen) -> list[str]:
 
 @register.filter
 def search_text(booking: Booking) -> str:
-    return gate_search_text(booking)
+    """What the boarding page's instant search looks in; the page shows no whole document."""
+    return gate_search_text(booking, whole_document=False)
