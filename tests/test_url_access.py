@@ -6,12 +6,13 @@ test; the test fails if it finds a pattern it can't fill in.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create
 from evac.people.models import Citizen, ContactLogEntry, Household
 from tests.factories import make_citizen
+from tests.url_patterns import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +45,12 @@ ACCOUNT_PAGES = {
 }
 
 
-def _patterns(resolver: URLResolver, namespace: str = "", params: tuple = ()) -> list:
-    found = []
-    for entry in resolver.url_patterns:
-        names = tuple(entry.pattern.converters) if hasattr(entry.pattern, "converters") else ()
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            found += _patterns(entry, inner, params + names)
-        elif isinstance(entry, URLPattern) and entry.name:
-            found.append((f"{namespace}{entry.name}", params + names))
-    return found
-
-
 def staff_urls(values: dict[str, object]) -> list[str]:
     urls = []
-    for name, params in _patterns(get_resolver()):
+    for name, params in [(p.name, p.params) for p in url_patterns() if p.name]:
         # The API answers in JSON (401, not a redirect to log in); tests/api/ walks each of
-        # its endpoints as every role, another operation's member and nobody.
+        # its endpoints as every role, another operation's member and nobody
+        # (test_api_access_crawl.py: all of them, with every method).
         # The citizen portal is public by design; tests/portal/ checks it shows nobody else.
         if name.startswith(("admin:", "api:", "portal:")) or name in ACCOUNT_PAGES:
             continue

@@ -1,0 +1,458 @@
+"""Walk every address of the API with every method: as nobody, with a bad or revoked key, as a
+member of another operation (by key and by browser session) and as a viewer. Nobody outside the
+operation learns anything of it, a viewer only reads, and the database is as it was.
+
+The addresses come from the URL configuration (tests/url_patterns.py), so an endpoint added
+later is walked without editing this test. The walk refuses an address it can't fill in or
+doesn't know how to judge: teach it (VALUES, SIGNED_IN, PUBLIC, SIGNED_IN_ANSWERS) or list the
+address in EXCLUDED with the reason.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Model
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.urls import resolve
+from rest_framework.test import APIClient
+
+from evac.api.models import ApiToken
+from evac.api.services import api_token_create, api_token_revoke
+from evac.api.views.base import not_found
+from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
+from evac.flights.services import booking_create
+from evac.operations.models import Membership, Operation
+from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.people.services import contact_log_add, household_register
+from tests.api.client import error_of, op_url, session_client, token_client
+from tests.api.test_access_by_role import ENDPOINTS
+from tests.factories import make_citizen
+from tests.url_patterns import Pattern, url_patterns
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ("get", "post", "put", "patch", "delete")
+UNSAFE = METHODS[1:]
+
+# What an address is, for the crawl: where the answers differ.
+OPERATION = "in an operation"  # under /api/v1/operations/<op>/: members only
+SIGNED_IN = "outside operations"  # any signed-in user, with what is theirs or shared
+PUBLIC = "public"  # anyone
+NOWHERE = "nowhere"  # what matches no endpoint: a 404 to everyone
+
+# Outside operations: a user's own operations and tokens, and the places all operations share.
+SIGNED_IN_NAMES = {"api:operations", "api:cities", "api:airports", "api:tokens", "api:token"}
+# The schema and its docs page describe the API and hold nobody's data; anyone may read them.
+PUBLIC_NAMES = {"api:schema", "api:docs"}
+# Outside operations, where a signed-in user's answer is not "a read is a 200, a method the
+# endpoint lacks a 405". The crawl asks for alice's token: nobody else sees or revokes it.
+SIGNED_IN_ANSWERS = {
+    ("api:token", "get"): 404,
+    ("api:token", "delete"): 404,
+    ("api:tokens", "post"): 403,  # a key can't make more keys (tests/api/test_tokens.py)
+}
+# Addresses that are not routes with <parameters>, and the one the crawl calls for each.
+SAMPLES = {r"api/v1/^[\s\S]*$": "/api/v1/nothing-here/"}
+# Addresses the crawl leaves alone, with the reason. None so far: keep it that way if you can.
+EXCLUDED: dict[str, str] = {}
+
+# A path parameter's value, by the collection it follows ("flights/<int:pk>" is a flight).
+VALUES = {
+    ("operations", "op"): "operation_slug",
+    ("citizens", "ref"): "ref",
+    ("households", "pk"): "household_id",
+    ("flights", "pk"): "flight_id",
+    ("bookings", "booking_pk"): "booking_id",
+    ("tokens", "pk"): "token_id",
+}
+PARAMETER = re.compile(r"([\w.-]+)/<(?:\w+:)?(\w+)>")
+NO_SUCH_OPERATION = "no-such-operation"
+
+# Who calls.
+NOBODY = "nobody"  # no key, no session
+BAD_KEY = "a bad key"  # unknown, malformed, revoked, or of a deactivated user
+OUTSIDER = "another operation's member"
+VIEWER = "a viewer"
+
+
+@dataclass(frozen=True)
+class Address:
+    pattern: Pattern
+    kind: str
+    url: str
+    ghost_url: str  # the same address in an operation that doesn't exist ("" outside them)
+    allowed: frozenset[str]  # the methods the view has
+
+    @property
+    def label(self) -> str:
+        return label(self.pattern)
+
+
+def label(pattern: Pattern) -> str:
+    return pattern.name or pattern.route
+
+
+def api_patterns() -> list[Pattern]:
+    return [p for p in url_patterns() if p.route.startswith("api/")]
+
+
+def kind_of(pattern: Pattern) -> str | None:
+    if pattern.callback is not_found:
+        return NOWHERE
+    if "op" in pattern.params:
+        return OPERATION
+    if pattern.name in SIGNED_IN_NAMES:
+        return SIGNED_IN
+    if pattern.name in PUBLIC_NAMES:
+        return PUBLIC
+    return None
+
+
+def fill(pattern: Pattern, world: SimpleNamespace, **override: str) -> str:
+    if pattern.regex:
+        return SAMPLES[pattern.route]
+
+    def value(match: re.Match) -> str:
+        collection, param = match.groups()
+        attribute = VALUES[(collection, param)]
+        return f"{collection}/{override.get(attribute, getattr(world, attribute))}"
+
+    return "/" + PARAMETER.sub(value, pattern.route)
+
+
+def plan(world: SimpleNamespace) -> tuple[list[Address], list[str]]:
+    """The addresses to crawl, and what keeps the crawl from judging the others."""
+    addresses, problems = [], []
+    for pattern in api_patterns():
+        name = label(pattern)
+        if name in EXCLUDED:
+            continue
+        kind = kind_of(pattern)
+        if kind is None:
+            problems.append(f"{name}: in an operation, outside (SIGNED_IN_NAMES) or public?")
+            continue
+        try:
+            url = fill(pattern, world)
+        except KeyError as missing:
+            problems.append(f"{name}: the crawl can't fill in {missing}: teach it")
+            continue
+        if resolve(url).func is not pattern.callback:
+            problems.append(f"{name}: filled in as {url}, which is another endpoint")
+            continue
+        view = getattr(pattern.callback, "cls", None)
+        allowed = frozenset(m for m in METHODS if view is None or hasattr(view, m))
+        unjudged = [m for m in allowed & set(UNSAFE) if (pattern.name, m) not in SIGNED_IN_ANSWERS]
+        if kind == SIGNED_IN and unjudged:
+            problems.append(f"{name}: what does a stranger's {unjudged} get? SIGNED_IN_ANSWERS")
+            continue
+        ghost = fill(pattern, world, operation_slug=NO_SUCH_OPERATION) if kind == OPERATION else ""
+        addresses.append(Address(pattern, kind, url, ghost, allowed))
+    return addresses, problems
+
+
+def expected(address: Address, method: str, who: str) -> int:
+    if address.kind == NOWHERE:
+        return 404
+    if address.kind == PUBLIC:
+        return 200 if method in address.allowed else 405
+    if who in (NOBODY, BAD_KEY):
+        return 401
+    if address.kind == OPERATION:
+        if who == OUTSIDER:
+            return 404  # as if there were no such operation
+        if method in UNSAFE:
+            return 403  # a viewer only reads, even with a method the endpoint lacks
+    answer = SIGNED_IN_ANSWERS.get((address.pattern.name, method))
+    return answer or (200 if method in address.allowed else 405)
+
+
+def request(client: APIClient, method: str, url: str, body: object) -> object:
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, body, format="json")
+
+
+def problem_with(response, want: int, secrets: list[str], address: Address) -> str | None:
+    """What is wrong with an answer that should be `want` and hold none of `secrets`."""
+    if response.status_code != want:
+        return f"{response.status_code}, not {want}: {response.content[:200]!r}"
+    leaked = [s for s in secrets if s in response.content.decode(errors="replace")]
+    if leaked:
+        return f"shows {leaked}"
+    # The schema and docs views answer their errors in their own formats (YAML, HTML).
+    if want >= 400 and address.kind != PUBLIC:
+        try:
+            error_of(response)
+        except (AssertionError, ValueError):
+            return f"not the error shape: {response.content[:200]!r}"
+        if want == 401 and response.get("WWW-Authenticate") != "Bearer":
+            return "a 401 without WWW-Authenticate: Bearer"
+    return None
+
+
+def crawl(client: APIClient, who: str, world: SimpleNamespace, addresses: list[Address]) -> list:
+    """Every address with every method; the answers that are wrong for `who`."""
+    secrets = world.alices_secrets if who == VIEWER else world.secrets
+    wrong = []
+    for address in addresses:
+        for method in METHODS:
+            body = world.bodies.get((address.pattern.callback, method))
+            response = request(client, method, address.url, body)
+            want = expected(address, method, who)
+            problem = problem_with(response, want, secrets, address)
+            if problem is None and address.ghost_url and who == OUTSIDER:
+                ghost = request(client, method, address.ghost_url, body)
+                if (ghost.status_code, ghost.content) != (response.status_code, response.content):
+                    problem = f"not what a missing operation gets: {ghost.content[:200]!r}"
+            if problem:
+                wrong.append(f"{method.upper()} {address.url}: {problem}")
+    return wrong
+
+
+def _watched() -> dict[str, type[Model]]:
+    watched = {
+        "operations": Operation,
+        "memberships": Membership,
+        "citizens": Citizen,
+        "households": Household,
+        "contact log": ContactLogEntry,
+        "flights": Flight,
+        "bookings": Booking,
+        "ground transfers": GroundTransfer,
+        "manifest exports": ManifestExport,
+        "tokens": ApiToken,
+    }
+    if apps.is_installed("evac.notifications"):
+        watched["notifications"] = apps.get_model("notifications", "Notification")
+    return watched
+
+
+# Written down as a key is used; the one thing a read may change.
+UNWATCHED_FIELDS = {"last_used_at"}
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row the API could write, whole (statuses, seats booked, revocations...)."""
+    rows = {}
+    for what, model in _watched().items():
+        fields = [f.attname for f in model._meta.concrete_fields]
+        fields = [f for f in fields if f not in UNWATCHED_FIELDS]
+        rows[what] = list(model.objects.order_by("pk").values_list(*fields))
+    return rows
+
+
+def bodies(world: SimpleNamespace) -> dict:
+    """A valid body for each write, as tests/api/test_access_by_role.py sends it: were a
+    permission check missing, the write would really happen and the snapshot would differ."""
+    found = {}
+    for endpoint in ENDPOINTS:
+        func = resolve(op_url(world.operation, endpoint.path.format(**vars(world)))).func
+        body = endpoint.body(world) if callable(endpoint.body) else endpoint.body
+        found[(func, endpoint.method)] = body
+    return found
+
+
+@pytest.fixture
+def world(operation, almaty, flight, alice) -> SimpleNamespace:
+    cache.clear()  # each key's request count starts at 0: a crawl makes hundreds of requests
+    olena = make_citizen(operation, almaty, surname="Zaporozhets", phone="+77011234567")
+    contact_log_add(
+        citizen=olena, channel="phone", direction="outbound", outcome="reached", by=alice
+    )
+    passenger = make_citizen(operation, almaty, surname="Khmelnytska", phone="+77017654321")
+    booking = booking_create(flight=flight, citizen=passenger, by=alice)
+    household = household_register(
+        operation=operation,
+        source=Citizen.Source.STAFF_INTAKE,
+        by=alice,
+        members=[
+            {
+                "surname": "Hrushevska",
+                "given_names": "Mariia",
+                "date_of_birth": date(1979, 5, 1),
+                "sex": Citizen.Sex.FEMALE,
+                "nationality": "UA",
+                "document_type": Citizen.DocumentType.PASSPORT,
+                "document_number": "FB765432",
+                "current_city": almaty,
+            }
+        ],
+    )
+    token, _key = api_token_create(user=alice, name="alice's integration", by=alice)
+    world = SimpleNamespace(
+        operation=operation,
+        operation_slug=operation.slug,
+        almaty=almaty,
+        ref=olena.reference_code,
+        household_id=household.pk,
+        flight_id=flight.pk,
+        booking_id=booking.pk,
+        token_id=token.pk,
+        # What nobody outside the operation may see; alice's key is hers alone.
+        alices_secrets=[token.prefix],
+        secrets=[
+            token.prefix,
+            operation.slug,
+            operation.name,
+            "Zaporozhets",
+            "Khmelnytska",
+            "Hrushevska",
+            olena.reference_code,
+            passenger.reference_code,
+            "+7701",
+        ],
+    )
+    world.bodies = bodies(world)
+    return world
+
+
+@pytest.fixture
+def addresses(world) -> list[Address]:
+    found, problems = plan(world)
+    if problems:
+        pytest.fail("the crawl can't judge these addresses:\n" + "\n".join(problems))
+    return found
+
+
+def test_every_api_address_is_crawled_or_excluded_with_a_reason(world):
+    crawled, problems = plan(world)
+    every = {label(p) for p in api_patterns()}
+
+    assert not problems
+    assert {a.label for a in crawled} | set(EXCLUDED) == every
+    assert set(EXCLUDED) <= every, "an exclusion for an address that is gone"
+    assert all(reason.strip() for reason in EXCLUDED.values())
+    # Each kind of address is there: the walk found the API, not just its catch-all.
+    assert {a.kind for a in crawled} == {OPERATION, SIGNED_IN, PUBLIC, NOWHERE}
+    assert len([a for a in crawled if a.kind == OPERATION]) >= 15
+
+
+def test_the_world_has_something_to_hide(world, addresses):
+    # Otherwise "nothing was shown, nothing changed" would prove little.
+    before = snapshot()
+    assert all(before[what] for what in ("citizens", "contact log", "bookings", "tokens"))
+    if "notifications" in before:
+        assert before["notifications"], "a booking of someone with a phone queues a message"
+
+
+def test_nobody_gets_a_401_and_nothing_else(world, addresses):
+    before = snapshot()
+
+    assert crawl(APIClient(), NOBODY, world, addresses) == []
+    assert snapshot() == before
+
+
+def _deactivated_members_key(bob) -> str:
+    _token, key = api_token_create(user=bob, name="test", by=bob)
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+    return f"Bearer {key}"
+
+
+def _revoked_key(alice) -> str:
+    token, key = api_token_create(user=alice, name="test", by=alice)
+    api_token_revoke(token=token, by=alice)
+    return f"Bearer {key}"
+
+
+BAD_KEYS = {
+    "revoked": lambda alice, bob: _revoked_key(alice),
+    "of a deactivated member": lambda alice, bob: _deactivated_members_key(bob),
+    "unknown": lambda alice, bob: "Bearer evac_" + "0" * 43,
+    "DRF's spelling, unknown": lambda alice, bob: "Token evac_not-a-key",
+    "missing": lambda alice, bob: "Bearer",
+    "two of them": lambda alice, bob: "Bearer evac_one evac_two",
+    "not ASCII": lambda alice, bob: "Bearer évac",
+}
+
+
+@pytest.mark.parametrize("bad", BAD_KEYS)
+def test_a_bad_key_gets_a_401_and_nothing_else(bad, world, addresses, alice, bob):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=BAD_KEYS[bad](alice, bob))
+    before = snapshot()
+
+    assert crawl(client, BAD_KEY, world, addresses) == []
+    assert snapshot() == before
+
+
+def test_another_operations_member_finds_nothing_with_a_key(world, addresses, dave):
+    client = token_client(dave)
+    before = snapshot()
+
+    assert crawl(client, OUTSIDER, world, addresses) == []
+    assert snapshot() == before
+
+
+def test_a_viewers_key_reads_everything_and_changes_nothing(world, addresses, carol):
+    client = token_client(carol)
+    before = snapshot()
+
+    assert crawl(client, VIEWER, world, addresses) == []
+    after = snapshot()
+    # Taking a copy of a manifest is written down, whoever takes it; nothing else changes.
+    exported_before, exported_after = before.pop("manifest exports"), after.pop("manifest exports")
+    assert after == before
+    new_exports = [row for row in exported_after if row not in exported_before]
+    assert exported_after[: len(exported_before)] == exported_before
+    assert new_exports and all(
+        ManifestExport.objects.get(pk=row[0]).by == carol for row in new_exports
+    )
+
+
+def _with_csrf_token(client: APIClient) -> APIClient:
+    """The client sends a valid CSRF cookie and header, as the docs page's script does."""
+    client.handler.enforce_csrf_checks = True
+    page = RequestFactory().get("/")
+    client.credentials(**{settings.CSRF_HEADER_NAME: get_token(page)})
+    client.cookies[settings.CSRF_COOKIE_NAME] = page.META["CSRF_COOKIE"]
+    return client
+
+
+def test_another_operations_member_finds_nothing_with_a_browser_session(world, addresses, dave):
+    without_token = session_client(dave)
+    without_token.handler.enforce_csrf_checks = True
+    with_token = _with_csrf_token(session_client(dave))
+    before = snapshot()
+
+    wrong = crawl(with_token, OUTSIDER, world, [a for a in addresses if a.kind == OPERATION])
+    for address in [a for a in addresses if a.kind == OPERATION]:
+        for method in UNSAFE:
+            response = request(without_token, method, address.url, {})
+            if response.status_code != 403 or "CSRF" not in error_of(response)["message"]:
+                wrong.append(f"{method.upper()} {address.url} without CSRF: {response.content}")
+
+    assert wrong == []
+    assert snapshot() == before
+
+
+def test_a_browser_session_writes_nowhere_without_its_csrf_token(world, addresses, alice):
+    # alice coordinates the operation and owns the token the crawl names: only the missing
+    # CSRF token can stop her writes.
+    client = session_client(alice)
+    client.handler.enforce_csrf_checks = True
+    before = snapshot()
+
+    wrong = []
+    for address in addresses:
+        for method in UNSAFE:
+            body = world.bodies.get((address.pattern.callback, method))
+            response = request(client, method, address.url, body)
+            if address.kind == NOWHERE:
+                refused = response.status_code == 404
+            elif address.kind == PUBLIC:  # refusals in YAML or HTML, and these have no writes
+                refused = response.status_code == 403
+            else:
+                refused = response.status_code == 403 and "CSRF" in error_of(response)["message"]
+            if not refused:
+                wrong.append(f"{method.upper()} {address.url}: {response.content[:200]!r}")
+
+    assert wrong == []
+    assert snapshot() == before
