@@ -183,14 +183,15 @@ def consume(response) -> None:
 def main() -> None:
     recreate_database()
     django.setup()
-    from django.test import Client
     from django.urls import reverse
+
+    from tests.logins import StaffClient
 
     started = time.perf_counter()
     operation, user, big = load(random.Random(2022))
     took = time.perf_counter() - started
     print(f"loaded {CITIZENS:,} citizens and {FLIGHTS} flights in {took:.0f} s")
-    client = Client()
+    client = StaffClient()  # logged in past the second step, as staff use the pages
     client.force_login(user)
     op = operation.slug
     people = reverse("people:list", args=[op])

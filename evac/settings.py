@@ -1,5 +1,6 @@
 """Evac settings: one file, read from the environment (see README, "Production")."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
     "evac.portal",
     "django_ratelimit",
     "csp",  # Content-Security-Policy header (django-csp); see "Security" below
+    "axes",  # lockout after repeated failed logins (django-axes); see "Security" below
+    "django_otp",  # second factor for staff (django-otp): authenticator apps, backup codes
+    "django_otp.plugins.otp_totp",
+    "evac.accounts",
 ]
 
 MIDDLEWARE = [
@@ -56,11 +61,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "evac.core.sessions.SessionLifetimeMiddleware",
+    "evac.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "evac.urls"
@@ -303,6 +317,21 @@ EVAC_SESSION_IDLE_MINUTES = env_int("EVAC_SESSION_IDLE_MINUTES", 30)
 EVAC_SESSION_MAX_HOURS = env_int("EVAC_SESSION_MAX_HOURS", 12)
 SESSION_COOKIE_AGE = EVAC_SESSION_IDLE_MINUTES * 60
 # Only Evac's own files run or style a page: no inline scripts, styles or handlers, no CDN.
+# Staff login. Lockout (django-axes): this many failed logins for one username, or from one
+# address, lock it for EVAC_LOGIN_LOCKOUT_MINUTES, unless a coordinator unlocks the account
+# sooner (Staff page) or an administrator the address (`manage.py axes_reset_ip`).
+AXES_FAILURE_LIMIT = env_int("EVAC_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("EVAC_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command
+AXES_LOCKOUT_CALLABLE = "evac.accounts.views.locked_out"
+# The same address the portal's rate limits and the access log see (EVAC_CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "evac.core.requests.client_ip"
+# Two-factor login (evac/accounts): required for coordinators, officers and superusers; for
+# viewers only with EVAC_TWO_FACTOR_FOR_VIEWERS=1 (a viewer may always turn it on).
+EVAC_TWO_FACTOR_FOR_VIEWERS = env_bool("EVAC_TWO_FACTOR_FOR_VIEWERS", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Evac")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -322,4 +351,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes reports every login at INFO; failures and lockouts come at WARNING.
+    "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
 }

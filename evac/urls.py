@@ -19,6 +19,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The second factor (evac/accounts): set up, enter, backup codes.
+    path("accounts/two-factor/", include("evac.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", core_views.staff_home, name="staff_home"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("ops/<slug:op>/flights/", include("evac.flights.urls")),
     path("ops/<slug:op>/messages/", include("evac.notifications.urls")),
     path("ops/<slug:op>/access-log/", include("evac.audit.urls")),
+    path("ops/<slug:op>/staff/", include("evac.accounts.staff_urls")),
     path("healthz", core_views.healthz, name="healthz"),
     # REST API (/api/v1/), its OpenAPI schema and docs; see evac/api/urls.py.
     path("api/", include("evac.api.urls")),

@@ -17,6 +17,7 @@ from evac.celery import app as celery_app
 from evac.operations.models import Role
 from evac.places.models import Airport
 from tests import factories
+from tests.logins import StaffClient
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 SERVICES_REQUIRED = os.environ.get("EVAC_REQUIRE_SERVICES", "") == "1"
@@ -89,6 +90,12 @@ def fresh_celery_connections():
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests hash many passwords and need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client() -> StaffClient:
+    """pytest-django's client, whose force_login includes the second step (tests/logins.py)."""
+    return StaffClient()
 
 
 @pytest.fixture

@@ -5,12 +5,14 @@ from rest_framework.test import APIClient
 
 from evac.api.services import api_token_create
 from evac.operations.models import Operation
+from tests.logins import pass_second_factor
 
 
 def session_client(user: User | None) -> APIClient:
     client = APIClient()
     if user is not None:
         client.force_login(user)
+        pass_second_factor(client, user)
     return client
 
 

@@ -58,6 +58,7 @@ def every_page(operation, almaty, flight, alice) -> list[str]:
         "booking_pk": booking.pk,
         "code": olena.reference_code,
         "fmt": "csv",
+        "membership_id": alice.memberships.get().pk,
     }
     urls = []
     for name, params in [(p.name, p.params) for p in url_patterns() if p.name]:

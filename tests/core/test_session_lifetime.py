@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from evac.core import clock
 from evac.core.sessions import LOGGED_IN_AT
+from tests.logins import log_in_through_the_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,7 @@ def home(operation) -> str:
 def logged_in(client, alice, home):
     alice.set_password(PASSWORD)
     alice.save()
-    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
-    assert response.status_code == 302
+    log_in_through_the_pages(client, alice, PASSWORD)
     assert client.get(home).status_code == 200
     return client
 
@@ -93,9 +93,9 @@ def test_twelve_hours_after_logging_in_the_session_ends_however_busy(home, logge
     assert _sent_to_log_in(logged_in.get(home))
 
 
-def test_logging_in_again_starts_the_twelve_hours_afresh(home, logged_in, move_clock):
+def test_logging_in_again_starts_the_twelve_hours_afresh(home, logged_in, alice, move_clock):
     move_clock(timedelta(hours=11))
-    logged_in.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    log_in_through_the_pages(logged_in, alice, PASSWORD)
     # Busy until 13 h after the first log-in, 2 h after this one.
     for minutes in range(11 * 60 + 20, 13 * 60 + 1, 20):
         move_clock(timedelta(minutes=minutes))

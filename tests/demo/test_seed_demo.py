@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from evac.demo import scenario
 from evac.demo.names import to_latin
@@ -220,7 +220,7 @@ class TestTheLoadedScenario:
             ("officer", Role.OFFICER),
             ("viewer", Role.VIEWER),
         ):
-            user = authenticate(username=username, password="demo-test-password")
+            user = _log_in(username=username, password="demo-test-password")
             assert user is not None, username
             assert role_in(user, demo.operation) == role
             assert not user.is_superuser and not user.is_staff
@@ -278,7 +278,7 @@ def _snapshot() -> dict[str, int]:
 def test_running_it_twice_duplicates_nothing_and_resets_the_passwords():
     call_command("seed_demo", stdout=StringIO())
     before = _snapshot()
-    assert authenticate(username="officer", password=settings.EVAC_DEMO_PASSWORD) is not None
+    assert _log_in(username="officer", password=settings.EVAC_DEMO_PASSWORD) is not None
 
     out = StringIO()
     call_command("seed_demo", "--password", "kazakhstan-drill", stdout=out)
@@ -288,8 +288,8 @@ def test_running_it_twice_duplicates_nothing_and_resets_the_passwords():
     assert "already loaded" in out.getvalue()
     assert "password: kazakhstan-drill" in out.getvalue()
     for username in ("coordinator", "officer", "viewer"):
-        assert authenticate(username=username, password="kazakhstan-drill") is not None
-        assert authenticate(username=username, password=settings.EVAC_DEMO_PASSWORD) is None
+        assert _log_in(username=username, password="kazakhstan-drill") is not None
+        assert _log_in(username=username, password=settings.EVAC_DEMO_PASSWORD) is None
 
 
 def test_an_empty_password_is_refused():
@@ -310,3 +310,10 @@ def test_a_failure_part_way_leaves_nothing_behind(monkeypatch):
     assert not Citizen.objects.exists()
     assert not Flight.objects.exists()
     assert not User.objects.filter(username="coordinator").exists()
+
+
+def _log_in(*, username: str, password: str):
+    """Django's authenticate() as the login page calls it (django-axes needs the request)."""
+    return authenticate(
+        RequestFactory().post("/accounts/login/"), username=username, password=password
+    )

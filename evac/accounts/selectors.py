@@ -1,0 +1,74 @@
+"""Who must use a second factor, what they have set up, and whose login is locked."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Sum
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from evac.accounts.models import BackupCodeDevice
+from evac.core import clock
+from evac.operations.models import Membership, Operation, Role
+
+# The roles that change people's records or see medical details log in with two factors.
+TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.OFFICER})
+
+
+def two_factor_required(user: AbstractBaseUser) -> bool:
+    if user.is_superuser:
+        return True
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if settings.EVAC_TWO_FACTOR_FOR_VIEWERS and roles:
+        return True
+    return bool(roles & TWO_FACTOR_ROLES)
+
+
+def authenticator_of(user: AbstractBaseUser) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def pending_authenticator_of(user: AbstractBaseUser) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
+def backup_codes_left(user: AbstractBaseUser) -> int:
+    device = BackupCodeDevice.objects.filter(user=user, confirmed=True).first()
+    return device.codes.count() if device else 0
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    membership: Membership
+    has_two_factor: bool
+    locked: bool
+
+
+def login_lockouts(usernames: list[str]) -> set[str]:
+    """The usernames whose failed logins, within the lockout time, reach the limit."""
+    since: datetime = clock.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(username__in=usernames, attempt_time__gte=since)
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .values_list("username", flat=True)
+    )
+
+
+def staff_of(operation: Operation) -> list[StaffMember]:
+    memberships = list(
+        Membership.objects.filter(operation=operation)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+    users = [m.user for m in memberships]
+    with_two_factor = set(
+        TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user", flat=True)
+    )
+    locked = login_lockouts([u.username for u in users])
+    return [
+        StaffMember(m, m.user_id in with_two_factor, m.user.username in locked) for m in memberships
+    ]
