@@ -21,8 +21,12 @@ from evac.api.authentication import TokenAuthentication
 from evac.api.pagination import Cursor
 from evac.api.parsers import StrictJSONParser
 from evac.api.throttling import TokenRateThrottle
+from evac.audit.models import AccessAction
+from evac.audit.services import access_log_record
+from evac.flights.models import Flight
 from evac.operations.access import Permission, operations_visible_to, permissions_in, role_in
 from evac.operations.models import Operation
+from evac.people.models import Citizen
 
 
 class ApiView(GenericAPIView):
@@ -50,6 +54,10 @@ class OperationView(ApiView):
         needed = Permission.VIEW if request.method in SAFE_METHODS else self.write_permission
         if needed is None or needed not in permissions_in(operation, self.role):
             raise exceptions.PermissionDenied(_("Your role in this operation does not allow this."))
+
+    def log_access(self, request: Request, subject: Citizen | Flight, action: AccessAction) -> None:
+        """The access log's row for showing `subject` (a person's record or a manifest)."""
+        access_log_record(request=request, operation=self.operation, action=action, subject=subject)
 
 
 def valid_data(serializer_class: type[Serializer], data, **kwargs) -> dict:

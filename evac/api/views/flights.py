@@ -13,7 +13,6 @@ from evac.api import serializers as s
 from evac.api.filters import FlightApiFilter, OperationFilterBackend
 from evac.api.views.base import OperationView, valid_data
 from evac.audit.models import AccessAction
-from evac.audit.services import access_log_record
 from evac.flights import exports
 from evac.flights.models import Booking, Flight
 from evac.flights.selectors import manifest, manifest_on_board, operation_flights
@@ -117,12 +116,7 @@ class BookingList(FlightView):
     def get(self, request: Request, op: str, pk: int) -> Response:
         """The manifest: every seat, cancelled ones last, passengers in alphabetical order."""
         flight = self.get_flight(pk)
-        access_log_record(
-            request=request,
-            operation=self.operation,
-            action=AccessAction.MANIFEST_VIEWED,
-            subject=flight,
-        )
+        self.log_access(request, flight, AccessAction.MANIFEST_VIEWED)
         bookings = manifest(flight)
         return Response(s.BookingSerializer(bookings, many=True).data)
 
@@ -198,12 +192,7 @@ class Manifest(FlightView):
         The same rows and columns as the CSV (flights.exports); seats not cancelled only.
         """
         flight = self.get_flight(pk)
-        access_log_record(
-            request=request,
-            operation=self.operation,
-            action=AccessAction.MANIFEST_EXPORTED_JSON,
-            subject=flight,
-        )
+        self.log_access(request, flight, AccessAction.MANIFEST_EXPORTED_JSON)
         rows = exports.apis_rows(manifest_on_board(flight))
         passengers = [dict(zip(s.MANIFEST_KEYS, row, strict=True)) for row in rows]
         return Response(s.ManifestSerializer({"flight": flight, "passengers": passengers}).data)

@@ -15,7 +15,6 @@ from evac.api.filters import (
 )
 from evac.api.views.base import OperationView, valid_data
 from evac.audit.models import AccessAction
-from evac.audit.services import access_log_record
 from evac.operations.access import Permission
 from evac.people.models import Citizen, Household
 from evac.people.selectors import citizen_for_page, contact_log
@@ -36,9 +35,6 @@ class CitizenView(OperationView):
         if citizen is None:
             raise NotFound(_("No such person in this operation."))
         return citizen
-
-    def log_access(self, request: Request, citizen: Citizen, action: AccessAction) -> None:
-        access_log_record(request=request, operation=self.operation, action=action, subject=citizen)
 
 
 @extend_schema(tags=["citizens"])
