@@ -1,5 +1,6 @@
 """Setting up and using the second factor; a coordinator's help for locked-out staff."""
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,10 @@ from evac.accounts.models import BackupCode, BackupCodeDevice, hash_backup_code
 from evac.accounts.selectors import authenticator_of, pending_authenticator_of
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Membership
+
+# Security events go to the log (who did what to whose login), beside django-axes' records of
+# every login: evidence for the people who answer for the operation, kept outside its data.
+logger = logging.getLogger(__name__)
 
 BACKUP_CODE_COUNT = 10
 # Ten letters and digits from 32 that can't be mistaken for each other (no 0/O, 1/I): 50 bits.
@@ -45,6 +50,7 @@ def authenticator_confirm(request: HttpRequest, device: TOTPDevice, code: str) -
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     _log_in_second_factor(request, device)
+    logger.info("second step set up by %s", device.user.get_username())
     return backup_codes_renew(device.user)
 
 
@@ -62,6 +68,7 @@ def backup_codes_renew(user: AbstractBaseUser) -> list[str]:
     BackupCode.objects.bulk_create(
         BackupCode(device=device, code_hash=hash_backup_code(device.pk, code)) for code in codes
     )
+    logger.info("new backup codes for %s", user.get_username())
     half = BACKUP_CODE_LENGTH // 2
     return [f"{code[:half]}-{code[half:]}" for code in codes]
 
@@ -102,6 +109,12 @@ def _log_in_second_factor(request: HttpRequest, device: Device) -> None:
 def staff_unlock(*, by: Actor, membership: Membership) -> int:
     """Lift the lockout of a member's username (its failed logins are forgotten)."""
     require_permission(by, membership.operation, Permission.MANAGE_STAFF)
+    logger.info(
+        "%s unlocked the login of %s (operation %s)",
+        _name(by),
+        membership.user.get_username(),
+        membership.operation.slug,
+    )
     return axes_reset(username=membership.user.username)
 
 
@@ -114,3 +127,13 @@ def staff_reset_two_factor(*, by: Actor, membership: Membership) -> None:
         raise PermissionDenied(_("An administrator's second factor is reset by an administrator."))
     TOTPDevice.objects.filter(user=membership.user).delete()
     BackupCodeDevice.objects.filter(user=membership.user).delete()
+    logger.info(
+        "%s reset the second step of %s (operation %s)",
+        _name(by),
+        membership.user.get_username(),
+        membership.operation.slug,
+    )
+
+
+def _name(actor: Actor) -> str:
+    return actor.get_username() if actor is not None else "Evac"

@@ -72,7 +72,7 @@ def test_the_lock_ends_by_itself_after_the_lockout_time(client, settings):
     assert _try(client, "bob", PASSWORD).status_code == 302
 
 
-def test_a_coordinator_sees_the_lock_and_lifts_it(client, operation, alice):
+def test_a_coordinator_sees_the_lock_and_lifts_it(client, operation, alice, caplog):
     _fail(StaffClient(), "bob", 5, "10.0.0.2")
     client.force_login(alice)
     staff_page = reverse("staff:list", kwargs={"op": operation.slug})
@@ -87,6 +87,7 @@ def test_a_coordinator_sees_the_lock_and_lifts_it(client, operation, alice):
     )
 
     assert response.status_code == 302
+    assert f"alice unlocked the login of bob (operation {operation.slug})" in caplog.messages
     assert _try(StaffClient(), "bob", PASSWORD, "10.0.0.3").status_code == 302
     assert not any(m.locked for m in client.get(staff_page).context["staff"])
 

@@ -278,7 +278,7 @@ def test_the_session_api_asks_for_the_second_step_too(operation, alice):
     assert api.get(f"/api/v1/operations/{operation.slug}/flights/").status_code == 200
 
 
-def test_a_coordinator_resets_a_member_s_lost_second_step(client, operation, alice, bob):
+def test_a_coordinator_resets_a_member_s_lost_second_step(client, operation, alice, bob, caplog):
     authenticator_for(bob)
     backup_codes_renew(bob)
     bobs_session = StaffClient()
@@ -293,6 +293,7 @@ def test_a_coordinator_resets_a_member_s_lost_second_step(client, operation, ali
     )
     assert client.post(url).status_code == 302
 
+    assert f"alice reset the second step of bob (operation {operation.slug})" in caplog.messages
     assert not TOTPDevice.objects.filter(user=bob).exists()
     assert not BackupCodeDevice.objects.filter(user=bob).exists()
     # Bob's open session no longer counts as past the second step: he sets up a new one.
