@@ -90,6 +90,10 @@ class Notification(models.Model):
     # Rendered when scheduled (and again when re-timed), so staff see exactly what goes out.
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
+    # What the text was made from that no other row holds (a broadcast's words, a reminder's
+    # hours before departure, the portal's address), so the text can be made again in a new
+    # language or for a new channel when the person's contact details change.
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     to_address = models.CharField(_("to"), max_length=254)
     due_at = models.DateTimeField(_("due at"))
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)

@@ -2,7 +2,8 @@
 
 Scheduling writes rows in the caller's transaction (a booking and its confirmation commit
 together or not at all) and asks for a send only after commit. Rescheduling is data: a
-changed flight re-times or cancels its pending rows here, so no task ever has to be revoked.
+changed flight re-times or cancels its pending rows here, so no task ever has to be revoked;
+a person's new phone, e-mail or language rewrites theirs (notifications_readdress).
 
 Sending is claim → hand over → record, with no transaction open across the provider call:
 - claim: `UPDATE … SET status='sending' WHERE status='pending'`; one row updated means this
@@ -86,6 +87,16 @@ def citizen_address(citizen: Citizen) -> Address | None:
     return None
 
 
+# The fields of a person that citizen_reach reads.
+MESSAGE_FIELDS = frozenset({"phone", "email", "preferred_channel", "preferred_language"})
+
+
+def citizen_reach(citizen: Citizen) -> tuple[Address | None, str]:
+    """Where and in which language a message to this person goes: when this changes, the
+    messages still waiting for them are rewritten (notifications_readdress)."""
+    return citizen_address(citizen), citizen.preferred_language
+
+
 def _user(by: Actor):
     return by if getattr(by, "is_authenticated", False) else None
 
@@ -99,7 +110,8 @@ def _schedule(
     kind: str,
     operation: Operation,
     due_at: datetime,
-    context: dict[str, Any],
+    context: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
     citizen: Citizen | None = None,
     staff_user=None,
     booking: Booking | None = None,
@@ -116,6 +128,10 @@ def _schedule(
     back to the time it was for). A due message is queued once the transaction commits,
     unless `send_now` is off: then the dispatcher queues it, with many others per
     broker connection, within its period (30 s).
+
+    The text is made from `parameters` and the rows named (see _context), so that it can be
+    made again when the person's contact details change; only a message that is never
+    rewritten (a one-time code, a staff digest) brings its own `context`.
     """
     if citizen is not None:
         # `address`: a message the person asked for on one channel (a one-time code).
@@ -124,21 +140,23 @@ def _schedule(
         address, language = Address(N.Channel.EMAIL, staff_user.email), settings.LANGUAGE_CODE
     if address is None:
         return None  # no phone, no e-mail: staff see them as people to call
-    sms = address.channel == N.Channel.SMS
-    rendered = texts.render(kind, language, context, sms=sms)
+    parameters = parameters or {}
+    if context is None:
+        context = _context(
+            kind, operation=operation, citizen=citizen, flight=flight, parameters=parameters
+        )
+    if context is None:
+        raise ValueError(f"nothing to write a {kind} message from")
     fields = {
         "operation": operation,
         "citizen": citizen,
         "staff_user": staff_user,
         "booking": booking,
         "flight": flight,
-        "channel": address.channel,
         "kind": kind,
-        "language": rendered.language,
-        "subject": "" if sms else rendered.subject,
-        "body": rendered.body,
-        "to_address": address.to,
+        "parameters": parameters,
         "due_at": due_at,
+        **_text(kind, language, address, context),
     }
     existing = N.objects.select_for_update().filter(idempotency_key=key).first()
     if existing is None:
@@ -158,6 +176,19 @@ def _schedule(
     if send_now:
         _send_soon_if_due(notification)
     return notification
+
+
+def _text(kind: str, language: str, address: Address, context: dict[str, Any]) -> dict[str, str]:
+    """The fields of a message that say what it says, where to and how."""
+    sms = address.channel == N.Channel.SMS
+    rendered = texts.render(kind, language, context, sms=sms)
+    return {
+        "channel": address.channel,
+        "to_address": address.to,
+        "language": rendered.language,
+        "subject": "" if sms else rendered.subject,
+        "body": rendered.body,
+    }
 
 
 def _send_soon_if_due(notification: Notification) -> None:
@@ -183,6 +214,44 @@ def _flight_context(flight: Flight, citizen: Citizen) -> dict[str, Any]:
     }
 
 
+# Messages about one flight: their text is made from the flight as it is now.
+FLIGHT_KINDS = (*SEAT_KINDS, N.Kind.FLIGHT_CANCELLED)
+
+
+def _context(
+    kind: str,
+    *,
+    operation: Operation,
+    citizen: Citizen | None,
+    flight: Flight | None,
+    parameters: dict[str, Any],
+) -> dict[str, Any] | None:
+    """What a message's text is made from: the rows it is about, as they are now, and the
+    parameters stored with it. The same when it is scheduled and when it is rewritten for
+    new contact details. None when it can't be made: a kind that brings its own context, a
+    flight that is gone, a row written before its parameters were kept.
+    """
+    if kind == N.Kind.BROADCAST:
+        if "text" not in parameters:
+            return None
+        return {"text": parameters["text"], "hotline": operation.hotline_phone}
+    if citizen is None:
+        return None
+    if kind == N.Kind.CHECK_IN:
+        return {
+            **_person_context(citizen, operation),
+            "city": texts.city_name(citizen.current_city, citizen.preferred_language),
+        }
+    if kind == N.Kind.REGISTRATION_CONFIRMATION and "portal_url" in parameters:
+        return {**_person_context(citizen, operation), "portal_url": parameters["portal_url"]}
+    if kind in FLIGHT_KINDS and flight is not None:
+        if kind != N.Kind.FLIGHT_REMINDER:
+            return _flight_context(flight, citizen)
+        if "hours" in parameters:
+            return {**_flight_context(flight, citizen), "hours": parameters["hours"]}
+    return None
+
+
 def _flight_for_messages(flight_id: int) -> Flight:
     return Flight.objects.select_related(
         "operation", "departure_airport__city", "arrival_airport__city"
@@ -198,7 +267,6 @@ def _confirmation(booking: Booking, flight: Flight) -> Notification | None:
         booking=booking,
         flight=flight,
         due_at=now(),
-        context=_flight_context(flight, booking.citizen),
     )
 
 
@@ -225,7 +293,7 @@ def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
             booking=booking,
             flight=flight,
             due_at=due_at,
-            context={**_flight_context(flight, booking.citizen), "hours": hours},
+            parameters={"hours": hours},
             revive=True,
         )
         if notification is not None:
@@ -241,7 +309,7 @@ def registration_confirmed(*, citizen: Citizen, status_url: str = "") -> Notific
         operation=citizen.operation,
         citizen=citizen,
         due_at=now(),
-        context={**_person_context(citizen, citizen.operation), "portal_url": status_url},
+        parameters={"portal_url": status_url},
     )
 
 
@@ -335,7 +403,6 @@ def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
             booking=booking,
             flight=flight,
             due_at=now(),
-            context=_flight_context(flight, booking.citizen),
         )
 
 
@@ -369,7 +436,6 @@ def flight_status_changed(*, flight: Flight, bookings: Iterable[Booking]) -> Non
             booking=booking,
             flight=flight,
             due_at=now(),
-            context=_flight_context(flight, citizen),
         )
 
 
@@ -403,10 +469,6 @@ def check_ins_schedule() -> int:
                     citizen=citizen,
                     due_at=moment,
                     send_now=False,
-                    context={
-                        **_person_context(citizen, citizen.operation),
-                        "city": texts.city_name(citizen.current_city, citizen.preferred_language),
-                    },
                 )
                 is not None
             )
@@ -448,6 +510,83 @@ def staff_digests_schedule() -> int:
     return made
 
 
+# New contact details ----------------------------------------------------------------------
+
+# A one-time code goes to the phone or e-mail the person picked from those on file, to prove
+# they hold it: sent to a contact changed since, it would prove nothing (and a code asked
+# for to confirm a change must never follow the change it confirms). It stays as it was.
+NOT_READDRESSED = (N.Kind.ONE_TIME_CODE,)
+NO_ADDRESS_LEFT = (
+    "Not sent: the person's contact details changed and there is no phone or e-mail left "
+    "to send it to."
+)
+NOT_REWRITTEN = (
+    "Not sent: the person's contact details changed to another channel, and this message "
+    "could not be written again for it."
+)
+
+
+def notifications_readdress(*, citizen: Citizen) -> int:
+    """Rewrite the messages still waiting for `citizen` for their contact details and language
+    as they are now; returns how many changed. Called in the transaction that changes them.
+
+    Each is addressed by citizen_address, as the scheduler would address it now (an e-mail
+    instead of an SMS when the phone is gone, and the other way round), and its text made
+    again in the person's language from the same context (_context). A message whose text
+    can't be made again keeps its words on the same channel; one with nowhere left to go,
+    or with no words for its new channel, is cancelled with the reason in its last error.
+
+    Only pending rows, each with an UPDATE … WHERE status = 'pending', the condition a send's
+    claim has: a row a worker has claimed is left as it is, and on PostgreSQL a claim that
+    comes while this transaction holds the row waits for it to end, then reads the row whole.
+    A send goes out as it was or as rewritten, never part of each, and never twice. Keys are
+    not touched, so asking for a message again still finds this row.
+    """
+    address = citizen_address(citizen)
+    pending = (
+        citizen.notifications.filter(status=N.Status.PENDING)
+        .exclude(kind__in=NOT_READDRESSED)
+        .select_related(
+            "operation",
+            "flight__operation",
+            "flight__departure_airport__city",
+            "flight__arrival_airport__city",
+        )
+        .order_by("pk")
+    )
+    changed = 0
+    with transaction.atomic():
+        for notification in pending:
+            fields = _readdressed(notification, citizen, address)
+            if all(getattr(notification, name) == value for name, value in fields.items()):
+                continue
+            changed += N.objects.filter(pk=notification.pk, status=N.Status.PENDING).update(
+                **fields
+            )
+    return changed
+
+
+def _readdressed(
+    notification: Notification, citizen: Citizen, address: Address | None
+) -> dict[str, Any]:
+    """The fields of a pending message to `citizen` as they should be now."""
+    if address is None:
+        return {"status": N.Status.CANCELLED, "last_error": NO_ADDRESS_LEFT}
+    context = _context(
+        notification.kind,
+        operation=notification.operation,
+        citizen=citizen,
+        flight=notification.flight,
+        parameters=notification.parameters,
+    )
+    if context is not None:
+        return _text(notification.kind, citizen.preferred_language, address, context)
+    if address.channel != notification.channel:
+        # An SMS has no subject and an e-mail's lines would not fit an SMS.
+        return {"status": N.Status.CANCELLED, "last_error": NOT_REWRITTEN}
+    return {"to_address": address.to}
+
+
 # Broadcasts -------------------------------------------------------------------------------
 
 
@@ -483,12 +622,14 @@ def broadcast_preview(
     languages = sorted({person.preferred_language for person in people}) or ["en"]
     samples = []
     for language in languages:
-        body = texts.render(
+        context = _context(
             N.Kind.BROADCAST,
-            language,
-            {"text": text, "hotline": operation.hotline_phone},
-            sms=True,
-        ).body
+            operation=operation,
+            citizen=None,
+            flight=None,
+            parameters={"text": text},
+        )
+        body = texts.render(N.Kind.BROADCAST, language, context, sms=True).body
         samples.append((language, body, sms_length(body)))
     too_long = [s for s in samples if s[2].segments > MAX_SMS_SEGMENTS]
     if too_long:
@@ -532,7 +673,7 @@ def broadcast_send(
             citizen=person,
             flight=flight,
             due_at=now(),
-            context={"text": text, "hotline": operation.hotline_phone},
+            parameters={"text": text},
             by=by,
             send_now=False,
         )
@@ -557,6 +698,10 @@ def notification_retry(*, notification: Notification, by: Actor) -> Notification
         )
         if not changed:
             raise InvalidTransition(_("Only a failed message can be sent again."))
+        if notification.citizen_id is not None and notification.kind not in NOT_READDRESSED:
+            # A message often fails on a wrong number that staff have corrected since: it
+            # goes again to the contact details (and in the language) the person has now.
+            notifications_readdress(citizen=notification.citizen)
         notification.refresh_from_db()
         _send_soon_if_due(notification)
     return notification

@@ -198,7 +198,12 @@ def _notifications(operation: Operation) -> list[int]:
                 status=N.Status.CANCELLED
             )
             N.objects.filter(pk__in=batch).update(
-                subject="", body="", to_address="", last_error="", provider_message_id=""
+                subject="",
+                body="",
+                parameters={},
+                to_address="",
+                last_error="",
+                provider_message_id="",
             )
         ids.extend(batch)
     return ids

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from evac.notifications.services import MESSAGE_FIELDS, citizen_reach, notifications_readdress
 from evac.people.models import Citizen, ContactLogEntry, Household
 
 
@@ -37,6 +39,16 @@ class CitizenAdmin(SimpleHistoryAdmin):
     readonly_fields = ["reference_code", "status", "registered_at", "last_contacted_at"]
     raw_id_fields = ["household"]
     inlines = [ContactLogInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # An edit here (or a revert to an old version) skips citizen_update, but messages
+        # still waiting must follow a new phone, e-mail or language all the same.
+        with transaction.atomic():
+            stored = Citizen.objects.only(*MESSAGE_FIELDS).get(pk=obj.pk) if change else None
+            reach = citizen_reach(stored) if stored else None
+            super().save_model(request, obj, form, change)
+            if change and citizen_reach(obj) != reach:
+                notifications_readdress(citizen=obj)
 
 
 @admin.register(Household)

@@ -11,6 +11,7 @@ from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
 from evac.flights.models import Booking
 from evac.flights.services import lock_flight, release_seat
+from evac.notifications.services import MESSAGE_FIELDS, citizen_reach, notifications_readdress
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry, Household
@@ -93,13 +94,22 @@ def household_register(
     return household
 
 
+@transaction.atomic
 def citizen_update(*, citizen: Citizen, by: Actor, **changes: Any) -> Citizen:
+    """Change some of a person's fields. Messages still waiting to go out follow a new phone,
+    e-mail, preferred channel or language, in the same transaction."""
     require_permission(by, citizen.operation, Permission.EDIT_CITIZENS)
     _check_fields(changes)
+    reach = None
+    if changes.keys() & MESSAGE_FIELDS:
+        # From the row, not `citizen`: an edit form has set the new values on it already.
+        reach = citizen_reach(Citizen.objects.only(*MESSAGE_FIELDS).get(pk=citizen.pk))
     for name, value in changes.items():
         setattr(citizen, name, value)
     citizen.full_clean()
     record_by(citizen, by).save(update_fields=[*changes.keys()])
+    if reach is not None and citizen_reach(citizen) != reach:
+        notifications_readdress(citizen=citizen)
     return citizen
 
 
