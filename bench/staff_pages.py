@@ -6,6 +6,12 @@ ORM, templates) and, as the baseline measured in the same run, the bare SQL that
 the same statements, captured from the page and replayed on a raw cursor. The ratio is what
 Evac's Python adds on top of the database's own work.
 
+Two public pages that read the whole waiting list are timed the same way: a citizen's
+status lookup (a POST with the reference code and date of birth, then the status page it
+leads to, which says how many people are ahead) and that status page reloaded. The portal's
+rate limits are raised for the run, so the checks still count every lookup but never stop
+one; before each replay of a lookup's SQL, the session row it writes is removed, untimed.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/evac_bench .venv/bin/python bench/staff_pages.py
 
 The database named in DATABASE_URL is dropped and made anew. Results go in BENCHMARKS.md.
@@ -24,6 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "evac.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+# Dozens of lookups of one person from one address: far over the real limits.
+os.environ.setdefault("EVAC_PORTAL_RATE_PER_IP", "100000/m")
+os.environ.setdefault("EVAC_PORTAL_RATE_PER_CODE", "100000/m")
 
 import django
 
@@ -142,17 +151,30 @@ def timed(run: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def measure(client, url: str) -> tuple[float, float, int]:
-    """Median seconds for the page, and for replaying its SQL on a raw cursor."""
+def measure(
+    client, url: str, *, post: dict | None = None, before_replay: Callable[[], object] = bool
+) -> tuple[float, float, int]:
+    """Median seconds for the page, and for replaying its SQL on a raw cursor.
+
+    With `post`, the page is that POST and the page it redirects to. `before_replay` runs
+    right after the captured request and (untimed) before each replay, to remove what they
+    wrote where the replayed INSERTs would clash with their own rows.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    response = client.get(url)
+    def fetch():
+        if post is None:
+            return client.get(url)
+        return client.post(url, post, follow=True)
+
+    response = fetch()
     assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+        fetch()
     # Session and user look-ups are part of every request either way; keep them in both.
     statements = [bare for q in captured.captured_queries if (bare := plain_sql(q["sql"]))]
+    before_replay()
 
     def bare_sql() -> None:
         with connection.cursor() as cursor:
@@ -161,8 +183,12 @@ def measure(client, url: str) -> tuple[float, float, int]:
                 if cursor.description is not None:
                     cursor.fetchall()
 
-    page = statistics.median(timed(lambda: consume(client.get(url))) for _ in range(ROUNDS))
-    sql = statistics.median(timed(bare_sql) for _ in range(ROUNDS))
+    def replayed() -> float:
+        before_replay()
+        return timed(bare_sql)
+
+    page = statistics.median(timed(lambda: consume(fetch())) for _ in range(ROUNDS))
+    sql = statistics.median(replayed() for _ in range(ROUNDS))
     return page, sql, len(statements)
 
 
@@ -183,8 +209,11 @@ def consume(response) -> None:
 def main() -> None:
     recreate_database()
     django.setup()
+    from django.contrib.sessions.models import Session
+    from django.test import Client
     from django.urls import reverse
 
+    from evac.people.models import Citizen
     from tests.logins import StaffClient
 
     started = time.perf_counter()
@@ -196,6 +225,11 @@ def main() -> None:
     op = operation.slug
     people = reverse("people:list", args=[op])
     city = big.departure_airport.city_id
+    # An open flight with every seat free, to add passengers to.
+    free = operation.flights.filter(status="open", seats_booked=0).order_by("pk").first()
+    add_passengers = reverse("flights:add_passengers", args=[op, free.pk])
+    waiting = Citizen.objects.filter(status="waiting")
+    print(f"{waiting.count():,} people waiting")
     pages = {
         "dashboard": reverse("operations:dashboard", args=[op]),
         "citizen list, first page": people,
@@ -206,12 +240,36 @@ def main() -> None:
         "manifest (400 seats)": reverse("flights:manifest", args=[op, big.pk]),
         "manifest export CSV (400)": reverse("flights:export", args=[op, big.pk, "csv"]),
         "manifest export XLSX (400)": reverse("flights:export", args=[op, big.pk, "xlsx"]),
+        "add passengers (waiting list, first 200)": add_passengers,
+        "add passengers, one city": f"{add_passengers}?city={city}",
     }
     print("\n| page | queries | page (ms) | bare SQL (ms) | page / SQL |")
     print("|---|---:|---:|---:|---:|")
     for name, url in pages.items():
-        page, sql, queries = measure(client, url)
-        print(f"| {name} | {queries} | {page * 1000:.1f} | {sql * 1000:.1f} | {page / sql:.1f}× |")
+        print_row(name, *measure(client, url))
+
+    # A waiting member of a household, among the last registered: most of the list is ahead.
+    person = waiting.filter(household__isnull=False).order_by("-registered_at", "pk").first()
+    citizen = Client()  # a citizen's phone: no staff login
+    status = reverse("portal:status", args=[op])
+    lookup = {"reference": person.reference, "date_of_birth": person.date_of_birth.isoformat()}
+
+    # The replayed lookup writes the session row the captured one created (the browser's
+    # session right after it): clear the way.
+    captured_session: list[str] = []
+
+    def forget_the_captured_session() -> None:
+        if not captured_session:
+            captured_session.append(citizen.session.session_key)
+        Session.objects.filter(session_key=captured_session[0]).delete()
+
+    looked_up = measure(citizen, status, post=lookup, before_replay=forget_the_captured_session)
+    print_row("portal status lookup (POST + status page)", *looked_up)
+    print_row("portal status page, reloaded", *measure(citizen, status))
+
+
+def print_row(name: str, page: float, sql: float, queries: int) -> None:
+    print(f"| {name} | {queries} | {page * 1000:.1f} | {sql * 1000:.1f} | {page / sql:.1f}× |")
 
 
 if __name__ == "__main__":

@@ -1,17 +1,19 @@
 """Reads of flights and manifests, scoped to the reader."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Aggregate, Case, Count, F, Max, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from evac.core.clock import now, today
 from evac.flights.models import Booking, Flight, ManifestExport
 from evac.operations.access import Actor, operations_visible_to
 from evac.operations.models import Operation
-from evac.people.models import Citizen
+from evac.people.models import Citizen, urgent_need_q, vulnerable_age_q
 from evac.people.privacy import document_tail
 from evac.places.models import City
 
@@ -137,6 +139,11 @@ def recent_exports(flight: Flight, limit: int = 5) -> list[ManifestExport]:
 
 
 # The waiting list ---------------------------------------------------------------------
+#
+# Who gets the next seats: the most vulnerable first, then whoever has waited longest.
+# A household stays one unit, as urgent as its most vulnerable waiting member and waiting
+# since its earliest registration. The database ranks the units, so a page reads only the
+# units it shows, whatever the number of people waiting.
 
 # How urgently a person needs a seat. Medical need, reduced mobility and pregnancy come
 # before age; the vulnerable as a whole (Citizen.objects.vulnerable()) before everyone else.
@@ -144,15 +151,93 @@ PRIORITY_URGENT = 2
 PRIORITY_VULNERABLE = 1
 PRIORITY_OTHER = 0
 
+# How many units the fill reads at a time as it walks down the list.
+FILL_READS_UNITS = 100
 
-def priority_of(citizen: Citizen, day: date) -> int:
-    """Citizen.is_vulnerable, split in two tiers; computed from loaded fields, no query."""
-    if citizen.medical_need or citizen.reduced_mobility or citizen.pregnant:
-        return PRIORITY_URGENT
-    age = citizen.age_on(day)
-    if age < settings.EVAC_MINOR_UNDER_AGE or age >= settings.EVAC_ELDERLY_FROM_AGE:
-        return PRIORITY_VULNERABLE
-    return PRIORITY_OTHER
+
+def _priority(day: date) -> Case:
+    """A citizen's priority on `day`: vulnerable_q's two halves, as two tiers."""
+    return Case(
+        When(urgent_need_q(), then=Value(PRIORITY_URGENT)),
+        When(vulnerable_age_q(day), then=Value(PRIORITY_VULNERABLE)),
+        default=Value(PRIORITY_OTHER),
+    )
+
+
+def _per_household(expression: Aggregate | RowNumber, *, in_order: bool = False) -> Window:
+    """`expression` over each household's waiting members, in registration order if asked."""
+    return Window(
+        expression,
+        partition_by=F("household_id"),
+        order_by=[F("registered_at").asc(), F("pk").asc()] if in_order else None,
+    )
+
+
+# What a stand-in row holds: the unit's priority and size, and its first member's
+# registration, pk and household (None for a person alone).
+STAND_IN = ("unit_priority", "registered_at", "pk", "household_id", "unit_size")
+
+
+def _stand_ins(
+    operation: Operation, *, city: City | None = None, where: Q | None = None
+) -> QuerySet:
+    """One row for each waiting unit: its first member's, with what the ranking needs.
+
+    The first member is the earliest registered (then the smallest pk), so the row's
+    registered_at is since when the unit has waited and its pk breaks the last ties. People
+    alone are their own first member; households need window functions over their members,
+    so the two are read apart and joined with UNION ALL (which saves the database sorting
+    every person alone into a partition of their own). With `city`, only units with someone
+    there. `where` keeps whole units (a household's id) or the rows of a rank (_ranked_*):
+    a condition on single members would change the households' windows.
+    """
+    day = today()
+    waiting = operation.citizens.filter(status=Citizen.Status.WAITING).order_by()
+    alone = waiting.filter(household__isnull=True).annotate(
+        unit_priority=_priority(day), unit_size=Value(1)
+    )
+    together = waiting.filter(household__isnull=False).annotate(
+        place_in_unit=_per_household(RowNumber(), in_order=True),
+        unit_priority=_per_household(Max(_priority(day))),
+        unit_size=_per_household(Count("pk")),
+    )
+    if city is not None:
+        alone = alone.filter(current_city_id=city.pk)
+        lives_there = Case(When(current_city_id=city.pk, then=Value(1)), default=Value(0))
+        together = together.annotate(unit_in_city=_per_household(Max(lives_there)))
+        together = together.filter(unit_in_city=1)
+    together = together.filter(place_in_unit=1)
+    if where is not None:
+        alone, together = alone.filter(where), together.filter(where)
+    return alone.values_list(*STAND_IN).union(together.values_list(*STAND_IN), all=True)
+
+
+# The order of the list, on the stand-in rows; _ranked_before and _ranked_after follow it.
+RANKING = ("-unit_priority", "registered_at", "pk")
+
+
+class Rank(NamedTuple):
+    """Where a unit stands in RANKING: its priority, since when it waits, its first member."""
+
+    priority: int
+    since: datetime
+    first_pk: int
+
+
+def _ranked_before(rank: Rank) -> Q:
+    return (
+        Q(unit_priority__gt=rank.priority)
+        | Q(unit_priority=rank.priority, registered_at__lt=rank.since)
+        | Q(unit_priority=rank.priority, registered_at=rank.since, pk__lt=rank.first_pk)
+    )
+
+
+def _ranked_after(rank: Rank) -> Q:
+    return (
+        Q(unit_priority__lt=rank.priority)
+        | Q(unit_priority=rank.priority, registered_at__gt=rank.since)
+        | Q(unit_priority=rank.priority, registered_at=rank.since, pk__gt=rank.first_pk)
+    )
 
 
 @dataclass(frozen=True)
@@ -165,10 +250,17 @@ class WaitingUnit:
     """
 
     members: tuple[Citizen, ...]
-    priority: int
-    waiting_since: datetime
+    rank: Rank
     household_id: int | None = None
     seated_elsewhere: tuple[Citizen, ...] = ()
+
+    @property
+    def priority(self) -> int:
+        return self.rank.priority
+
+    @property
+    def waiting_since(self) -> datetime:
+        return self.rank.since
 
     @property
     def size(self) -> int:
@@ -189,56 +281,123 @@ class WaitingUnit:
     def can_be_booked(self) -> bool:
         return not self.seated_elsewhere
 
-    def lives_in(self, city_id: int) -> bool:
-        return any(member.current_city_id == city_id for member in self.members)
 
+def waiting_units(
+    operation: Operation, *, limit: int, city: City | None = None
+) -> list[WaitingUnit]:
+    """The first `limit` units of the waiting list, built whole.
 
-def waiting_list(operation: Operation, *, city: City | None = None) -> list[WaitingUnit]:
-    """Who gets the next seats: the most vulnerable first, then whoever has waited longest.
-
-    Households stay one unit. `city` keeps the units with someone in that city; by default
-    everyone is listed, because people in one city can reach another city's airport (Almaty
-    to Nur-Sultan by rail). Two queries, whatever the number of people.
+    `city` keeps the units with someone in that city; by default everyone is listed,
+    because people in one city can reach another city's airport (Almaty to Nur-Sultan by
+    rail). Two queries, whatever the number of people.
     """
-    day = today()
-    waiting = list(
-        operation.citizens.filter(status=Citizen.Status.WAITING)
+    return _units(operation, _read_ranks(operation, limit=limit, city=city, after=None))
+
+
+def waiting_units_in_turn(
+    operation: Operation, *, city: City | None = None, reads: int = FILL_READS_UNITS
+) -> Iterator[WaitingUnit]:
+    """The whole waiting list in order, read `reads` units at a time as the caller goes on.
+
+    Each read starts after the last unit read, not at an offset, so the people the caller
+    books meanwhile (who leave the list) don't make it skip anyone.
+    """
+    after = None
+    while True:
+        ranks = _read_ranks(operation, limit=reads, city=city, after=after)
+        yield from _units(operation, ranks)
+        if len(ranks) < reads:
+            return
+        after, _household = ranks[-1]
+
+
+@dataclass(frozen=True)
+class WaitingTotals:
+    units: int
+    people: int
+
+
+def waiting_totals(operation: Operation, *, city: City | None = None) -> WaitingTotals:
+    """How many units and people are on the waiting list (with someone in `city`). One query."""
+    return _totals(_stand_ins(operation, city=city))
+
+
+def waiting_ahead(citizen: Citizen) -> WaitingTotals | None:
+    """The units, and the people in them, ranked before this person's unit; None if they
+    are not waiting. Two queries: where the person's unit stands, and a count before it."""
+    if citizen.status != Citizen.Status.WAITING:
+        return None
+    if citizen.household_id is None:
+        unit = Q(pk=citizen.pk)
+    else:
+        unit = Q(household_id=citizen.household_id)
+    found = _stand_ins(citizen.operation, where=unit)[:1]
+    if not found:  # no longer waiting
+        return None
+    priority, since, first_pk, _household, _size = found[0]
+    before = _ranked_before(Rank(priority, since, first_pk))
+    return _totals(_stand_ins(citizen.operation, where=before))
+
+
+def _totals(stand_ins: QuerySet) -> WaitingTotals:
+    # COUNT(*): a union's rows have only the columns it selects, so nothing else to count.
+    totals = stand_ins.aggregate(units=Count("*"), people=Sum("unit_size", default=0))
+    return WaitingTotals(units=totals["units"], people=totals["people"])
+
+
+_UnitRow = tuple[Rank, int | None]  # a unit's rank and household id (None for one person)
+
+
+def _read_ranks(
+    operation: Operation, *, limit: int, city: City | None, after: Rank | None
+) -> list[_UnitRow]:
+    where = None if after is None else _ranked_after(after)
+    rows = _stand_ins(operation, city=city, where=where).order_by(*RANKING)[:limit]
+    return [(Rank(priority, since, pk), household) for priority, since, pk, household, _ in rows]
+
+
+def _units(operation: Operation, ranks: list[_UnitRow]) -> list[WaitingUnit]:
+    """The units behind these ranks, with their people and cities: one query.
+
+    A household's booked members come in the same query, to name the seats held elsewhere.
+    A unit whose people all left the list since its rank was read is dropped.
+    """
+    if not ranks:
+        return []
+    households = [household for _rank, household in ranks if household is not None]
+    singles = [rank.first_pk for rank, household in ranks if household is None]
+    people = (
+        operation.citizens.filter(
+            Q(pk__in=singles, status=Citizen.Status.WAITING)
+            | Q(
+                household_id__in=households,
+                status__in=[Citizen.Status.WAITING, Citizen.Status.BOOKED],
+            )
+        )
         .select_related("current_city")
         .order_by("registered_at", "pk")
     )
-    by_household: dict[int, list[Citizen]] = defaultdict(list)
-    singles: list[Citizen] = []
-    for citizen in waiting:
-        if citizen.household_id is None:
-            singles.append(citizen)
-        else:
-            by_household[citizen.household_id].append(citizen)
+    alone: dict[int, list[Citizen]] = {}  # a person without a household, by pk
+    together: dict[int, list[Citizen]] = defaultdict(list)
     seated: dict[int, list[Citizen]] = defaultdict(list)
-    if by_household:
-        for citizen in operation.citizens.filter(
-            status=Citizen.Status.BOOKED, household_id__in=list(by_household)
-        ).order_by("pk"):
-            seated[citizen.household_id].append(citizen)
-
-    units = [
-        WaitingUnit(
-            members=(citizen,),
-            priority=priority_of(citizen, day),
-            waiting_since=citizen.registered_at,
+    for person in people:
+        if person.status == Citizen.Status.BOOKED:
+            seated[person.household_id].append(person)
+        elif person.household_id is None:
+            alone[person.pk] = [person]
+        else:
+            together[person.household_id].append(person)
+    units = []
+    for rank, household in ranks:
+        members = alone.get(rank.first_pk) if household is None else together.get(household)
+        if not members:
+            continue
+        units.append(
+            WaitingUnit(
+                members=tuple(members),
+                rank=rank,
+                household_id=household,
+                seated_elsewhere=tuple(sorted(seated.get(household, ()), key=lambda c: c.pk)),
+            )
         )
-        for citizen in singles
-    ]
-    units += [
-        WaitingUnit(
-            members=tuple(members),
-            priority=max(priority_of(member, day) for member in members),
-            waiting_since=min(member.registered_at for member in members),
-            household_id=household_id,
-            seated_elsewhere=tuple(seated.get(household_id, ())),
-        )
-        for household_id, members in by_household.items()
-    ]
-    if city is not None:
-        units = [unit for unit in units if unit.lives_in(city.pk)]
-    units.sort(key=lambda unit: (-unit.priority, unit.waiting_since, unit.members[0].pk))
     return units

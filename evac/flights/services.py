@@ -18,7 +18,7 @@ from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
 from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport
-from evac.flights.selectors import WaitingUnit, waiting_list
+from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
 from evac.notifications import services as notifications
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
@@ -325,9 +325,10 @@ def flight_fill_from_waiting_list(
     """Give the flight's free seats (at most `limit`) to the waiting list, in its order.
 
     A household that doesn't fit in the seats still free is skipped, and smaller units
-    after it still get their chance. Each unit is booked in its own transaction through
-    booking_create or household_book, so a unit someone else booked a moment ago is
-    skipped with the reason, and the seats already given stay given.
+    after it still get their chance, so the list is read a hundred units at a time, as far
+    down as it takes. Each unit is booked in its own transaction through booking_create or
+    household_book, so a unit someone else booked a moment ago is skipped with the reason,
+    and the seats already given stay given.
     """
     require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
     flight.refresh_from_db()
@@ -338,7 +339,7 @@ def flight_fill_from_waiting_list(
         )
     seats = flight.seats_left if limit is None else min(limit, flight.seats_left)
     result = FillResult()
-    for unit in waiting_list(flight.operation, city=city):
+    for unit in waiting_units_in_turn(flight.operation, city=city):
         if seats <= 0:
             break
         if not unit.can_be_booked:

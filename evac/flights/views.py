@@ -27,6 +27,7 @@ from evac.flights.forms import FlightForm, GateForm
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.selectors import (
     GateCounts,
+    WaitingTotals,
     booking_counts,
     flights_upcoming_and_past,
     gate_counts,
@@ -36,7 +37,8 @@ from evac.flights.selectors import (
     manifest_passengers,
     operation_flights,
     recent_exports,
-    waiting_list,
+    waiting_totals,
+    waiting_units,
 )
 from evac.flights.services import (
     FillResult,
@@ -335,7 +337,10 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
         return redirect(
             reverse("flights:add_passengers", args=[request.operation.slug, flight.pk]) + query
         )
-    units = waiting_list(request.operation, city=city) if flight.takes_bookings else []
+    units, totals = [], WaitingTotals(units=0, people=0)
+    if flight.takes_bookings:
+        units = waiting_units(request.operation, city=city, limit=WAITING_UNITS_SHOWN)
+        totals = waiting_totals(request.operation, city=city)
     return render(
         request,
         "flights/add_passengers.html",
@@ -344,9 +349,9 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
             "flight": flight,
             "city": city,
             "cities": waiting_by_city(request.operation),
-            "units": units[:WAITING_UNITS_SHOWN],
-            "units_total": len(units),
-            "people_total": sum(unit.size for unit in units),
+            "units": units,
+            "units_total": totals.units,
+            "people_total": totals.people,
         },
     )
 

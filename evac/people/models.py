@@ -29,16 +29,21 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def urgent_need_q() -> Q:
+    """Medical need, reduced mobility or pregnancy: vulnerable at any age."""
+    return Q(medical_need=True) | Q(reduced_mobility=True) | Q(pregnant=True)
+
+
+def vulnerable_age_q(on: date) -> Q:
+    """A minor or an elderly person on `on`, as the dates of birth either side of two cutoffs."""
+    return Q(date_of_birth__gt=years_before(on, settings.EVAC_MINOR_UNDER_AGE)) | Q(
+        date_of_birth__lte=years_before(on, settings.EVAC_ELDERLY_FROM_AGE)
+    )
+
+
 def vulnerable_q(on: date | None = None) -> Q:
     """The SQL twin of Citizen.is_vulnerable, as a condition for filters and counts."""
-    day = on or today()
-    return (
-        Q(medical_need=True)
-        | Q(reduced_mobility=True)
-        | Q(pregnant=True)
-        | Q(date_of_birth__gt=years_before(day, settings.EVAC_MINOR_UNDER_AGE))
-        | Q(date_of_birth__lte=years_before(day, settings.EVAC_ELDERLY_FROM_AGE))
-    )
+    return urgent_need_q() | vulnerable_age_q(on or today())
 
 
 class CitizenQuerySet(models.QuerySet):

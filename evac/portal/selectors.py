@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight
-from evac.flights.selectors import waiting_list
+from evac.flights.selectors import waiting_ahead
 from evac.notifications.texts import LocalTime, city_name, local_time
 from evac.operations.models import Operation
 from evac.people.models import Citizen
@@ -129,17 +129,11 @@ def _seat(booking: Booking, flight: Flight) -> Seat:
 def people_ahead(citizen: Citizen) -> int | None:
     """How many waiting people get seats before this person, in the staff's priority order.
 
-    It reads the operation's whole waiting list (two queries); the lookup's rate limit
-    bounds how often. None when the person is not waiting.
+    The database counts them (two queries, however long the list); None when the person
+    is not waiting.
     """
-    if citizen.status != Citizen.Status.WAITING:
-        return None
-    ahead = 0
-    for unit in waiting_list(citizen.operation):
-        if any(member.pk == citizen.pk for member in unit.members):
-            return ahead
-        ahead += unit.size
-    return None
+    ahead = waiting_ahead(citizen)
+    return None if ahead is None else ahead.people
 
 
 def masked_phone(citizen: Citizen) -> str:

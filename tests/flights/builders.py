@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight
 from evac.operations.models import Operation
-from evac.people.models import Citizen
+from evac.people.models import Citizen, Household
 from evac.places.models import Airport, City
 
 
@@ -93,6 +93,37 @@ def bulk_waiting(operation: Operation, city: City, n: int) -> list[Citizen]:
         )
         for i in range(n)
     )
+
+
+def bulk_households(
+    operation: Operation, cities: list[City], n: int, *, size: int, first: int = 0, **fields
+) -> list[Household]:
+    """`n` households of `size` waiting people, the i-th member in the i-th city (cycling).
+
+    Numbered from `first`, so that a second batch gets names and documents of its own;
+    `fields` go to every member (medical_need=True, say).
+    """
+    households = Household.objects.bulk_create(Household(operation=operation) for _ in range(n))
+    Citizen.objects.bulk_create(
+        Citizen(
+            operation=operation,
+            household=household,
+            surname=f"Family{first + h:04d}",
+            given_names=f"Member{i}",
+            date_of_birth=date(1985, 1, 1),
+            sex=Citizen.Sex.FEMALE,
+            nationality="UA",
+            document_type=Citizen.DocumentType.PASSPORT,
+            document_number=f"HH{first + h:05d}{i:02d}",
+            current_city=cities[i % len(cities)],
+            source=Citizen.Source.IMPORT,
+            registered_at=now() - timedelta(minutes=first + h),
+            **fields,
+        )
+        for h, household in enumerate(households)
+        for i in range(size)
+    )
+    return households
 
 
 def text(response: HttpResponse) -> str:

@@ -4,14 +4,18 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from evac.core.clock import now, today
 from evac.flights import services
 from evac.flights.models import Flight
+from evac.flights.selectors import FILL_READS_UNITS
 from evac.flights.services import FlightNotOpen, flight_fill_from_waiting_list
 from evac.people.models import Citizen, years_before
 from evac.people.services import household_register
 from tests.factories import make_citizen, make_flight
+from tests.flights.builders import bulk_households, bulk_waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +160,38 @@ def test_seats_taken_by_someone_else_during_a_fill_end_it_without_undoing_it(
     assert [s.unit.members[0].surname for s in result.skipped] == ["Person1"]
     assert "0 seats left" in result.skipped[0].reason
     assert _booked_surnames(flight) == {"Person0"}
+
+
+def test_the_fill_reads_on_past_a_long_run_of_households_that_do_not_fit(
+    operation, almaty, nqz, kbp, alice
+):
+    flight = make_flight(operation, nqz, kbp, seats=1)
+    runs_past = FILL_READS_UNITS + 20
+    bulk_households(operation, [almaty], runs_past, size=2, medical_need=True)
+    _waiting(operation, almaty, "Alone", days_ago=1)
+
+    result = flight_fill_from_waiting_list(flight=flight, by=alice)
+
+    assert _booked_surnames(flight) == {"Alone"}
+    assert len(result.skipped) == runs_past
+    assert {s.reason for s in result.skipped} == {"2 people travel together; 1 seats were left."}
+
+
+def test_filling_a_few_seats_takes_the_same_queries_for_10_and_1000_waiting(
+    operation, almaty, nqz, kbp, alice, django_assert_max_num_queries
+):
+    bulk_waiting(operation, almaty, 10)
+    _family(operation, almaty, "Family", 2, days_ago=100)
+    small = make_flight(operation, nqz, kbp, seats=3)
+    with CaptureQueriesContext(connection) as ten:
+        flight_fill_from_waiting_list(flight=small, by=alice)
+
+    bulk_waiting(operation, almaty, 990)
+    _family(operation, almaty, "Other", 2, days_ago=100)
+    again = make_flight(operation, nqz, kbp, seats=3)
+    with django_assert_max_num_queries(len(ten)):
+        result = flight_fill_from_waiting_list(flight=again, by=alice)
+
+    assert result.booked_count == 3
+    # The family has waited longest, then the earliest registered of the second batch.
+    assert _booked_surnames(again) == {"Other", "Waiting0989"}

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from evac.flights.models import Booking, Flight
 from evac.flights.services import flight_set_status, manifest_export_record
-from tests.flights.builders import bulk_passengers, bulk_waiting
+from evac.flights.views import WAITING_UNITS_SHOWN
+from tests.flights.builders import bulk_households, bulk_passengers, bulk_waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,26 @@ def test_the_add_passengers_page_takes_the_same_queries_for_10_and_1000_waiting(
         response = client.get(url)
 
     assert response.context["units_total"] == 1000
+
+
+@pytest.mark.parametrize("in_one_city", [False, True])
+def test_the_add_passengers_page_with_households_takes_the_same_queries_for_10_and_1000(
+    client, operation, flight, almaty, nur_sultan, alice, in_one_city, django_assert_max_num_queries
+):
+    url = reverse("flights:add_passengers", args=[operation.slug, flight.pk])
+    if in_one_city:
+        url += f"?city={almaty.pk}"
+    client.force_login(alice)
+    bulk_households(operation, [almaty, nur_sultan], 5, size=2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as ten:
+        client.get(url)
+
+    bulk_households(operation, [almaty, nur_sultan], 495, size=2, first=5)
+    with django_assert_max_num_queries(len(ten)):
+        response = client.get(url)
+
+    # Every household has someone in Almaty (its first member), so the city keeps them all.
+    assert (response.context["units_total"], response.context["people_total"]) == (500, 1000)
+    shown = response.context["units"]
+    assert len(shown) == WAITING_UNITS_SHOWN and all(unit.size == 2 for unit in shown)

@@ -11,7 +11,7 @@ from evac.flights.selectors import (
     PRIORITY_OTHER,
     PRIORITY_URGENT,
     PRIORITY_VULNERABLE,
-    waiting_list,
+    waiting_units,
 )
 from evac.flights.services import booking_create
 from evac.people.models import Citizen, years_before
@@ -49,6 +49,10 @@ def _family(operation, city, surname, *, days_ago, children=1):
     )
     household.members.update(registered_at=now() - timedelta(days=days_ago))
     return household
+
+
+def waiting_list(operation, city=None):
+    return waiting_units(operation, city=city, limit=10_000)
 
 
 def _names(units):
