@@ -84,7 +84,7 @@ class CitySerializer(StrictModelSerializer):
 
     class Meta:
         model = City
-        fields = ["id", "name", "name_native", "country", "time_zone"]
+        fields = ["id", "name", "name_native", "name_ru", "country", "time_zone"]
 
 
 class AirportSerializer(StrictModelSerializer):

@@ -42,9 +42,10 @@ OPERATION_SLUG = "kazakhstan-2022"
 SEED = 2022
 KYIV = "kyiv"
 CITIES = {
-    ALMATY: ("Almaty", "Алмати", "KZ", "Asia/Almaty"),
-    NUR_SULTAN: ("Nur-Sultan", "Нур-Султан", "KZ", "Asia/Almaty"),
-    KYIV: ("Kyiv", "Київ", "UA", "Europe/Kyiv"),
+    # English, Ukrainian and Russian names (Russian only where the spelling differs).
+    ALMATY: ("Almaty", "Алмати", "Алматы", "KZ", "Asia/Almaty"),
+    NUR_SULTAN: ("Nur-Sultan", "Нур-Султан", "", "KZ", "Asia/Almaty"),
+    KYIV: ("Kyiv", "Київ", "Киев", "UA", "Europe/Kyiv"),
 }
 AIRPORTS = {
     "ALA": ("Almaty International Airport", ALMATY, Airport.Status.SUSPENDED),
@@ -166,11 +167,11 @@ def load_demo(password: str) -> DemoResult:
 
 def _load_places() -> dict[str, Airport]:
     cities = {}
-    for key, (name, native, country, zone) in CITIES.items():
+    for key, (name, native, russian, country, zone) in CITIES.items():
         cities[key], _ = City.objects.update_or_create(
             name=name,
             country=country,
-            defaults={"name_native": native, "time_zone": ZoneInfo(zone)},
+            defaults={"name_native": native, "name_ru": russian, "time_zone": ZoneInfo(zone)},
         )
     airports = {}
     for code, (name, city, status) in AIRPORTS.items():

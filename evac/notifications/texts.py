@@ -61,7 +61,13 @@ def zone_name(moment: datetime) -> str:
 
 
 def city_name(city: City, language: str) -> str:
-    return city.name_native if language != "en" and city.name_native else city.name
+    """The city as a reader of `language` knows it: English, else its Cyrillic name (Russian
+    spelling for Russian where one is given), else the English one."""
+    if language == "en":
+        return city.name
+    if language == "ru" and city.name_ru:
+        return city.name_ru
+    return city.name_native or city.name
 
 
 @dataclass(frozen=True)

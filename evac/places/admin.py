@@ -5,8 +5,8 @@ from evac.places.models import Airport, City
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_native", "country", "time_zone"]
-    search_fields = ["name", "name_native"]
+    list_display = ["name", "name_native", "name_ru", "country", "time_zone"]
+    search_fields = ["name", "name_native", "name_ru"]
 
 
 @admin.register(Airport)

@@ -10,8 +10,12 @@ from timezone_field import TimeZoneField
 class City(models.Model):
     """A place where people are stranded or flights leave from; shared by all operations."""
 
+    # Citizens read the portal and their messages in English, Ukrainian or Russian: `name` is
+    # the English name, `name_native` the one in Cyrillic (as Ukrainians spell it), and
+    # `name_ru` the Russian spelling where it differs (Алмати / Алматы); see city_name().
     name = models.CharField(_("name"), max_length=120)
     name_native = models.CharField(_("name in local script"), max_length=120, blank=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=120, blank=True)
     country = CountryField(_("country"))
     time_zone = TimeZoneField(_("time zone"))
 

@@ -80,3 +80,28 @@ def test_broadcast_text_is_not_html_escaped():
     rendered = texts.render("broadcast", "en", {"text": "Don't go to A & B"}, sms=True)
 
     assert rendered.body == "Don't go to A & B"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Almaty"), ("uk", "Алмати"), ("ru", "Алматы"), ("kk", "Алмати")],
+)
+def test_a_city_is_named_as_a_reader_of_the_language_knows_it(almaty, language, expected):
+    almaty.name_native, almaty.name_ru = "Алмати", "Алматы"
+    assert texts.city_name(almaty, language) == expected
+
+
+def test_without_a_russian_spelling_russian_readers_get_the_cyrillic_one(nur_sultan):
+    nur_sultan.name_native = "Нур-Султан"
+    assert texts.city_name(nur_sultan, "ru") == "Нур-Султан"
+
+
+def test_a_russian_message_names_the_cities_in_russian(operation, almaty, january_flight):
+    kyiv = january_flight.arrival_airport.city
+    kyiv.name_native, kyiv.name_ru = "Київ", "Киев"
+    kyiv.save()
+    person = make_citizen(operation, almaty, phone="+77011112233", preferred_language="ru")
+
+    booking_create(flight=january_flight, citizen=person, by=None)
+
+    assert "Нур-Султан (NQZ) – Киев (KBP)" in N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION).body
