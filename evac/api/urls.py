@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from evac.api.views import flights, operations, people, tokens
 from evac.api.views.base import not_found
+from evac.api.views.schema import in_english
 
 
 class ReferenceCodeConverter:
@@ -78,7 +79,7 @@ v1 = [
 
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", in_english(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves Swagger UI's set-up script from ?script, not inline: the CSP allows
     # no inline scripts.
     path(
