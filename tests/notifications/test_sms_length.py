@@ -38,7 +38,10 @@ def test_one_cyrillic_letter_makes_it_ucs_2_with_70_then_67():
 def _longest_context(language: str) -> dict:
     """Longer than any real value: long city names, a 7-character flight number, a hotline."""
     city = SimpleNamespace(
-        name="Ust-Kamenogorsk", name_native="Усть-Каменогорськ", time_zone=ZoneInfo("Asia/Almaty")
+        name="Ust-Kamenogorsk",
+        name_native="Усть-Каменогорськ",
+        name_ru="Усть-Каменогорск",
+        time_zone=ZoneInfo("Asia/Almaty"),
     )
     city.local_time = lambda moment: moment.astimezone(city.time_zone)
     airport = SimpleNamespace(iata_code="UKK", city=city)
@@ -52,7 +55,7 @@ def _longest_context(language: str) -> dict:
         **texts.flight_context(flight, language),
         "reference": "ABCD-EFGH",
         "hotline": "+7 7172 55 00 22",
-        "city": city.name_native if language != "en" else city.name,
+        "city": texts.city_name(city, language),
         "hours": 24,
         "text": "x",
     }
