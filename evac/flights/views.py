@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from evac.audit.models import AccessAction
@@ -66,7 +66,8 @@ _F = Flight.Status
 # What the button that moves a flight to each status says.
 STATUS_ACTIONS = {
     _F.PLANNED: gettext_lazy("Back to planned"),
-    _F.OPEN: gettext_lazy("Open for booking"),
+    # The action, not the status of the same name: the two read differently in Ukrainian.
+    _F.OPEN: pgettext_lazy("flight action", "Open for booking"),
     _F.BOARDING: gettext_lazy("Start boarding"),
     _F.DEPARTED: gettext_lazy("Mark departed"),
     _F.LANDED: gettext_lazy("Mark landed"),

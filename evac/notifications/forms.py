@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evac.flights.models import Flight
 from evac.notifications.models import Notification
@@ -35,7 +36,7 @@ class BroadcastForm(forms.Form):
 
     AUDIENCE_FLIGHT, AUDIENCE_CITY = "flight", "city"
     audience = forms.ChoiceField(
-        label=_("To"),
+        label=pgettext_lazy("recipient", "To"),
         choices=[
             (AUDIENCE_FLIGHT, _("Everyone holding a seat on a flight")),
             (AUDIENCE_CITY, _("Everyone waiting in a city")),

@@ -69,8 +69,8 @@ def evacuations_chart(timeline: Timeline) -> SafeString:
         ) % {
             "evacuated": timeline.evacuated_total[-1],
             "registered": sum(timeline.registered),
-            "first": date_format(first, "j F Y"),
-            "last": date_format(last, "j F Y"),
+            "first": date_format(first, _("j F Y")),
+            "last": date_format(last, _("j F Y")),
         }
     else:
         description = _("Nobody has registered or been evacuated yet.")
@@ -78,7 +78,7 @@ def evacuations_chart(timeline: Timeline) -> SafeString:
         chart_id="evacuations-chart",
         title=_("Evacuations over time"),
         description=description,
-        labels=[date_format(day, "j M") for day in timeline.days],
+        labels=[date_format(day, _("j M")) for day in timeline.days],
         bars=timeline.registered,
         line=timeline.evacuated_total,
         bar_name=_("registered that day"),

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from evac.operations.access import Permission, operations_visible_to, permissions_in, role_in
-from evac.operations.models import Operation
+from evac.operations.models import Operation, Role
 
 View = Callable[..., HttpResponse]
 SAFE_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -59,6 +59,7 @@ def operation_context(request: HttpRequest) -> dict:
     return {
         "operation": operation,
         "role": request.role,
+        "role_label": Role(request.role).label,
         "can": {p.value: p in request.permissions for p in Permission},
         "my_operations": list(
             operations_visible_to(request.user)

@@ -387,7 +387,8 @@ def _shown(field, value: Any, names: dict[tuple[str, int], str], zone: tzinfo | 
     if isinstance(value, Country):
         return str(value.name)
     if isinstance(value, datetime):
-        return formats.date_format(localtime(value, zone), "j M Y H:i")
+        # Date formats are in the catalogue: each language writes a date its own way.
+        return formats.date_format(localtime(value, zone), str(_("j M Y H:i")))
     if isinstance(value, date):
-        return formats.date_format(value, "j M Y")
+        return formats.date_format(value, str(_("j M Y")))
     return str(value)

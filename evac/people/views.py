@@ -359,7 +359,7 @@ def _consequences(citizen: Citizen, status: str, seat: Booking | None) -> list[s
             % {
                 "person": citizen,
                 "flight": flight.number,
-                "date": formats.date_format(flight.departs_local, "j M"),
+                "date": formats.date_format(flight.departs_local, _("j M")),
                 "time": formats.time_format(flight.departs_local, "H:i"),
                 "status": label,
             }
