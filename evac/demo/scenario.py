@@ -29,7 +29,7 @@ from evac.flights.services import (
 )
 from evac.operations.models import Membership, Operation, Role
 from evac.people.models import Citizen, ContactLogEntry, Household
-from evac.people.selectors import status_counts, waiting_in
+from evac.people.selectors import people_counts, waiting_in
 from evac.people.services import (
     citizen_register,
     citizen_set_status,
@@ -506,7 +506,7 @@ def _result(
     return DemoResult(
         operation=operation,
         story_loaded=story_loaded,
-        status_counts=status_counts(operation),
+        status_counts=people_counts(operation).by_status,
         waiting_in_almaty=waiting_in(operation=operation, city=airports["ALA"].city).count(),
         open_flights=open_flights,
         logins=logins,

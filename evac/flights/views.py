@@ -53,7 +53,7 @@ from evac.flights.services import (
 )
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
-from evac.people.selectors import waiting_by_city
+from evac.people.selectors import people_counts
 from evac.places.models import City
 
 FLIGHTS_PER_PAGE = 50
@@ -349,7 +349,7 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
             "nav": "flights",
             "flight": flight,
             "city": city,
-            "cities": waiting_by_city(request.operation),
+            "cities": people_counts(request.operation).waiting_by_city,
             "units": units,
             "units_total": totals.units,
             "people_total": totals.people,

@@ -10,7 +10,7 @@ from evac.flights.models import Flight
 from evac.notifications.models import Notification
 from evac.operations.models import Operation
 from evac.people.models import Citizen, CitizenQuerySet
-from evac.people.selectors import WaitingInCity, status_counts, waiting_by_city
+from evac.people.selectors import WaitingInCity, people_counts
 from evac.places.models import City
 
 # How many of a person's or a flight's messages their page shows; the outbox has the rest.
@@ -74,7 +74,7 @@ DIGEST_FLIGHTS_AHEAD = timedelta(hours=48)
 
 def staff_digest(operation: Operation) -> Digest:
     """The day's picture for staff: who waits where, what flies soon, whom we can't reach."""
-    waiting = waiting_by_city(operation)
+    people = people_counts(operation)
     moment = now()
     flights = list(
         operation.flights.filter(
@@ -86,8 +86,8 @@ def staff_digest(operation: Operation) -> Digest:
     )
     return Digest(
         operation=operation,
-        waiting=waiting,
-        waiting_total=sum(row.waiting for row in waiting),
+        waiting=people.waiting_by_city,
+        waiting_total=people.by_status[Citizen.Status.WAITING],
         flights=flights,
-        unreachable=status_counts(operation)[Citizen.Status.UNREACHABLE],
+        unreachable=people.by_status[Citizen.Status.UNREACHABLE],
     )

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
@@ -20,8 +19,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from evac.core.timefmt import time_to_departure
 from evac.flights.models import Booking, Flight
 from evac.operations.models import Operation
-from evac.people.models import Citizen, vulnerable_q
-from evac.people.selectors import heard_from_before
+from evac.people.models import Citizen
+from evac.people.selectors import PeopleCounts, heard_from_before, people_counts
 
 # People we still owe something: a seat, a flight, or a sign of life.
 ACTIVE_STATUSES = (
@@ -41,74 +40,6 @@ def not_contacted_days_default() -> int:
 
 
 # People in numbers ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WaitingCity:
-    city_id: int
-    name: str
-    waiting: int
-    vulnerable: int
-
-
-@dataclass(frozen=True)
-class StatusCount:
-    status: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class PeopleCounts:
-    by_status: dict[str, int]
-    waiting_by_city: list[WaitingCity]
-    # Where most of the operation's people are, for counting registrations by local day.
-    main_time_zone: tzinfo
-
-    @property
-    def registered(self) -> int:
-        return sum(self.by_status.values())
-
-    @property
-    def waiting_vulnerable(self) -> int:
-        return sum(row.vulnerable for row in self.waiting_by_city)
-
-    @property
-    def statuses(self) -> list[StatusCount]:
-        return [
-            StatusCount(status.value, status.label, self.by_status[status.value])
-            for status in Citizen.Status
-        ]
-
-
-def people_counts(operation: Operation) -> PeopleCounts:
-    """Counts by status and, for those waiting, by city with the vulnerable among them."""
-    rows = (
-        operation.citizens.values(
-            "status", "current_city", "current_city__name", "current_city__time_zone"
-        )
-        .annotate(
-            people=Count("pk"),
-            # A condition on the row itself, not "pk IN (subquery)": one pass over the table.
-            vulnerable=Count("pk", filter=Q(status=Citizen.Status.WAITING) & vulnerable_q()),
-        )
-        .order_by()
-    )
-    by_status = dict.fromkeys(Citizen.Status.values, 0)
-    people_by_zone: Counter = Counter()
-    waiting: list[WaitingCity] = []
-    for row in rows:
-        by_status[row["status"]] += row["people"]
-        people_by_zone[row["current_city__time_zone"]] += row["people"]
-        if row["status"] == Citizen.Status.WAITING:
-            waiting.append(
-                WaitingCity(
-                    row["current_city"], row["current_city__name"], row["people"], row["vulnerable"]
-                )
-            )
-    waiting.sort(key=lambda row: (-row.waiting, row.name))
-    main_zone = people_by_zone.most_common(1)[0][0] if people_by_zone else ZoneInfo("UTC")
-    return PeopleCounts(by_status, waiting, main_zone)
 
 
 # Flights ahead -------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Reads of people that pages, the API and tasks share; all scoped to the reader."""
 
 import re
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from django.conf import settings
@@ -40,36 +42,76 @@ def waiting_in(*, operation: Operation, city: City) -> QuerySet[Citizen]:
     return operation.citizens.filter(status=Citizen.Status.WAITING, current_city=city)
 
 
+# People in numbers: one query for the dashboard, the API's statistics, the staff digest
+# and the waiting list's city filter.
+
+
 @dataclass(frozen=True)
 class WaitingInCity:
-    city: City
+    city_id: int
+    name: str
     waiting: int
     vulnerable: int
 
 
-def waiting_by_city(operation: Operation) -> list[WaitingInCity]:
-    """Who is still waiting, where: one query whatever the number of people."""
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PeopleCounts:
+    by_status: dict[str, int]
+    waiting_by_city: list[WaitingInCity]
+    # Where most of the operation's people are, for counting registrations by local day.
+    main_time_zone: tzinfo
+
+    @property
+    def registered(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def waiting_vulnerable(self) -> int:
+        return sum(row.vulnerable for row in self.waiting_by_city)
+
+    @property
+    def statuses(self) -> list[StatusCount]:
+        return [
+            StatusCount(status.value, status.label, self.by_status[status.value])
+            for status in Citizen.Status
+        ]
+
+
+def people_counts(operation: Operation) -> PeopleCounts:
+    """Counts by status and, for those waiting, by city with the vulnerable among them."""
     rows = (
-        operation.citizens.filter(status=Citizen.Status.WAITING)
-        .values("current_city")
-        .annotate(
-            waiting=Count("pk"),
-            vulnerable=Count("pk", filter=vulnerable_q()),
+        operation.citizens.values(
+            "status", "current_city", "current_city__name", "current_city__time_zone"
         )
-        .order_by("-waiting")
+        .annotate(
+            people=Count("pk"),
+            # A condition on the row itself, not "pk IN (subquery)": one pass over the table.
+            vulnerable=Count("pk", filter=Q(status=Citizen.Status.WAITING) & vulnerable_q()),
+        )
+        .order_by()
     )
-    cities = City.objects.in_bulk([row["current_city"] for row in rows])
-    return [
-        WaitingInCity(cities[row["current_city"]], row["waiting"], row["vulnerable"])
-        for row in rows
-    ]
-
-
-def status_counts(operation: Operation) -> dict[str, int]:
-    counts = dict.fromkeys(Citizen.Status.values, 0)
-    for row in operation.citizens.values("status").annotate(n=Count("pk")).order_by():
-        counts[row["status"]] = row["n"]
-    return counts
+    by_status = dict.fromkeys(Citizen.Status.values, 0)
+    people_by_zone: Counter = Counter()
+    waiting: list[WaitingInCity] = []
+    for row in rows:
+        by_status[row["status"]] += row["people"]
+        people_by_zone[row["current_city__time_zone"]] += row["people"]
+        if row["status"] == Citizen.Status.WAITING:
+            waiting.append(
+                WaitingInCity(
+                    row["current_city"], row["current_city__name"], row["people"], row["vulnerable"]
+                )
+            )
+    waiting.sort(key=lambda row: (-row.waiting, row.name))
+    main_zone = people_by_zone.most_common(1)[0][0] if people_by_zone else ZoneInfo("UTC")
+    return PeopleCounts(by_status, waiting, main_zone)
 
 
 # The registry ------------------------------------------------------------------------

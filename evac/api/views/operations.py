@@ -7,8 +7,8 @@ from evac.api import serializers as s
 from evac.api.views.base import ApiView, OperationView
 from evac.flights.selectors import operation_flights
 from evac.operations.access import operations_visible_to
-from evac.operations.dashboard import people_counts
 from evac.operations.models import Membership, Operation
+from evac.people.selectors import people_counts
 from evac.places.models import Airport, City
 
 
