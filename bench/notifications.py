@@ -112,9 +112,9 @@ def main() -> None:
     from evac.celery import app
     from evac.core.clock import now
     from evac.core.tasks import ping
-    from evac.notifications import services
+    from evac.notifications import delivery
     from evac.notifications.models import Notification
-    from evac.notifications.tasks import queue_sends
+    from evac.notifications.queue import queue_sends
     from evac.operations.models import Operation
     from evac.people.models import Citizen
     from evac.places.models import City
@@ -172,7 +172,7 @@ def main() -> None:
         pause()
         dispatch_started = time.perf_counter()
         queued = 0
-        while ids := services.notifications_due_for_dispatch(limit=2000):
+        while ids := delivery.notifications_due_for_dispatch(limit=2000):
             queued += queue_sends(ids)
         dispatch_seconds = time.perf_counter() - dispatch_started
         assert queued == COUNT, queued

@@ -1,100 +1,47 @@
-"""Every rule about messages: what is scheduled when, re-timed, cancelled, claimed and sent.
+"""Every rule about scheduling messages: what is scheduled when, re-timed and cancelled, and
+what staff may do to one message. Who and where a message goes is in addressing.py, what it
+says in compose.py, broadcasts in broadcasts.py, and sending in delivery.py.
 
 Scheduling writes rows in the caller's transaction (a booking and its confirmation commit
 together or not at all) and asks for a send only after commit. Rescheduling is data: a
 changed flight re-times or cancels its pending rows here, so no task ever has to be revoked;
-a person's new phone, e-mail or language rewrites theirs (notifications_readdress).
-
-Sending is claim → hand over → record, with no transaction open across the provider call:
-- claim: `UPDATE … SET status='sending' WHERE status='pending'`; one row updated means this
-  worker won, none means another worker has it (or it was sent, re-timed or cancelled);
-- hand over to the SMS backend or the e-mail backend;
-- record the outcome with an UPDATE that matches this claim only (status='sending' and the
-  attempt number), so a late worker can never overwrite a newer claim.
-
-A worker that dies between claim and record leaves a "sending" row. After
-EVAC_NOTIFICATION_SENDING_TIMEOUT_SECONDS `recover_stale_sending` asks the provider whether
-it has the message: yes → sent; certainly not → pending again; can't tell (SMTP, a provider
-that keeps no record) → failed, for staff to check with the person and retry. A person may
-then miss a message until staff act, but never gets one twice: for an evacuee told twice
-about a flight, the second message reads like a change.
+a person's new phone, e-mail or language rewrites theirs (addressing.notifications_readdress).
 """
 
-import logging
-import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.models import Booking, Flight
-from evac.notifications import texts
-from evac.notifications.models import Notification
-from evac.notifications.selectors import broadcast_audience, staff_digest
-from evac.notifications.sms import (
-    PermanentSendError,
-    SendError,
-    SmsLength,
-    TransientSendError,
-    sms_backend,
-    sms_length,
+from evac.notifications.addressing import (
+    NOT_READDRESSED,
+    Address,
+    chosen_address,
+    citizen_address,
+    notifications_readdress,
 )
+from evac.notifications.compose import message_context, message_fields
+from evac.notifications.models import Notification
+from evac.notifications.queue import queue_sends_on_commit
+from evac.notifications.selectors import staff_digest
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation, Role
 from evac.people.models import Citizen
-from evac.places.models import City
-
-logger = logging.getLogger(__name__)
 
 N = Notification
 # Writing to people is part of looking after their record: coordinators and officers may.
 SEND_MESSAGES = Permission.EDIT_CITIZENS
-# The longest SMS Evac sends, in segments: beyond 3 some phones and networks drop parts.
-MAX_SMS_SEGMENTS = 3
 # Messages about a seat that stop mattering when the seat or the flight goes away.
 SEAT_KINDS = (N.Kind.BOOKING_CONFIRMATION, N.Kind.FLIGHT_REMINDER, N.Kind.FLIGHT_CHANGED)
-
-
-@dataclass(frozen=True)
-class Address:
-    channel: str
-    to: str
-
-
-def citizen_address(citizen: Citizen) -> Address | None:
-    """Where a message reaches this person: their preferred channel if they gave its address.
-
-    "Phone call" can't be automated, so it means an SMS to the same phone.
-    """
-    phone = citizen.phone.as_e164 if citizen.phone else ""
-    if citizen.preferred_channel == Citizen.Channel.EMAIL and citizen.email:
-        return Address(N.Channel.EMAIL, citizen.email)
-    if phone:
-        return Address(N.Channel.SMS, phone)
-    if citizen.email:
-        return Address(N.Channel.EMAIL, citizen.email)
-    return None
-
-
-# The fields of a person that citizen_reach reads.
-MESSAGE_FIELDS = frozenset({"phone", "email", "preferred_channel", "preferred_language"})
-
-
-def citizen_reach(citizen: Citizen) -> tuple[Address | None, str]:
-    """Where and in which language a message to this person goes: when this changes, the
-    messages still waiting for them are rewritten (notifications_readdress)."""
-    return citizen_address(citizen), citizen.preferred_language
 
 
 def _user(by: Actor):
@@ -104,152 +51,116 @@ def _user(by: Actor):
 # Scheduling -------------------------------------------------------------------------------
 
 
-def _schedule(
+def message_to_citizen(
     *,
     key: str,
     kind: str,
     operation: Operation,
+    citizen: Citizen,
     due_at: datetime,
-    context: dict[str, Any] | None = None,
     parameters: dict[str, Any] | None = None,
-    citizen: Citizen | None = None,
-    staff_user=None,
     booking: Booking | None = None,
     flight: Flight | None = None,
     by: Actor = None,
-    revive: bool = False,
-    send_now: bool = True,
-    address: Address | None = None,
+    own: tuple[Address, dict[str, Any]] | None = None,
 ) -> Notification | None:
-    """The message called `key`: made if new, re-rendered and re-timed if still pending.
+    """The message to `citizen` called `key`: made if new, re-rendered and re-timed if still
+    pending (see _written). None when the person has no phone and no e-mail: staff see them
+    as people to call. It is not queued: the caller sends it soon (_send_soon) or leaves it
+    to the dispatcher, which queues many per broker connection within its period (30 s).
 
-    A message already sending, sent or failed is left alone, so asking twice never sends
-    twice. A cancelled one stays cancelled unless `revive` (a reminder whose flight moved
-    back to the time it was for). A due message is queued once the transaction commits,
-    unless `send_now` is off: then the dispatcher queues it, with many others per
-    broker connection, within its period (30 s).
-
-    The text is made from `parameters` and the rows named (see _context), so that it can be
-    made again when the person's contact details change; only a message that is never
-    rewritten (a one-time code, a staff digest) brings its own `context`.
+    The text is made from `parameters` and the rows named (compose.message_context), so that
+    it can be made again when the person's contact details change; only a message that is
+    never rewritten (a one-time code) brings its `own` address and context.
     """
-    if citizen is not None:
-        # `address`: a message the person asked for on one channel (a one-time code).
-        address, language = address or citizen_address(citizen), citizen.preferred_language
+    if own is not None:
+        address, context = own
     else:
-        address, language = Address(N.Channel.EMAIL, staff_user.email), settings.LANGUAGE_CODE
-    if address is None:
-        return None  # no phone, no e-mail: staff see them as people to call
-    parameters = parameters or {}
-    if context is None:
-        context = _context(
-            kind, operation=operation, citizen=citizen, flight=flight, parameters=parameters
+        address = citizen_address(citizen)
+        context = message_context(
+            kind, operation=operation, citizen=citizen, flight=flight, parameters=parameters or {}
         )
+    if address is None:
+        return None
     if context is None:
         raise ValueError(f"nothing to write a {kind} message from")
     fields = {
         "operation": operation,
         "citizen": citizen,
-        "staff_user": staff_user,
         "booking": booking,
         "flight": flight,
         "kind": kind,
-        "parameters": parameters,
+        "parameters": parameters or {},
         "due_at": due_at,
-        **_text(kind, language, address, context),
+        **message_fields(
+            kind,
+            citizen.preferred_language,
+            channel=address.channel,
+            to=address.to,
+            context=context,
+        ),
     }
+    return _written(key, fields, by)
+
+
+def _message_to_staff(
+    *, key: str, operation: Operation, user, due_at: datetime, context: dict[str, Any]
+) -> Notification:
+    """The staff digest called `key`, by e-mail in the site's language."""
+    fields = {
+        "operation": operation,
+        "staff_user": user,
+        "kind": N.Kind.STAFF_DIGEST,
+        "parameters": {},
+        "due_at": due_at,
+        **message_fields(
+            N.Kind.STAFF_DIGEST,
+            settings.LANGUAGE_CODE,
+            channel=N.Channel.EMAIL,
+            to=user.email,
+            context=context,
+        ),
+    }
+    return _written(key, fields, by=None)
+
+
+def _written(key: str, fields: dict[str, Any], by: Actor) -> Notification:
+    """The row called `key` with these fields, if it is new or still pending.
+
+    A message already sending, sent or failed is left alone, so asking twice never sends
+    twice. A cancelled one stays cancelled, except a reminder whose flight moved back to the
+    time it was for: that one is revived.
+    """
     existing = N.objects.select_for_update().filter(idempotency_key=key).first()
+    revivable = fields["kind"] == N.Kind.FLIGHT_REMINDER
     if existing is None:
         try:
             with transaction.atomic():
-                notification = N.objects.create(idempotency_key=key, created_by=_user(by), **fields)
+                return N.objects.create(idempotency_key=key, created_by=_user(by), **fields)
         except IntegrityError:  # made by someone else a moment ago: theirs stands
             return N.objects.get(idempotency_key=key)
-    elif existing.status == N.Status.PENDING or (revive and existing.status == N.Status.CANCELLED):
-        notification = existing
+    if existing.status == N.Status.PENDING or (revivable and existing.status == N.Status.CANCELLED):
         for name, value in fields.items():
-            setattr(notification, name, value)
-        notification.status, notification.queued_at = N.Status.PENDING, None
-        notification.save()
-    else:
-        return existing
-    if send_now:
-        _send_soon_if_due(notification)
+            setattr(existing, name, value)
+        existing.status, existing.queued_at = N.Status.PENDING, None
+        existing.save()
+    return existing
+
+
+def _send_soon(notification: Notification | None) -> Notification | None:
+    """Queue a pending message that is due once the transaction commits; a later one waits
+    for the dispatcher."""
+    if (
+        notification is not None
+        and notification.status == N.Status.PENDING
+        and notification.due_at <= now()
+    ):
+        queue_sends_on_commit([notification.pk])
     return notification
-
-
-def _text(kind: str, language: str, address: Address, context: dict[str, Any]) -> dict[str, str]:
-    """The fields of a message that say what it says, where to and how."""
-    sms = address.channel == N.Channel.SMS
-    rendered = texts.render(kind, language, context, sms=sms)
-    return {
-        "channel": address.channel,
-        "to_address": address.to,
-        "language": rendered.language,
-        "subject": "" if sms else rendered.subject,
-        "body": rendered.body,
-    }
-
-
-def _send_soon_if_due(notification: Notification) -> None:
-    if notification.due_at > now():
-        return  # the dispatcher picks it up when it is due
-    from evac.notifications.tasks import queue_sends_on_commit
-
-    queue_sends_on_commit([notification.pk])
 
 
 def _key_time(moment: datetime) -> str:
     return moment.strftime("%Y%m%dT%H%MZ")
-
-
-def _person_context(citizen: Citizen, operation: Operation) -> dict[str, Any]:
-    return {"citizen": citizen, "reference": citizen.reference, "hotline": operation.hotline_phone}
-
-
-def _flight_context(flight: Flight, citizen: Citizen) -> dict[str, Any]:
-    return {
-        **_person_context(citizen, flight.operation),
-        **texts.flight_context(flight, citizen.preferred_language),
-    }
-
-
-# Messages about one flight: their text is made from the flight as it is now.
-FLIGHT_KINDS = (*SEAT_KINDS, N.Kind.FLIGHT_CANCELLED)
-
-
-def _context(
-    kind: str,
-    *,
-    operation: Operation,
-    citizen: Citizen | None,
-    flight: Flight | None,
-    parameters: dict[str, Any],
-) -> dict[str, Any] | None:
-    """What a message's text is made from: the rows it is about, as they are now, and the
-    parameters stored with it. The same when it is scheduled and when it is rewritten for
-    new contact details. None when it can't be made: a kind that brings its own context, a
-    flight that is gone, a row written before its parameters were kept.
-    """
-    if kind == N.Kind.BROADCAST:
-        if "text" not in parameters:
-            return None
-        return {"text": parameters["text"], "hotline": operation.hotline_phone}
-    if citizen is None:
-        return None
-    if kind == N.Kind.CHECK_IN:
-        return {
-            **_person_context(citizen, operation),
-            "city": texts.city_name(citizen.current_city, citizen.preferred_language),
-        }
-    if kind == N.Kind.REGISTRATION_CONFIRMATION and "portal_url" in parameters:
-        return {**_person_context(citizen, operation), "portal_url": parameters["portal_url"]}
-    if kind in FLIGHT_KINDS and flight is not None:
-        if kind != N.Kind.FLIGHT_REMINDER:
-            return _flight_context(flight, citizen)
-        if "hours" in parameters:
-            return {**_flight_context(flight, citizen), "hours": parameters["hours"]}
-    return None
 
 
 def _flight_for_messages(flight_id: int) -> Flight:
@@ -259,14 +170,16 @@ def _flight_for_messages(flight_id: int) -> Flight:
 
 
 def _confirmation(booking: Booking, flight: Flight) -> Notification | None:
-    return _schedule(
-        key=f"confirmation:{booking.pk}",
-        kind=N.Kind.BOOKING_CONFIRMATION,
-        operation=flight.operation,
-        citizen=booking.citizen,
-        booking=booking,
-        flight=flight,
-        due_at=now(),
+    return _send_soon(
+        message_to_citizen(
+            key=f"confirmation:{booking.pk}",
+            kind=N.Kind.BOOKING_CONFIRMATION,
+            operation=flight.operation,
+            citizen=booking.citizen,
+            booking=booking,
+            flight=flight,
+            due_at=now(),
+        )
     )
 
 
@@ -282,7 +195,7 @@ def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
         due_at = flight.departs_at - timedelta(hours=hours)
         if due_at <= moment:
             continue
-        notification = _schedule(
+        notification = message_to_citizen(
             key=(
                 f"reminder:{booking.pk}:{hours}h:{_key_time(flight.departs_at)}"
                 f":{flight.departure_airport.iata_code}"
@@ -294,7 +207,6 @@ def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
             flight=flight,
             due_at=due_at,
             parameters={"hours": hours},
-            revive=True,
         )
         if notification is not None:
             made.append(notification)
@@ -303,13 +215,15 @@ def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
 
 def registration_confirmed(*, citizen: Citizen, status_url: str = "") -> Notification | None:
     """A "we have your registration, code …" message, sent at once to a person who registered."""
-    return _schedule(
-        key=f"registration:{citizen.pk}",
-        kind=N.Kind.REGISTRATION_CONFIRMATION,
-        operation=citizen.operation,
-        citizen=citizen,
-        due_at=now(),
-        parameters={"portal_url": status_url},
+    return _send_soon(
+        message_to_citizen(
+            key=f"registration:{citizen.pk}",
+            kind=N.Kind.REGISTRATION_CONFIRMATION,
+            operation=citizen.operation,
+            citizen=citizen,
+            due_at=now(),
+            parameters={"portal_url": status_url},
+        )
     )
 
 
@@ -321,20 +235,18 @@ def one_time_code_send(
     The text holds the code, so it is readable in the outbox by staff, who may change the
     record anyway; the portal keeps only a hash of it. `code_id` makes each code one message.
     """
-    if channel == N.Channel.EMAIL:
-        address = Address(N.Channel.EMAIL, citizen.email) if citizen.email else None
-    else:
-        address = Address(N.Channel.SMS, citizen.phone.as_e164) if citizen.phone else None
+    address = chosen_address(citizen, channel)
     if address is None:
         return None
-    return _schedule(
-        key=f"one-time-code:{code_id}",
-        kind=N.Kind.ONE_TIME_CODE,
-        operation=citizen.operation,
-        citizen=citizen,
-        due_at=now(),
-        context={"code": code, "minutes": minutes},
-        address=address,
+    return _send_soon(
+        message_to_citizen(
+            key=f"one-time-code:{code_id}",
+            kind=N.Kind.ONE_TIME_CODE,
+            operation=citizen.operation,
+            citizen=citizen,
+            due_at=now(),
+            own=(address, {"code": code, "minutes": minutes}),
+        )
     )
 
 
@@ -392,17 +304,19 @@ def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
         _reminders(booking, flight)
         if confirmation is not None and confirmation.status == N.Status.PENDING:
             continue
-        _schedule(
-            key=(
-                f"changed:{booking.pk}:{_key_time(flight.departs_at)}"
-                f":{flight.departure_airport.iata_code}:{flight.arrival_airport.iata_code}"
-            ),
-            kind=N.Kind.FLIGHT_CHANGED,
-            operation=flight.operation,
-            citizen=booking.citizen,
-            booking=booking,
-            flight=flight,
-            due_at=now(),
+        _send_soon(
+            message_to_citizen(
+                key=(
+                    f"changed:{booking.pk}:{_key_time(flight.departs_at)}"
+                    f":{flight.departure_airport.iata_code}:{flight.arrival_airport.iata_code}"
+                ),
+                kind=N.Kind.FLIGHT_CHANGED,
+                operation=flight.operation,
+                citizen=booking.citizen,
+                booking=booking,
+                flight=flight,
+                due_at=now(),
+            )
         )
 
 
@@ -427,15 +341,16 @@ def flight_status_changed(*, flight: Flight, bookings: Iterable[Booking]) -> Non
         return
     flight = _flight_for_messages(flight.pk)
     for booking in bookings:
-        citizen = booking.citizen
-        _schedule(
-            key=f"cancelled:{booking.pk}",
-            kind=N.Kind.FLIGHT_CANCELLED,
-            operation=flight.operation,
-            citizen=citizen,
-            booking=booking,
-            flight=flight,
-            due_at=now(),
+        _send_soon(
+            message_to_citizen(
+                key=f"cancelled:{booking.pk}",
+                kind=N.Kind.FLIGHT_CANCELLED,
+                operation=flight.operation,
+                citizen=booking.citizen,
+                booking=booking,
+                flight=flight,
+                due_at=now(),
+            )
         )
 
 
@@ -462,13 +377,12 @@ def check_ins_schedule() -> int:
     for citizen in waiting.iterator(chunk_size=500):
         with transaction.atomic():
             made += (
-                _schedule(
+                message_to_citizen(
                     key=f"check_in:{citizen.pk}:{moment.date().isoformat()}",
                     kind=N.Kind.CHECK_IN,
                     operation=citizen.operation,
                     citizen=citizen,
                     due_at=moment,
-                    send_now=False,
                 )
                 is not None
             )
@@ -495,195 +409,15 @@ def staff_digests_schedule() -> int:
         context = {"digest": staff_digest(operation), "day": moment}
         with transaction.atomic():
             for user in staff:
-                made += (
-                    _schedule(
-                        key=f"digest:{operation.pk}:{user.pk}:{moment.date().isoformat()}",
-                        kind=N.Kind.STAFF_DIGEST,
-                        operation=operation,
-                        staff_user=user,
-                        due_at=moment,
-                        context=context,
-                        send_now=False,
-                    )
-                    is not None
+                _message_to_staff(
+                    key=f"digest:{operation.pk}:{user.pk}:{moment.date().isoformat()}",
+                    operation=operation,
+                    user=user,
+                    due_at=moment,
+                    context=context,
                 )
+                made += 1
     return made
-
-
-# New contact details ----------------------------------------------------------------------
-
-# A one-time code goes to the phone or e-mail the person picked from those on file, to prove
-# they hold it: sent to a contact changed since, it would prove nothing (and a code asked
-# for to confirm a change must never follow the change it confirms). It stays as it was.
-NOT_READDRESSED = (N.Kind.ONE_TIME_CODE,)
-NO_ADDRESS_LEFT = (
-    "Not sent: the person's contact details changed and there is no phone or e-mail left "
-    "to send it to."
-)
-NOT_REWRITTEN = (
-    "Not sent: the person's contact details changed to another channel, and this message "
-    "could not be written again for it."
-)
-
-
-def notifications_readdress(*, citizen: Citizen) -> int:
-    """Rewrite the messages still waiting for `citizen` for their contact details and language
-    as they are now; returns how many changed. Called in the transaction that changes them.
-
-    Each is addressed by citizen_address, as the scheduler would address it now (an e-mail
-    instead of an SMS when the phone is gone, and the other way round), and its text made
-    again in the person's language from the same context (_context). A message whose text
-    can't be made again keeps its words on the same channel; one with nowhere left to go,
-    or with no words for its new channel, is cancelled with the reason in its last error.
-
-    Only pending rows, each with an UPDATE … WHERE status = 'pending', the condition a send's
-    claim has: a row a worker has claimed is left as it is, and on PostgreSQL a claim that
-    comes while this transaction holds the row waits for it to end, then reads the row whole.
-    A send goes out as it was or as rewritten, never part of each, and never twice. Keys are
-    not touched, so asking for a message again still finds this row.
-    """
-    address = citizen_address(citizen)
-    pending = (
-        citizen.notifications.filter(status=N.Status.PENDING)
-        .exclude(kind__in=NOT_READDRESSED)
-        .select_related(
-            "operation",
-            "flight__operation",
-            "flight__departure_airport__city",
-            "flight__arrival_airport__city",
-        )
-        .order_by("pk")
-    )
-    changed = 0
-    with transaction.atomic():
-        for notification in pending:
-            fields = _readdressed(notification, citizen, address)
-            if all(getattr(notification, name) == value for name, value in fields.items()):
-                continue
-            changed += N.objects.filter(pk=notification.pk, status=N.Status.PENDING).update(
-                **fields
-            )
-    return changed
-
-
-def _readdressed(
-    notification: Notification, citizen: Citizen, address: Address | None
-) -> dict[str, Any]:
-    """The fields of a pending message to `citizen` as they should be now."""
-    if address is None:
-        return {"status": N.Status.CANCELLED, "last_error": NO_ADDRESS_LEFT}
-    context = _context(
-        notification.kind,
-        operation=notification.operation,
-        citizen=citizen,
-        flight=notification.flight,
-        parameters=notification.parameters,
-    )
-    if context is not None:
-        return _text(notification.kind, citizen.preferred_language, address, context)
-    if address.channel != notification.channel:
-        # An SMS has no subject and an e-mail's lines would not fit an SMS.
-        return {"status": N.Status.CANCELLED, "last_error": NOT_REWRITTEN}
-    return {"to_address": address.to}
-
-
-# Broadcasts -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BroadcastPreview:
-    recipients: int
-    by_sms: int
-    by_email: int
-    without_contact: int
-    # Each language the audience reads, with the SMS as it will go out and its length.
-    samples: list[tuple[str, str, SmsLength]]
-
-
-def _audience(operation: Operation, flight: Flight | None, city: City | None) -> list[Citizen]:
-    return list(broadcast_audience(operation, flight=flight, city=city))
-
-
-def broadcast_preview(
-    *,
-    operation: Operation,
-    by: Actor,
-    text: str,
-    flight: Flight | None = None,
-    city: City | None = None,
-) -> BroadcastPreview:
-    """Who a broadcast would reach and how it reads, before anything is written."""
-    require_permission(by, operation, SEND_MESSAGES)
-    text = " ".join(text.split())
-    if not text:
-        raise ValidationError({"text": _("Write the message.")})
-    people = _audience(operation, flight, city)
-    addresses = [citizen_address(person) for person in people]
-    languages = sorted({person.preferred_language for person in people}) or ["en"]
-    samples = []
-    for language in languages:
-        context = _context(
-            N.Kind.BROADCAST,
-            operation=operation,
-            citizen=None,
-            flight=None,
-            parameters={"text": text},
-        )
-        body = texts.render(N.Kind.BROADCAST, language, context, sms=True).body
-        samples.append((language, body, sms_length(body)))
-    too_long = [s for s in samples if s[2].segments > MAX_SMS_SEGMENTS]
-    if too_long:
-        raise ValidationError(
-            {
-                "text": _(
-                    "The message is too long for %(max)d SMS segments (%(segments)d); shorten it."
-                )
-                % {"max": MAX_SMS_SEGMENTS, "segments": max(s[2].segments for s in too_long)}
-            }
-        )
-    return BroadcastPreview(
-        recipients=len(people),
-        by_sms=sum(1 for a in addresses if a and a.channel == N.Channel.SMS),
-        by_email=sum(1 for a in addresses if a and a.channel == N.Channel.EMAIL),
-        without_contact=sum(1 for a in addresses if a is None),
-        samples=samples,
-    )
-
-
-@transaction.atomic
-def broadcast_send(
-    *,
-    operation: Operation,
-    by: Actor,
-    text: str,
-    token: str,
-    flight: Flight | None = None,
-    city: City | None = None,
-) -> int:
-    """Write one message per person in the audience. `token` comes from the preview, so a
-    confirm button pressed twice sends once."""
-    broadcast_preview(operation=operation, by=by, text=text, flight=flight, city=city)
-    text = " ".join(text.split())
-    made = []
-    for person in _audience(operation, flight, city):
-        notification = _schedule(
-            key=f"broadcast:{token}:{person.pk}",
-            kind=N.Kind.BROADCAST,
-            operation=operation,
-            citizen=person,
-            flight=flight,
-            due_at=now(),
-            parameters={"text": text},
-            by=by,
-            send_now=False,
-        )
-        if notification is not None:
-            made.append(notification)
-    # All of them over one broker connection once committed, not one connection each.
-    from evac.notifications.tasks import queue_sends_on_commit
-
-    queue_sends_on_commit([n.pk for n in made if n.status == N.Status.PENDING])
-    return len(made)
 
 
 # Staff actions ----------------------------------------------------------------------------
@@ -703,7 +437,7 @@ def notification_retry(*, notification: Notification, by: Actor) -> Notification
             # goes again to the contact details (and in the language) the person has now.
             notifications_readdress(citizen=notification.citizen)
         notification.refresh_from_db()
-        _send_soon_if_due(notification)
+        _send_soon(notification)
     return notification
 
 
@@ -716,204 +450,3 @@ def notification_cancel(*, notification: Notification, by: Actor) -> Notificatio
         raise InvalidTransition(_("Only a message still waiting to go out can be cancelled."))
     notification.refresh_from_db()
     return notification
-
-
-# Dispatching and sending ------------------------------------------------------------------
-
-
-def notifications_due_for_dispatch(*, limit: int) -> list[int]:
-    """Pending messages that are due and not on the broker already, marked as queued now.
-
-    One on the broker for longer than EVAC_NOTIFICATION_REQUEUE_SECONDS is taken as lost
-    (a flushed Redis, a publish that failed) and queued again; a duplicate is harmless,
-    since only one send can claim the row.
-    """
-    moment = now()
-    lost_before = moment - timedelta(seconds=settings.EVAC_NOTIFICATION_REQUEUE_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            N.objects.filter(status=N.Status.PENDING, due_at__lte=moment)
-            .exclude(queued_at__gte=lost_before)
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        N.objects.filter(pk__in=ids).update(queued_at=moment)
-    return ids
-
-
-def _backoff(attempts: int) -> timedelta:
-    # 30 s, 1 min, 2 min, 4 min … at most an hour: a flaky network gets time to recover.
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
-
-
-def notification_send(*, notification_id: int) -> str:
-    """Claim the message, hand it over, record what happened. Returns the outcome."""
-    notification = _claim(notification_id)
-    if notification is None:
-        return "not claimed"
-    this_claim = N.objects.filter(
-        pk=notification_id, status=N.Status.SENDING, attempts=notification.attempts
-    )
-    if notification.attempts > 1:
-        # An earlier attempt may have reached the provider before failing (a timeout after
-        # the request went out): if the provider has the message, record it, don't resend.
-        found = _find_sent(notification)
-        if found:
-            this_claim.update(status=N.Status.SENT, sent_at=now(), provider_message_id=found)
-            return "sent"
-    try:
-        message_id = _hand_over(notification)
-    except TransientSendError as error:
-        if notification.attempts >= settings.EVAC_NOTIFICATION_MAX_ATTEMPTS:
-            this_claim.update(status=N.Status.FAILED, last_error=_error_text(error))
-            return "failed"
-        this_claim.update(
-            status=N.Status.PENDING,
-            due_at=now() + _backoff(notification.attempts),
-            queued_at=None,
-            last_error=_error_text(error),
-        )
-        return "retry later"
-    except PermanentSendError as error:
-        this_claim.update(status=N.Status.FAILED, last_error=_error_text(error))
-        return "failed"
-    _record_sent(notification, message_id)
-    return "sent"
-
-
-def _record_sent(notification: Notification, message_id: str) -> None:
-    """sending → sent, for this claim only, without waiting for the disk on PostgreSQL.
-
-    The claim was committed durably before the provider call; this record need not be. If
-    the database crashes and loses it, the row is "sending" again, and recover_stale_sending
-    asks the provider, which has the message: sent, not sent twice. Skipping the WAL flush
-    here saves a disk wait on every send. (SQLite in WAL mode with synchronous=NORMAL
-    doesn't wait for the disk on commit anyway.)
-    """
-    table = connection.ops.quote_name(N._meta.db_table)
-    no_disk_wait = (
-        "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_disk_wait "
-        if connection.vendor == "postgresql"
-        else ""
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET status = %s, sent_at = %s, provider_message_id = %s, "  # noqa: S608
-            f"last_error = '' {no_disk_wait}WHERE id = %s AND status = %s AND attempts = %s",
-            [
-                N.Status.SENT,
-                connection.ops.adapt_datetimefield_value(now()),
-                message_id,
-                notification.pk,
-                N.Status.SENDING,
-                notification.attempts,
-            ],
-        )
-
-
-def _claim(notification_id: int) -> Notification | None:
-    """pending → sending, if it still is pending and due; the claimed row, or None.
-
-    One statement that updates and reads back (RETURNING: PostgreSQL, SQLite 3.35+), since
-    a send is a handful of queries and this one runs for every message.
-    """
-    table = connection.ops.quote_name(N._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in N._meta.concrete_fields)
-    moment = connection.ops.adapt_datetimefield_value(now())
-    claimed = N.objects.raw(
-        f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608
-        f"WHERE id = %s AND status = %s AND due_at <= %s RETURNING {columns}",
-        [N.Status.SENDING, moment, notification_id, N.Status.PENDING, moment],
-    )
-    return next(iter(claimed), None)
-
-
-def _error_text(error: Exception) -> str:
-    return f"{error.__class__.__name__}: {error}"[:2000]
-
-
-def _hand_over(notification: Notification) -> str:
-    if notification.channel == N.Channel.SMS:
-        return sms_backend().send(
-            to=notification.to_address, text=notification.body, reference=str(notification.pk)
-        )
-    return _send_email(notification)
-
-
-# SMTP replies that no retry will change: the address or the sender is refused for good.
-_PERMANENT_SMTP = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
-# django-anymail's errors for a refused or malformed address, by name so it stays optional.
-_PERMANENT_ANYMAIL = {"AnymailRecipientsRefused", "AnymailInvalidAddress"}
-
-
-def _send_email(notification: Notification) -> str:
-    message_id = make_msgid(domain="evac.local")
-    email = EmailMessage(
-        subject=notification.subject,
-        body=notification.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.to_address],
-        headers={"Message-ID": message_id, "X-Evac-Notification": str(notification.pk)},
-    )
-    try:
-        email.send()
-    except _PERMANENT_SMTP as error:
-        raise PermanentSendError(str(error)) from error
-    except smtplib.SMTPResponseException as error:
-        cls = PermanentSendError if 500 <= error.smtp_code < 600 else TransientSendError
-        raise cls(str(error)) from error
-    except Exception as error:
-        if error.__class__.__name__ in _PERMANENT_ANYMAIL:
-            raise PermanentSendError(str(error)) from error
-        raise TransientSendError(f"{error.__class__.__name__}: {error}") from error
-    # django-anymail reports the provider's id; plain SMTP has only our Message-ID.
-    status = getattr(email, "anymail_status", None)
-    return str(getattr(status, "message_id", None) or message_id)
-
-
-UNKNOWN_OUTCOME = (
-    "A worker stopped while handing this message over, and the provider can't say whether "
-    "it went out. Check with the person before sending it again."
-)
-
-
-def recover_stale_sending(*, older_than: timedelta | None = None) -> int:
-    """Settle messages left "sending" by a worker that died; see the module's note."""
-    if older_than is None:
-        older_than = timedelta(seconds=settings.EVAC_NOTIFICATION_SENDING_TIMEOUT_SECONDS)
-    stale = N.objects.filter(status=N.Status.SENDING, claimed_at__lt=now() - older_than)
-    settled = 0
-    for notification in stale.order_by("pk")[:1000]:
-        this_claim = N.objects.filter(
-            pk=notification.pk, status=N.Status.SENDING, attempts=notification.attempts
-        )
-        found = _find_sent(notification)
-        if found:
-            settled += this_claim.update(
-                status=N.Status.SENT, sent_at=now(), provider_message_id=found
-            )
-        elif found == "":
-            settled += this_claim.update(
-                status=N.Status.PENDING,
-                due_at=now(),
-                queued_at=None,
-                last_error="A worker stopped before handing this message over.",
-            )
-        else:
-            settled += this_claim.update(status=N.Status.FAILED, last_error=UNKNOWN_OUTCOME)
-        logger.warning("settled notification %s left sending by a dead worker", notification.pk)
-    return settled
-
-
-def _find_sent(notification: Notification) -> str | None:
-    if notification.channel != N.Channel.SMS:
-        return None  # an SMTP server keeps no record we can ask
-    try:
-        return sms_backend().find_sent(
-            reference=str(notification.pk),
-            to=notification.to_address,
-            text=notification.body,
-            since=notification.claimed_at,
-        )
-    except SendError:
-        return None

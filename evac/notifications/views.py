@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from evac.core.errors import Conflict
-from evac.notifications import selectors, services
+from evac.notifications import broadcasts, selectors, services
 from evac.notifications.forms import BroadcastForm, OutboxFilterForm
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
@@ -100,7 +100,7 @@ def broadcast(request: OperationRequest) -> HttpResponse:
         }
         try:
             if request.POST.get("confirm") and request.POST.get("token"):
-                made = services.broadcast_send(**arguments, token=request.POST["token"][:64])
+                made = broadcasts.broadcast_send(**arguments, token=request.POST["token"][:64])
                 messages.success(
                     request,
                     ngettext(
@@ -109,7 +109,7 @@ def broadcast(request: OperationRequest) -> HttpResponse:
                     % {"n": made},
                 )
                 return redirect("notifications:outbox", request.operation.slug)
-            preview = services.broadcast_preview(**arguments)
+            preview = broadcasts.broadcast_preview(**arguments)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from evac.notifications.services import MESSAGE_FIELDS, citizen_reach, notifications_readdress
+from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
 from evac.people.models import Citizen, ContactLogEntry, Household
 
 

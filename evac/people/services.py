@@ -11,7 +11,7 @@ from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
 from evac.flights.models import Booking
 from evac.flights.services import lock_flight, release_seat
-from evac.notifications.services import MESSAGE_FIELDS, citizen_reach, notifications_readdress
+from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry, Household

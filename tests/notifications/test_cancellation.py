@@ -9,7 +9,7 @@ from evac.flights.services import (
     booking_set_status,
     flight_set_status,
 )
-from evac.notifications import services
+from evac.notifications import delivery
 from evac.notifications.models import Notification
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status
@@ -50,7 +50,7 @@ def test_cancelling_a_seat_cancels_that_persons_pending_messages_only(flight, ol
 def test_a_message_already_sent_is_not_touched_by_a_cancellation(flight, olena):
     seat = booking_create(flight=flight, citizen=olena, by=None)
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
-    services.notification_send(notification_id=confirmation.pk)
+    delivery.notification_send(notification_id=confirmation.pk)
 
     booking_cancel(booking=seat, by=None)
 

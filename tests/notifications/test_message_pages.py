@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from evac.flights.services import booking_create
-from evac.notifications import services
+from evac.notifications import delivery
 from evac.notifications.models import Notification
 from evac.notifications.sms import PermanentSendError
 
@@ -88,15 +88,15 @@ def test_a_failed_message_shows_its_error_and_is_sent_again_by_the_button(
         def send(self, **kwargs):
             raise PermanentSendError("21211 invalid number")
 
-    monkeypatch.setattr("evac.notifications.services.sms_backend", lambda: Refusing())
-    services.notification_send(notification_id=confirmation.pk)
+    monkeypatch.setattr("evac.notifications.delivery.sms_backend", lambda: Refusing())
+    delivery.notification_send(notification_id=confirmation.pk)
     monkeypatch.undo()
     client.force_login(bob)
 
     page = client.get(_outbox(booked.operation, status="failed")).content.decode()
     assert "21211 invalid number" in page and "Send again" in page
     client.post(reverse("notifications:retry", args=[booked.operation.slug, confirmation.pk]))
-    services.notification_send(notification_id=confirmation.pk)
+    delivery.notification_send(notification_id=confirmation.pk)
 
     confirmation.refresh_from_db()
     assert confirmation.status == N.Status.SENT

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evac.flights.services import booking_create
-from evac.notifications import services
+from evac.notifications import addressing, broadcasts, delivery, services
 from evac.notifications.models import Notification
 from evac.notifications.sms import PermanentSendError
 from evac.operations.retention import anonymise_personal_data
@@ -42,7 +42,7 @@ def _reminders(citizen: Citizen) -> list[Notification]:
 def _send(notification: Notification) -> str:
     """Send it now, as a worker would once its time has come."""
     N.objects.filter(pk=notification.pk).update(due_at=notification.created_at)
-    return services.notification_send(notification_id=notification.pk)
+    return delivery.notification_send(notification_id=notification.pk)
 
 
 def _rows(citizen: Citizen) -> list[tuple]:
@@ -223,7 +223,7 @@ def test_with_no_phone_or_e_mail_left_the_messages_are_cancelled_with_the_reason
 
     messages = N.objects.filter(citizen=booked_olena)
     assert set(messages.values_list("status", flat=True)) == {N.Status.CANCELLED}
-    assert all(m.last_error == services.NO_ADDRESS_LEFT for m in messages)
+    assert all(m.last_error == addressing.NO_ADDRESS_LEFT for m in messages)
     assert _send(_reminders(booked_olena)[0]) == "not claimed"
     assert sms_file.read() == []
     client.force_login(bob)
@@ -238,7 +238,7 @@ def test_a_broadcast_keeps_the_staff_words_with_a_subject_in_the_new_language(
         operation, almaty, phone="+77011112233", email="hanna@example.org", preferred_language="uk"
     )
     text = "Автобус о 06:00 від посольства."
-    services.broadcast_send(operation=operation, by=alice, text=text, token="t1", city=almaty)
+    broadcasts.broadcast_send(operation=operation, by=alice, text=text, token="t1", city=almaty)
     (broadcast,) = N.objects.filter(kind=N.Kind.BROADCAST)
     assert (broadcast.channel, broadcast.body) == (N.Channel.SMS, text)
 
@@ -287,14 +287,14 @@ def test_a_message_that_can_not_be_written_again_keeps_its_words_or_is_cancelled
     citizen_update(citizen=person, by=bob, preferred_channel=Citizen.Channel.EMAIL)
 
     (message,) = N.objects.filter(citizen=person)
-    assert (message.status, message.last_error) == (N.Status.CANCELLED, services.NOT_REWRITTEN)
+    assert (message.status, message.last_error) == (N.Status.CANCELLED, addressing.NOT_REWRITTEN)
     assert message.channel == N.Channel.SMS
 
 
 def test_messages_waiting_from_before_get_their_parameters_from_their_rows(
     alice, operation, flight, booked_olena
 ):
-    services.broadcast_send(
+    broadcasts.broadcast_send(
         operation=operation, by=alice, text="Stay in.", token="t", flight=flight
     )
     N.objects.update(parameters={})
@@ -312,7 +312,7 @@ def test_the_words_kept_for_rewriting_go_with_the_rest_when_an_operation_is_anon
     alice, operation, almaty, olena
 ):
     text = "Koval family: the bus leaves at 06:00."
-    services.broadcast_send(operation=operation, by=alice, text=text, token="t1", city=almaty)
+    broadcasts.broadcast_send(operation=operation, by=alice, text=text, token="t1", city=almaty)
     assert N.objects.get(kind=N.Kind.BROADCAST).parameters == {"text": text}
 
     anonymise_personal_data(operation)
@@ -333,7 +333,7 @@ def test_what_was_sent_failed_or_cancelled_stays_as_it_was(alice, bob, booked_ol
         def send(self, **kwargs):
             raise PermanentSendError("number not in service")
 
-    monkeypatch.setattr("evac.notifications.services.sms_backend", lambda: Refusing())
+    monkeypatch.setattr("evac.notifications.delivery.sms_backend", lambda: Refusing())
     assert _send(first) == "failed"
     before = _rows(booked_olena)
 
@@ -352,7 +352,7 @@ def test_sending_a_failed_message_again_uses_the_corrected_number(
             raise PermanentSendError("number not in service")
 
     with monkeypatch.context() as patched:
-        patched.setattr("evac.notifications.services.sms_backend", lambda: Refusing())
+        patched.setattr("evac.notifications.delivery.sms_backend", lambda: Refusing())
         assert _send(first) == "failed"
     citizen_update(citizen=booked_olena, by=bob, phone=NEW_PHONE)
 
@@ -375,7 +375,7 @@ def test_a_message_a_worker_is_handing_over_goes_out_as_claimed(
             citizen_update(citizen=booked_olena, by=bob, phone=NEW_PHONE, preferred_language="en")
             return sms_file.send(**kwargs)
 
-    monkeypatch.setattr("evac.notifications.services.sms_backend", lambda: ChangedMeanwhile())
+    monkeypatch.setattr("evac.notifications.delivery.sms_backend", lambda: ChangedMeanwhile())
     assert _send(first) == "sent"
 
     (line,) = sms_file.read()

@@ -17,7 +17,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from evac.flights.services import booking_create
-from evac.notifications import services
+from evac.notifications import delivery
 from evac.notifications.models import Notification
 from evac.people.models import Citizen
 from evac.people.services import citizen_update
@@ -66,7 +66,7 @@ def test_a_send_racing_a_new_number_goes_once_wholly_old_or_wholly_new(
             )
         )
         jobs.append(
-            lambda n=confirmations[person.pk]: services.notification_send(notification_id=n.pk)
+            lambda n=confirmations[person.pk]: delivery.notification_send(notification_id=n.pk)
         )
 
     _race(jobs)
@@ -114,7 +114,7 @@ def test_a_claim_that_comes_while_the_new_number_is_saved_sends_the_new_version(
         try:
             connection.ensure_connection()
             worker_pid.put(connection.connection.info.backend_pid)
-            return services.notification_send(notification_id=confirmation.pk)
+            return delivery.notification_send(notification_id=confirmation.pk)
         finally:
             connections.close_all()
 

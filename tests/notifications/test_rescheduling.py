@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from evac.flights.services import booking_create, flight_update
-from evac.notifications import services
+from evac.notifications import delivery
 from evac.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def _pending_reminders():
 
 def _send_confirmations():
     for n in N.objects.filter(kind=N.Kind.BOOKING_CONFIRMATION):
-        assert services.notification_send(notification_id=n.pk) == "sent"
+        assert delivery.notification_send(notification_id=n.pk) == "sent"
 
 
 def test_moving_a_flight_re_times_the_reminders_and_tells_each_passenger(flight, olena):
@@ -91,7 +91,7 @@ def test_a_reminder_already_sent_stays_sent_and_the_new_time_gets_its_own(flight
     booking_create(flight=flight, citizen=olena, by=None)
     first = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).order_by("due_at").first()
     N.objects.filter(pk=first.pk).update(due_at=first.created_at)  # as if its time had come
-    assert services.notification_send(notification_id=first.pk) == "sent"
+    assert delivery.notification_send(notification_id=first.pk) == "sent"
 
     moved = _move(flight, 48)
 

@@ -8,7 +8,7 @@ from django.core import mail
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.services import booking_create
-from evac.notifications import services
+from evac.notifications import delivery, services
 from evac.notifications.models import Notification
 from evac.notifications.sms import PermanentSendError, TransientSendError
 
@@ -34,12 +34,12 @@ class Failing:
 
 
 def _backend(monkeypatch, backend):
-    monkeypatch.setattr("evac.notifications.services.sms_backend", lambda: backend)
+    monkeypatch.setattr("evac.notifications.delivery.sms_backend", lambda: backend)
 
 
 def test_a_due_sms_goes_to_the_file_once_and_is_marked_sent(confirmation, sms_file):
-    assert services.notification_send(notification_id=confirmation.pk) == "sent"
-    assert services.notification_send(notification_id=confirmation.pk) == "not claimed"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "sent"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "not claimed"
 
     (line,) = sms_file.read()
     confirmation.refresh_from_db()
@@ -54,21 +54,21 @@ def test_a_reminder_is_not_sent_before_it_is_due(flight, olena, sms_file):
     booking_create(flight=flight, citizen=olena, by=None)
     reminder = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).first()
 
-    assert services.notification_send(notification_id=reminder.pk) == "not claimed"
+    assert delivery.notification_send(notification_id=reminder.pk) == "not claimed"
     assert sms_file.read() == []
 
 
 def test_a_cancelled_message_is_never_sent(confirmation, alice, sms_file):
     services.notification_cancel(notification=confirmation, by=alice)
 
-    assert services.notification_send(notification_id=confirmation.pk) == "not claimed"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "not claimed"
     assert sms_file.read() == []
 
 
 def test_a_transient_error_puts_it_back_with_a_later_due_time(confirmation, monkeypatch):
     _backend(monkeypatch, Failing(TransientSendError("timed out")))
 
-    assert services.notification_send(notification_id=confirmation.pk) == "retry later"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "retry later"
 
     confirmation.refresh_from_db()
     assert confirmation.status == N.Status.PENDING
@@ -79,10 +79,10 @@ def test_a_transient_error_puts_it_back_with_a_later_due_time(confirmation, monk
 def test_after_the_last_attempt_a_transient_error_fails_it(settings, confirmation, monkeypatch):
     settings.EVAC_NOTIFICATION_MAX_ATTEMPTS = 2
     _backend(monkeypatch, Failing(TransientSendError("timed out")))
-    services.notification_send(notification_id=confirmation.pk)
+    delivery.notification_send(notification_id=confirmation.pk)
     N.objects.filter(pk=confirmation.pk).update(due_at=now())
 
-    assert services.notification_send(notification_id=confirmation.pk) == "failed"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "failed"
 
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.attempts) == (N.Status.FAILED, 2)
@@ -92,13 +92,13 @@ def test_a_permanent_error_fails_it_at_once_and_staff_can_send_it_again(
     confirmation, monkeypatch, alice, sms_file
 ):
     _backend(monkeypatch, Failing(PermanentSendError("21211 invalid 'To' number")))
-    assert services.notification_send(notification_id=confirmation.pk) == "failed"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "failed"
     confirmation.refresh_from_db()
     assert confirmation.status == N.Status.FAILED and "21211" in confirmation.last_error
     monkeypatch.undo()
 
     services.notification_retry(notification=confirmation, by=alice)
-    assert services.notification_send(notification_id=confirmation.pk) == "sent"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "sent"
 
     assert len(sms_file.read()) == 1
 
@@ -106,7 +106,7 @@ def test_a_permanent_error_fails_it_at_once_and_staff_can_send_it_again(
 def test_only_failed_messages_are_retried_and_only_pending_ones_cancelled(confirmation, alice):
     with pytest.raises(InvalidTransition):
         services.notification_retry(notification=confirmation, by=alice)
-    services.notification_send(notification_id=confirmation.pk)
+    delivery.notification_send(notification_id=confirmation.pk)
     with pytest.raises(InvalidTransition):
         services.notification_cancel(notification=confirmation, by=alice)
 
@@ -122,7 +122,7 @@ def test_e_mail_goes_through_djangos_backend(flight, john):
     booking_create(flight=flight, citizen=john, by=None)
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
 
-    assert services.notification_send(notification_id=confirmation.pk) == "sent"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "sent"
 
     (email,) = mail.outbox
     assert email.to == ["john@example.org"] and email.subject == confirmation.subject
@@ -144,7 +144,7 @@ def test_a_stale_send_the_provider_has_is_recorded_as_sent_not_sent_again(confir
     message_id = sms_file.send(to="+77011234567", text="x", reference=str(confirmation.pk))
     _left_sending(confirmation)
 
-    assert services.recover_stale_sending() == 1
+    assert delivery.recover_stale_sending() == 1
 
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.provider_message_id) == (N.Status.SENT, message_id)
@@ -153,8 +153,8 @@ def test_a_stale_send_the_provider_has_is_recorded_as_sent_not_sent_again(confir
 def test_a_stale_send_the_provider_never_got_goes_out_again(confirmation, sms_file):
     _left_sending(confirmation)
 
-    services.recover_stale_sending()
-    assert services.notification_send(notification_id=confirmation.pk) == "sent"
+    delivery.recover_stale_sending()
+    assert delivery.notification_send(notification_id=confirmation.pk) == "sent"
 
     assert [line["reference"] for line in sms_file.read()] == [str(confirmation.pk)]
 
@@ -163,17 +163,17 @@ def test_a_stale_send_nobody_can_vouch_for_waits_for_staff(settings, confirmatio
     settings.EVAC_SMS_BACKEND = "evac.notifications.sms.ConsoleSmsBackend"
     _left_sending(confirmation)
 
-    services.recover_stale_sending()
+    delivery.recover_stale_sending()
 
     confirmation.refresh_from_db()
     assert confirmation.status == N.Status.FAILED
-    assert confirmation.last_error == services.UNKNOWN_OUTCOME
+    assert confirmation.last_error == delivery.UNKNOWN_OUTCOME
 
 
 def test_a_send_that_is_only_slow_is_left_alone(confirmation):
     _left_sending(confirmation, minutes_ago=1)
 
-    assert services.recover_stale_sending() == 0
+    assert delivery.recover_stale_sending() == 0
 
 
 def test_a_second_attempt_asks_the_provider_before_sending_again(confirmation, sms_file):
@@ -181,7 +181,7 @@ def test_a_second_attempt_asks_the_provider_before_sending_again(confirmation, s
     sms_file.send(to="+77011234567", text=confirmation.body, reference=str(confirmation.pk))
     N.objects.filter(pk=confirmation.pk).update(attempts=1, last_error="timed out")
 
-    assert services.notification_send(notification_id=confirmation.pk) == "sent"
+    assert delivery.notification_send(notification_id=confirmation.pk) == "sent"
 
     assert len(sms_file.read()) == 1
 
@@ -190,8 +190,8 @@ def test_the_dispatcher_picks_due_rows_once_until_they_look_lost(settings, fligh
     booking_create(flight=flight, citizen=olena, by=None)
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
 
-    assert services.notifications_due_for_dispatch(limit=100) == [confirmation.pk]
-    assert services.notifications_due_for_dispatch(limit=100) == []
+    assert delivery.notifications_due_for_dispatch(limit=100) == [confirmation.pk]
+    assert delivery.notifications_due_for_dispatch(limit=100) == []
 
     settings.EVAC_NOTIFICATION_REQUEUE_SECONDS = 0
-    assert services.notifications_due_for_dispatch(limit=100) == [confirmation.pk]
+    assert delivery.notifications_due_for_dispatch(limit=100) == [confirmation.pk]

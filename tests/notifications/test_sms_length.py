@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from evac.notifications import texts
+from evac.notifications.broadcasts import MAX_SMS_SEGMENTS
 from evac.notifications.models import Notification
-from evac.notifications.services import MAX_SMS_SEGMENTS
 from evac.notifications.sms import sms_length
 
 CITIZEN_KINDS = [k for k in Notification.Kind.values if k != Notification.Kind.STAFF_DIGEST]
@@ -77,7 +77,7 @@ def test_every_message_fits_in_three_segments(kind, language):
 def test_a_broadcast_too_long_for_three_segments_is_refused(operation, alice, flight):
     from django.core.exceptions import ValidationError
 
-    from evac.notifications.services import broadcast_preview
+    from evac.notifications.broadcasts import broadcast_preview
 
     with pytest.raises(ValidationError) as refused:
         broadcast_preview(operation=operation, by=alice, text="Увага! " * 40, flight=flight)

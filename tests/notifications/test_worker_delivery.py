@@ -9,7 +9,7 @@ import pytest
 
 from evac.core.clock import now
 from evac.flights.services import booking_create
-from evac.notifications import services
+from evac.notifications import delivery
 from evac.notifications.models import Notification
 from tests.factories import make_citizen
 from tests.notifications.worker import (
@@ -94,7 +94,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     # (in production after EVAC_NOTIFICATION_SENDING_TIMEOUT_SECONDS).
     # Killed while handing messages over: the provider has them, Evac hasn't recorded it.
     assert N.objects.filter(status=N.Status.SENDING).exists()
-    services.recover_stale_sending(older_than=timedelta(0))
+    delivery.recover_stale_sending(older_than=timedelta(0))
     # The new worker's dispatcher re-queues everything still pending, duplicates of what
     # is still on the broker included: only the claim stands between them and the phone.
     again = {

@@ -28,8 +28,8 @@ from evac.flights.services import (
     flight_update,
     manifest_export_record,
 )
+from evac.notifications.delivery import notification_send
 from evac.notifications.models import Notification
-from evac.notifications.services import notification_send
 from evac.operations.models import Operation
 from evac.people.models import Citizen
 from evac.people.services import citizen_register, citizen_update, contact_log_add

@@ -9,8 +9,9 @@ import pytest
 from django.db import transaction
 
 from evac.notifications import sms
+from evac.notifications.delivery import notification_send
 from evac.notifications.models import Notification
-from evac.notifications.services import notification_send, registration_confirmed
+from evac.notifications.services import registration_confirmed
 from evac.operations import retention
 from evac.operations.models import Operation
 from evac.operations.services import operation_close

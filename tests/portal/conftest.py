@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from evac.notifications import sms
+from evac.notifications.delivery import notification_send
 from evac.notifications.models import Notification
-from evac.notifications.services import notification_send
 from evac.notifications.sms import FileSmsBackend
 from tests.factories import make_citizen
 

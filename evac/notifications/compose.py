@@ -1,0 +1,80 @@
+"""What a message says: its context, made from the rows it is about as they are now, and its
+rendered fields. The same when a message is scheduled and when it is rewritten for a
+person's new contact details (addressing.notifications_readdress)."""
+
+from typing import Any
+
+from evac.flights.models import Flight
+from evac.notifications import texts
+from evac.notifications.models import Notification
+from evac.operations.models import Operation
+from evac.people.models import Citizen
+
+N = Notification
+# Messages about one flight: their text is made from the flight as it is now.
+FLIGHT_KINDS = (
+    N.Kind.BOOKING_CONFIRMATION,
+    N.Kind.FLIGHT_REMINDER,
+    N.Kind.FLIGHT_CHANGED,
+    N.Kind.FLIGHT_CANCELLED,
+)
+
+
+def message_fields(
+    kind: str, language: str, *, channel: str, to: str, context: dict[str, Any]
+) -> dict[str, str]:
+    """The fields of a message that say what it says, where to and how."""
+    sms = channel == N.Channel.SMS
+    rendered = texts.render(kind, language, context, sms=sms)
+    return {
+        "channel": channel,
+        "to_address": to,
+        "language": rendered.language,
+        "subject": "" if sms else rendered.subject,
+        "body": rendered.body,
+    }
+
+
+def _person_context(citizen: Citizen, operation: Operation) -> dict[str, Any]:
+    return {"citizen": citizen, "reference": citizen.reference, "hotline": operation.hotline_phone}
+
+
+def _flight_context(flight: Flight, citizen: Citizen) -> dict[str, Any]:
+    return {
+        **_person_context(citizen, flight.operation),
+        **texts.flight_context(flight, citizen.preferred_language),
+    }
+
+
+def message_context(
+    kind: str,
+    *,
+    operation: Operation,
+    citizen: Citizen | None,
+    flight: Flight | None,
+    parameters: dict[str, Any],
+) -> dict[str, Any] | None:
+    """What a message's text is made from: the rows it is about, as they are now, and the
+    parameters stored with it. The same when it is scheduled and when it is rewritten for
+    new contact details. None when it can't be made: a kind that brings its own context, a
+    flight that is gone, a row written before its parameters were kept.
+    """
+    if kind == N.Kind.BROADCAST:
+        if "text" not in parameters:
+            return None
+        return {"text": parameters["text"], "hotline": operation.hotline_phone}
+    if citizen is None:
+        return None
+    if kind == N.Kind.CHECK_IN:
+        return {
+            **_person_context(citizen, operation),
+            "city": texts.city_name(citizen.current_city, citizen.preferred_language),
+        }
+    if kind == N.Kind.REGISTRATION_CONFIRMATION and "portal_url" in parameters:
+        return {**_person_context(citizen, operation), "portal_url": parameters["portal_url"]}
+    if kind in FLIGHT_KINDS and flight is not None:
+        if kind != N.Kind.FLIGHT_REMINDER:
+            return _flight_context(flight, citizen)
+        if "hours" in parameters:
+            return {**_flight_context(flight, citizen), "hours": parameters["hours"]}
+    return None

@@ -1,0 +1,64 @@
+"""Asking the workers to send: one task per message id, queued by the task's name.
+
+Services call this after they write rows; the task module calls the services. Naming the
+task here, instead of importing it, keeps that a one-way street.
+"""
+
+import logging
+from collections.abc import Sequence
+from functools import partial
+
+from django.db import transaction
+
+from evac.celery import app
+from evac.core.clock import now
+from evac.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+SEND_NOTIFICATION = "evac.notifications.tasks.send_notification"
+# Broker connections for queueing give up at the first failure (see queue_sends).
+NO_RECONNECT = {"max_retries": 0, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+
+
+def queue_sends(ids: Sequence[int]) -> int:
+    """Put one send per id on the broker, over one connection; returns how many went.
+
+    A broker that is down must not fail the caller (a web request that just booked seats):
+    the error is logged, the rows not queued are marked so, and the dispatcher queues them
+    once the broker is back.
+    """
+    done = 0
+    if not ids:
+        return done
+    try:
+        # One connection that tries once: a dead broker costs a web request milliseconds,
+        # not the seconds kombu's default reconnection would, and the dispatcher is the retry.
+        with app.connection_for_write(transport_options=NO_RECONNECT) as connection:
+            connection.ensure_connection(max_retries=0)
+            producer = connection.Producer()
+            for notification_id in ids:
+                app.send_task(
+                    SEND_NOTIFICATION, args=(notification_id,), producer=producer, retry=False
+                )
+                done += 1
+    except Exception:
+        logger.exception("could not queue %d notification sends; the dispatcher will", len(ids))
+        Notification.objects.filter(pk__in=list(ids[done:])).update(queued_at=None)
+    return done
+
+
+def queue_sends_on_commit(ids: Sequence[int]) -> None:
+    """Queue sends once the current transaction commits (at once outside one)."""
+    ids = list(ids)
+    transaction.on_commit(partial(_queue_marked, ids))
+
+
+def _queue_marked(ids: list[int]) -> None:
+    # Runs after the commit, still inside the request that made the rows: whatever goes
+    # wrong here is logged, and the rows wait for the dispatcher.
+    try:
+        Notification.objects.filter(pk__in=ids, queued_at__isnull=True).update(queued_at=now())
+        queue_sends(ids)
+    except Exception:
+        logger.exception("could not queue notification sends %s", ids)
