@@ -1,4 +1,8 @@
-"""A flight's manifest as the file carriers and border control ask for (APIS fields).
+"""A flight's manifest as the files carriers and border control ask for (APIS fields).
+
+Pure: rows in, bytes out. Nothing here reads the database, checks a role or writes a
+record; `flights.manifest_files.manifest_file_export` does that and hands the file to the
+page and the API, which only wrap it in a response.
 
 One row per seat that is not cancelled, in the manifest's alphabetical order, with the
 Advance Passenger Information fields: names as in the travel document, sex, date of birth,
@@ -21,22 +25,19 @@ PAXLST and US APIS use F for "approved non-standard travel document").
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from datetime import date
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from rest_framework.request import Request
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from evac.audit.models import AccessAction
-from evac.audit.services import access_log_record
-from evac.flights.models import Booking, Flight
-from evac.flights.selectors import manifest_on_board
-from evac.flights.services import manifest_export_record
+from evac.flights.models import Booking
 from evac.people.models import Citizen
+from evac.people.privacy import mask_document
 
 COLUMNS = (
     "Surname",
@@ -51,6 +52,23 @@ COLUMNS = (
     "Booking reference",
     "Seat status",
 )
+# Columns that hold a date: real dates in the XLSX, ISO 8601 in the CSV and the JSON.
+DATE_COLUMNS = frozenset({"Date of birth", "Document expiry"})
+# How wide each XLSX column is drawn, in characters (a passport number fits, a long
+# double-barrelled name mostly does).
+COLUMN_WIDTHS = {
+    "Surname": 22,
+    "Given names": 26,
+    "Sex": 5,
+    "Date of birth": 13,
+    "Nationality": 12,
+    "Document type": 14,
+    "Document number": 18,
+    "Issuing country": 15,
+    "Document expiry": 16,
+    "Booking reference": 18,
+    "Seat status": 13,
+}
 
 DOCUMENT_TYPE_CODES: dict[str, str] = {
     Citizen.DocumentType.PASSPORT: "P",
@@ -64,51 +82,63 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-# How each file is named in the access log.
-ACCESS_ACTIONS = {
-    "csv": AccessAction.MANIFEST_EXPORTED_CSV,
-    "xlsx": AccessAction.MANIFEST_EXPORTED_XLSX,
-}
-
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-
-def file_name(flight: Flight, fmt: str) -> str:
-    """manifest-PS9004-2022-01-13.csv: the flight number and its local departure date."""
-    number = "".join(ch for ch in flight.number if ch.isascii() and ch.isalnum())
-    return f"manifest-{number}-{flight.departs_local.date().isoformat()}.{fmt}"
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
+Cell = str | date | None
+Row = Sequence[Cell]
 
 
 def _alpha3(country) -> str:
     return (country.alpha3 or "") if country else ""
 
 
-def apis_row(booking: Booking) -> list[str]:
+def apis_values(booking: Booking) -> list[Cell]:
+    """One passenger's APIS fields, dates as dates (None when unknown)."""
     person = booking.citizen
     return [
         person.surname.upper(),
         person.given_names.upper(),
         person.sex,
-        _iso(person.date_of_birth),
+        person.date_of_birth,
         _alpha3(person.nationality),
         DOCUMENT_TYPE_CODES.get(person.document_type, "other"),
         person.document_number,
         _alpha3(person.document_issuing_country),
-        _iso(person.document_expires_on),
+        person.document_expires_on,
         person.reference,
         str(Booking.Status(booking.status).label),
     ]
 
 
-def apis_rows(bookings: QuerySet[Booking]) -> Iterator[list[str]]:
+def apis_records(bookings: Iterable[Booking]) -> Iterator[list[Cell]]:
     with translation.override("en"):
         for booking in bookings:
-            yield apis_row(booking)
+            yield apis_values(booking)
+
+
+def as_text(row: Row) -> list[str]:
+    """A row as the CSV and the JSON carry it: every cell a string, dates in ISO 8601."""
+    return [
+        "" if cell is None else cell.isoformat() if isinstance(cell, date) else cell for cell in row
+    ]
+
+
+def apis_rows(bookings: Iterable[Booking]) -> Iterator[list[str]]:
+    for values in apis_records(bookings):
+        yield as_text(values)
+
+
+DOCUMENT_NUMBER = COLUMNS.index("Document number")
+
+
+def masked(row: list[str]) -> list[str]:
+    """A row as a reader without Permission.EXPORT_DOCUMENTS sees it: the number masked."""
+    return [
+        *row[:DOCUMENT_NUMBER],
+        mask_document(row[DOCUMENT_NUMBER]),
+        *row[DOCUMENT_NUMBER + 1 :],
+    ]
 
 
 def defuse(value: str) -> str:
@@ -116,56 +146,121 @@ def defuse(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
 
 
-def to_csv(rows: Iterable[list[str]]) -> bytes:
+def to_csv(rows: Iterable[Row]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows([defuse(cell) for cell in row] for row in rows)
+    writer.writerows([defuse(cell) for cell in as_text(row)] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def to_xlsx(rows: Iterable[list[str]], *, title: str) -> bytes:
-    """A one-sheet workbook, built in write-only mode (streams rows, keeps memory flat).
+@dataclass(frozen=True)
+class FlightFacts:
+    """What the XLSX's first sheet says about the flight and the file."""
 
-    Every cell is stored as text: an XLSX string cell is never evaluated, so a name that
-    starts with "=" stays a name without the CSV quote, and dates and document numbers
-    are not reinterpreted by Excel (leading zeros kept).
+    number: str
+    carrier: str
+    route: str
+    departs_local: datetime
+    passengers: int
+    counts: Sequence[tuple[str, int]]  # (what, how many): seats by status, flags
+    generated_at: datetime
+    generated_by: str
+
+    def lines(self) -> list[tuple[str, str | int | datetime]]:
+        return [
+            ("Flight", self.number),
+            ("Carrier", self.carrier),
+            ("Route", self.route),
+            # A real date-time, naive: Excel has no time zones, and this is airport time.
+            ("Departs (local time)", self.departs_local.replace(tzinfo=None)),
+            ("Passengers in this file", self.passengers),
+            *self.counts,
+            ("Generated at (UTC)", self.generated_at.replace(tzinfo=None)),
+            ("Generated by", self.generated_by),
+        ]
+
+
+class _Styles:
+    """Cells built once per workbook and copied: openpyxl's write-only mode is fastest when
+    each cell doesn't make its own Font or number format (they are interned per workbook).
+    """
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self.sheet = sheet
+        self.bold = Font(bold=True)
+
+    def header(self, value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell.font = self.bold
+        return cell
+
+    def text(self, value: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell.data_type = "s"  # openpyxl would take "=…" for a formula
+        return cell
+
+    def day(self, value: date) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+
+    def moment(self, value: datetime) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+
+
+def to_xlsx(rows: Iterable[Row], *, flight: FlightFacts) -> bytes:
+    """Two sheets: the flight (what, when, how many, who made the file) and the passengers.
+
+    Built in write-only mode (streams rows, keeps memory flat). The passengers sheet has the
+    CSV's columns in the CSV's order, a bold frozen header row and set widths. Names and
+    numbers are stored as text: an XLSX string cell is never evaluated, so a name that
+    starts with "=" stays a name without the CSV quote, and document numbers keep their
+    leading zeros. Dates are real dates.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    sheet.append(COLUMNS)
+    _flight_sheet(workbook, flight)
+    sheet = workbook.create_sheet(title=_sheet_title(flight.number))
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(COLUMNS):
+        sheet.column_dimensions[_letter(index)].width = COLUMN_WIDTHS[column]
+    styles = _Styles(sheet)
+    sheet.append([styles.header(column) for column in COLUMNS])
+    text, day = styles.text, styles.day
     for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
+        sheet.append(
+            [
+                None if cell is None else day(cell) if isinstance(cell, date) else text(cell)
+                for cell in row
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _flight_sheet(workbook: Workbook, flight: FlightFacts) -> None:
+    sheet = workbook.create_sheet(title="Flight")
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 40
+    styles = _Styles(sheet)
+    for label, value in flight.lines():
+        if isinstance(value, datetime):
+            cell = styles.moment(value)
+        elif isinstance(value, int):
+            cell = value
+        else:
+            cell = styles.text(value)
+        sheet.append([styles.header(label), cell])
+
+
+def _letter(index: int) -> str:
+    return chr(ord("A") + index)  # the manifest has fewer than 26 columns
+
+
 def _sheet_title(title: str) -> str:
     # Excel forbids these characters in a sheet name and cuts it at 31 characters.
-    return "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Manifest"
-
-
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # openpyxl would take "=…" for a formula
-    return cell
-
-
-def manifest_download(*, flight: Flight, fmt: str, request: HttpRequest | Request) -> HttpResponse:
-    """The manifest file a person downloads, written down as an export (who, when, rows).
-
-    The staff page and the API both hand out the file through this, so the records and the
-    headers can't drift apart: the export shown on the manifest page, and the access log's
-    entry (from where, and by which channel).
-    """
-    rows = list(apis_rows(manifest_on_board(flight)))
-    content = to_csv(rows) if fmt == "csv" else to_xlsx(rows, title=flight.number)
-    manifest_export_record(flight=flight, by=request.user, format=fmt, rows=len(rows))
-    access_log_record(
-        request=request, operation=flight.operation, action=ACCESS_ACTIONS[fmt], subject=flight
-    )
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{file_name(flight, fmt)}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
+    return cleaned if cleaned and cleaned != "Flight" else "Manifest"

@@ -376,8 +376,9 @@ def flight_fill_from_waiting_list(
 
 
 def manifest_export_record(*, flight: Flight, by: Actor, format: str, rows: int) -> ManifestExport:
-    """Write down that `by` took a copy of the manifest. Any member may; all are recorded."""
-    require_permission(by, flight.operation, Permission.VIEW)
+    """Write down that `by` took a copy of the manifest (whole documents: officers and
+    coordinators only, see flights.manifest_files)."""
+    require_permission(by, flight.operation, Permission.EXPORT_DOCUMENTS)
     export = ManifestExport(flight=flight, by=_user(by), format=format, rows=rows)
     export.full_clean()
     export.save()

@@ -22,7 +22,8 @@ from evac.audit.models import AccessAction
 from evac.audit.services import access_log_record
 from evac.core.clock import now
 from evac.core.errors import Conflict
-from evac.flights import exports
+from evac.core.responses import file_response
+from evac.flights import manifest_files
 from evac.flights.forms import FlightForm, GateForm
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.selectors import (
@@ -571,14 +572,19 @@ def print_manifest(request: OperationRequest, pk: int) -> HttpResponse:
     )
 
 
-@operation_page(Permission.VIEW)
+@operation_page(Permission.EXPORT_DOCUMENTS)
 @require_GET  # not HEAD: that would record a copy nobody received
 def export(request: OperationRequest, pk: int, fmt: str) -> HttpResponse:
-    """The manifest as CSV or XLSX, for the carrier and border control.
+    """The manifest as a file for the carrier and border control (officers, coordinators).
 
     A plain download link (GET): taking a copy changes nothing in the operation, but it is
     written down, like an access log, so the manifest page can say who took one and when.
     """
-    if fmt not in exports.CONTENT_TYPES:
+    if fmt not in manifest_files.FORMATS:
         raise Http404
-    return exports.manifest_download(flight=_flight(request, pk), fmt=fmt, request=request)
+    flight = _flight(request, pk)
+    _log_access(request, flight, manifest_files.ACCESS_ACTIONS[fmt])
+    file = manifest_files.manifest_file_export(flight=flight, format=fmt, by=request.user)
+    return file_response(
+        content=file.content, content_type=file.content_type, filename=file.filename
+    )

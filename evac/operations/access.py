@@ -32,6 +32,9 @@ class Permission(StrEnum):
     VIEW_ACCESS_LOG = "view_access_log"
     # Closing an operation and scheduling its personal data to be anonymised.
     MANAGE_OPERATION = "manage_operation"
+    # Taking whole travel documents out of Evac (the CSV, XLSX and PAXLST manifests, the
+    # print view): only roles that sign in with a second step. Others see numbers masked.
+    EXPORT_DOCUMENTS = "export_documents"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -42,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EDIT_CITIZENS,
             Permission.HANDLE_PASSENGERS,
             Permission.VIEW_MEDICAL,
+            Permission.EXPORT_DOCUMENTS,
         }
     ),
     Role.VIEWER: frozenset({Permission.VIEW}),
@@ -54,6 +58,7 @@ CLOSED_OPERATION_PERMISSIONS = frozenset(
     {
         Permission.VIEW,
         Permission.VIEW_MEDICAL,
+        Permission.EXPORT_DOCUMENTS,
         Permission.VIEW_ACCESS_LOG,
         Permission.MANAGE_OPERATION,
         Permission.MANAGE_STAFF,

@@ -7,8 +7,9 @@ care, those with Permission.VIEW_MEDICAL. Pages, forms, the change history and t
 ask `withheld_fields`, so a new restricted field is added here and nowhere else.
 
 Travel documents. Lists show a document number masked to its last characters
-(`mask_document`); the person's own page, the edit form, the printed manifest and the
-carrier files show it whole, because that is where it is checked against the passport or
+(`mask_document`); the person's own page and the edit form show it whole, and so do the
+printed manifest and the carrier files for the roles that may take whole documents away
+(Permission.EXPORT_DOCUMENTS), because that is where it is checked against the passport or
 handed to the airline. Search compares whole numbers in the database, so masking what a
 list shows costs the search nothing.
 """

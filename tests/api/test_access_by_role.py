@@ -132,14 +132,14 @@ ENDPOINTS = [
         {"status": "confirmed"},
     ),
     Endpoint("manifest as JSON", "get", "flights/{flight_id}/manifest/"),
-    Endpoint("manifest as CSV", "get", "flights/{flight_id}/manifest.csv"),
+    Endpoint("manifest as CSV", "get", "flights/{flight_id}/manifest.csv", P.EXPORT_DOCUMENTS),
 ]
 if apps.is_installed("evac.notifications"):
     ENDPOINTS.append(Endpoint("notifications", "get", "notifications/"))
 
 ROLE_MAY = {
     "alice": set(P),
-    "bob": {P.VIEW, P.EDIT_CITIZENS, P.HANDLE_PASSENGERS},
+    "bob": {P.VIEW, P.EDIT_CITIZENS, P.HANDLE_PASSENGERS, P.EXPORT_DOCUMENTS},
     "carol": {P.VIEW},
 }
 

@@ -151,3 +151,21 @@ def test_the_csv_manifest_is_the_staff_export_and_is_recorded(
     assert len(rows) == 2
     export = ManifestExport.objects.get()
     assert (export.by, export.format, export.rows) == (alice, "csv", 1)
+
+
+def test_a_viewer_reads_the_json_manifest_with_document_numbers_masked(
+    operation, almaty, flight, carol, bob
+):
+    person = make_citizen(operation, almaty, document_number="FA1233456")
+    booking_create(flight=flight, citizen=person, by=None)
+    url = op_url(operation, f"flights/{flight.pk}/manifest/")
+
+    (masked,) = token_client(carol).get(url).json()["passengers"]
+    (whole,) = token_client(bob).get(url).json()["passengers"]
+
+    assert masked["document_number"] == "•••••3456"
+    assert whole["document_number"] == "FA1233456"
+    assert (
+        token_client(carol).get(op_url(operation, f"flights/{flight.pk}/manifest.csv")).status_code
+        == 403
+    )

@@ -23,7 +23,7 @@ GET_STATUS = {
     "boarding_counts": (200, 200, 403, 404),
     "board": (405, 405, 403, 404),
     "print": (200, 200, 200, 404),
-    "export": (200, 200, 200, 404),
+    "export": (200, 200, 403, 404),  # whole documents: not for a viewer
 }
 
 

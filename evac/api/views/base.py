@@ -39,11 +39,14 @@ class ApiView(GenericAPIView):
 
 
 class OperationView(ApiView):
-    # What a method needs: reads need VIEW; a view that writes names its permission.
+    # What a method needs: reads need VIEW (or what a view names, e.g. whole documents);
+    # a view that writes names its permission.
+    read_permission: Permission = Permission.VIEW
     write_permission: Permission | None = None
 
     operation: Operation
     role: str
+    permissions: frozenset[Permission]
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)  # authentication, throttling
@@ -51,8 +54,9 @@ class OperationView(ApiView):
         if operation is None:
             raise exceptions.NotFound(_("No such operation."))
         self.operation, self.role = operation, role_in(request.user, operation)
-        needed = Permission.VIEW if request.method in SAFE_METHODS else self.write_permission
-        if needed is None or needed not in permissions_in(operation, self.role):
+        self.permissions = permissions_in(operation, self.role)
+        needed = self.read_permission if request.method in SAFE_METHODS else self.write_permission
+        if needed is None or needed not in self.permissions:
             raise exceptions.PermissionDenied(_("Your role in this operation does not allow this."))
 
     def log_access(self, request: Request, subject: Citizen | Flight, action: AccessAction) -> None:

@@ -13,8 +13,9 @@ from evac.api import serializers as s
 from evac.api.filters import FlightApiFilter, OperationFilterBackend
 from evac.api.views.base import OperationView, valid_data
 from evac.audit.models import AccessAction
-from evac.flights import exports
-from evac.flights.models import Booking, Flight
+from evac.core.responses import file_response
+from evac.flights import exports, manifest_files
+from evac.flights.models import Booking, Flight, ManifestExport
 from evac.flights.selectors import manifest, manifest_on_board, operation_flights
 from evac.flights.services import (
     booking_cancel,
@@ -190,20 +191,37 @@ class Manifest(FlightView):
         """The manifest for a carrier or border control, with the APIS fields, as JSON.
 
         The same rows and columns as the CSV (flights.exports); seats not cancelled only.
+        Document numbers are whole for officers and coordinators, masked for a viewer.
         """
         flight = self.get_flight(pk)
         self.log_access(request, flight, AccessAction.MANIFEST_EXPORTED_JSON)
         rows = exports.apis_rows(manifest_on_board(flight))
+        if Permission.EXPORT_DOCUMENTS not in self.permissions:
+            rows = (exports.masked(row) for row in rows)
         passengers = [dict(zip(s.MANIFEST_KEYS, row, strict=True)) for row in rows]
         return Response(s.ManifestSerializer({"flight": flight, "passengers": passengers}).data)
 
 
-@extend_schema(tags=["bookings"])
-class ManifestCsv(FlightView):
-    # Errors are JSON whatever the client accepts; the CSV itself is a plain HttpResponse.
+class ManifestFileView(FlightView):
+    """A manifest file: errors are JSON whatever the client accepts; the file itself is a
+    plain HttpResponse."""
+
+    read_permission = Permission.EXPORT_DOCUMENTS
+
     def perform_content_negotiation(self, request: Request, force: bool = False):
         return JSONRenderer(), JSONRenderer.media_type
 
+    def file(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+        flight = self.get_flight(pk)
+        self.log_access(request, flight, manifest_files.ACCESS_ACTIONS[fmt])
+        file = manifest_files.manifest_file_export(flight=flight, format=fmt, by=request.user)
+        return file_response(
+            content=file.content, content_type=file.content_type, filename=file.filename
+        )
+
+
+@extend_schema(tags=["bookings"])
+class ManifestCsv(ManifestFileView):
     @extend_schema(
         operation_id="operations_flights_manifest_csv",
         responses={
@@ -213,5 +231,9 @@ class ManifestCsv(FlightView):
         },
     )
     def get(self, request: Request, op: str, pk: int) -> HttpResponse:
-        """The manifest as the CSV file the staff pages export; each download is recorded."""
-        return exports.manifest_download(flight=self.get_flight(pk), fmt="csv", request=request)
+        """The manifest as the CSV file the staff pages export; each download is recorded.
+
+        Whole document numbers: officers and coordinators only (a viewer gets 403 and reads
+        the JSON manifest, masked).
+        """
+        return self.file(request, pk, ManifestExport.Format.CSV)
