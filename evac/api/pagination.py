@@ -39,6 +39,15 @@ class Cursor(CursorPagination):
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
         return parameters
 
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # A position is compared with a column: a NUL in it can't reach PostgreSQL, whose
+        # text can't hold one (psycopg refuses the query, which would be a 500). No cursor
+        # Evac hands out holds one, so such a cursor is hand-made, and invalid.
+        if cursor is not None and "\x00" in (cursor.position or ""):
+            raise NotFound
+        return cursor
+
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)

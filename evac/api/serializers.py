@@ -1,6 +1,7 @@
 """What the API reads and writes. Writes are validated for shape here and for rules in the
 services: a serializer never decides whether a seat may be taken or a status changed."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -15,13 +16,14 @@ from evac.api.fields import (
     StrictModelSerializer,
 )
 from evac.api.models import ApiToken
+from evac.audit.models import AccessAction
 from evac.flights import exports
 from evac.flights.models import Booking, Flight
 from evac.flights.services import FLIGHT_EDITABLE_FIELDS
 from evac.operations.access import Permission, permissions_in
 from evac.operations.models import Operation, Role
 from evac.people.models import Citizen, ContactLogEntry, Household
-from evac.people.privacy import mask_document, withheld_fields
+from evac.people.privacy import LIST_FIELDS, mask_document, withheld_fields
 from evac.people.services import DECIDED_STATUSES, PERSON_FIELDS, PLACE_FIELDS
 from evac.places.models import Airport, City
 
@@ -114,10 +116,29 @@ class MaskedDocumentField(serializers.CharField):
         return mask_document(super().to_representation(value))
 
 
+def log_full_record(context: dict, citizen: Citizen) -> None:
+    """Write the access log's row for answering with `citizen`'s full record.
+
+    Called by the serializer itself, so whatever view and method answers with a full
+    record (a read, a write that returns it, PATCH {}) has logged it before the body exists.
+    A full record serialised outside an operation's view, where nobody could be named in
+    the log, is a programming error, not something to show quietly.
+    """
+    view = context.get("view")
+    log_access = getattr(view, "log_access", None)
+    if log_access is None:
+        raise ImproperlyConfigured(
+            "A person's full record is serialised only in an operation's API view, which "
+            "writes the access log: pass get_serializer_context()."
+        )
+    log_access(view.request, citizen, AccessAction.PERSON_VIEWED)
+
+
 class CitizenSerializer(StrictModelSerializer):
     """One person, whole, except what the caller's role may not see (people.privacy).
 
-    Give it the view's context (`get_serializer_context()`): the role comes from there.
+    Give it the view's context (`get_serializer_context()`): the role comes from there, and
+    serialising a person writes the access log's row (`log_full_record`).
     """
 
     reference = serializers.CharField(
@@ -154,21 +175,32 @@ class CitizenSerializer(StrictModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, citizen: Citizen) -> dict:
+        log_full_record(self.context, citizen)
         data = super().to_representation(citizen)
         for name in withheld_fields(reader_permissions(self.context)) & data.keys():
             data[name] = None
         return data
 
 
-class CitizenListItemSerializer(CitizenSerializer):
-    """A person as the registry lists them: the document number masked."""
+class CitizenListItemSerializer(StrictModelSerializer):
+    """A person as lists show them (people.privacy.LIST_FIELDS): no contacts, address,
+    date of birth, health details or notes, and the document number masked. Not logged;
+    the person's own endpoint gives the whole record, and logs it."""
 
+    reference = serializers.CharField(read_only=True)
     document_number = MaskedDocumentField(
         read_only=True,
         help_text='Masked to its last 4 characters ("•••••3456"; shorter numbers wholly); '
         '"" when the person has no document. The person\'s own endpoint gives the whole '
         "number, and search (q) compares whole numbers.",
     )
+    current_city_name = serializers.CharField(source="current_city.name", read_only=True)
+    is_vulnerable = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Citizen
+        fields = ["reference", *LIST_FIELDS, "current_city_name", "is_vulnerable"]
+        read_only_fields = fields
 
 
 class CitizenWriteSerializer(StrictModelSerializer):

@@ -6,6 +6,11 @@ flags. What the need is (`medical_details`, free text) is shown only to roles th
 care, those with Permission.VIEW_MEDICAL. Pages, forms, the change history and the API all
 ask `withheld_fields`, so a new restricted field is added here and nowhere else.
 
+Lists. A list (the registry, the API's citizen list) says of each person what finds them
+and shows where they stand, `LIST_FIELDS`, and writes no access log row. Contacts, address,
+date of birth, the whole document number, health details and notes are on the person's own
+page or endpoint, which writes one (evac.audit).
+
 Travel documents. Lists show a document number masked to its last characters
 (`mask_document`); the person's own page and the edit form show it whole, and so do the
 printed manifest and the carrier files for the roles that may take whole documents away
@@ -30,6 +35,28 @@ def withheld_fields(permissions: Collection[Permission]) -> frozenset[str]:
         field for field, needed in RESTRICTED_FIELDS.items() if needed not in permissions
     )
 
+
+# What a list shows of a person; `document_number` masked (`mask_document`).
+LIST_FIELDS = (
+    "surname",
+    "given_names",
+    "surname_native",
+    "given_names_native",
+    "sex",
+    "nationality",
+    "document_type",
+    "document_number",
+    "preferred_language",
+    "preferred_channel",
+    "medical_need",
+    "reduced_mobility",
+    "pregnant",
+    "current_city",
+    "household",
+    "status",
+    "registered_at",
+    "last_contacted_at",
+)
 
 MASK = "•"
 # The hidden part is always drawn this wide, so the mask does not tell a number's length

@@ -219,16 +219,27 @@ def _citizen_or_404(request: OperationRequest, code: str) -> Citizen:
     return citizen
 
 
+def _person_page(
+    request: OperationRequest,
+    citizen: Citizen,
+    *,
+    action: AccessAction,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """Every page that shows a person's record is rendered here, after its access log row.
+
+    Whatever brought the page (a GET, a form sent back with errors), showing the record is
+    what is logged, so no view decides for itself whether to log: it calls this or shows no
+    record. tests/audit/test_full_record_walk.py walks every page with every method.
+    """
+    access_log_record(request=request, operation=request.operation, action=action, subject=citizen)
+    return render(request, template, {"nav": "citizens", "citizen": citizen, **context})
+
+
 @operation_page(Permission.VIEW)
 def citizen_detail(request: OperationRequest, code: str) -> HttpResponse:
-    citizen = _citizen_or_404(request, code)
-    access_log_record(
-        request=request,
-        operation=request.operation,
-        action=AccessAction.PERSON_VIEWED,
-        subject=citizen,
-    )
-    return _detail_page(request, citizen)
+    return _detail_page(request, _citizen_or_404(request, code))
 
 
 def _detail_page(
@@ -236,12 +247,12 @@ def _detail_page(
 ) -> HttpResponse:
     bookings = citizen_bookings(citizen)
     may_edit = Permission.EDIT_CITIZENS in request.permissions
-    return render(
+    return _person_page(
         request,
-        "people/detail.html",
-        {
-            "nav": "citizens",
-            "citizen": citizen,
+        citizen,
+        action=AccessAction.PERSON_VIEWED,
+        template="people/detail.html",
+        context={
             "members": household_members(citizen),
             "bookings": bookings,
             "seat": _active_seat(bookings),
@@ -286,18 +297,12 @@ def citizen_edit(request: OperationRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved the changes to %(person)s.") % {"person": citizen})
             return redirect("people:detail", request.operation.slug, citizen.reference_code)
-    if request.method != "POST":
-        # Logged when opened; a POST that comes back with errors is that same form again.
-        access_log_record(
-            request=request,
-            operation=request.operation,
-            action=AccessAction.PERSON_EDIT_OPENED,
-            subject=citizen,
-        )
-    return render(
+    return _person_page(
         request,
-        "people/edit.html",
-        {"nav": "citizens", "citizen": citizen, "form": form, "error_forms": [("", form)]},
+        citizen,
+        action=AccessAction.PERSON_EDIT_OPENED,
+        template="people/edit.html",
+        context={"form": form, "error_forms": [("", form)]},
     )
 
 

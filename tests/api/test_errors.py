@@ -1,5 +1,8 @@
 """One error shape for every 4xx answer, and no 500 for bad input of any kind."""
 
+from base64 import b64encode
+from urllib.parse import quote, urlencode
+
 import pytest
 
 from evac.flights.models import Flight
@@ -251,3 +254,41 @@ def test_a_wrong_token_is_a_401(operation):
 
     assert response.status_code == 401
     assert error_of(response)["code"] == "authentication_failed"
+
+
+def _cursor(position: str) -> str:
+    """A hand-made cursor, as DRF encodes its own: base64 of "p=<position>"."""
+    return quote(b64encode(urlencode({"p": position}).encode()).decode())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "citizens/?cursor=cD0lMDA%3D",  # "p=%00": a NUL, which PostgreSQL text can't hold
+        f"citizens/?cursor={_cursor('Melnyk' + chr(0))}",
+        f"citizens/?ordering=-name&cursor={_cursor(chr(0))}",
+        f"citizens/?ordering=registered_at&cursor={_cursor(chr(0))}",
+        f"households/?cursor={_cursor(chr(0))}",
+        f"flights/?cursor={_cursor(chr(0))}",
+        f"notifications/?cursor={_cursor(chr(0))}",
+    ],
+)
+def test_a_cursor_holding_a_nul_is_a_400_on_postgresql(api, operation, almaty, path):
+    make_citizen(operation, almaty, surname="Melnyk")
+
+    response = api.get(op_url(operation, path))
+
+    assert response.status_code == 400, response.content
+    assert error_of(response)["fields"] == {"cursor": ["This cursor is not valid."]}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/operations/", "/api/v1/cities/", "/api/v1/tokens/"])
+def test_a_cursor_holding_a_nul_is_a_400_outside_operations_too(api, url):
+    response = api.get(f"{url}?cursor=cD0lMDA%3D")
+
+    assert response.status_code == 400, response.content
+    assert error_of(response)["fields"] == {"cursor": ["This cursor is not valid."]}

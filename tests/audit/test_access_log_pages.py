@@ -11,6 +11,7 @@ from evac.flights.models import Flight, ManifestExport
 from evac.flights.services import booking_create, flight_set_status
 from tests.audit.builders import assert_holds_no_personal_data, make_olena
 from tests.factories import make_citizen
+from tests.people.test_edit_views import as_posted
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +69,12 @@ def test_opening_a_persons_edit_form_is_logged_and_saving_it_is_not(client, olen
     assert entry.ip_address == "127.0.0.1"  # the test client's address
     assert_holds_no_personal_data(entry, olena)
 
-    # A POST, saved or sent back with errors, is that same form again: the change itself
-    # goes into the person's history.
-    client.post(url, {"notes": "called"})
-    assert AccessLogEntry.objects.count() == 1
+    # A form sent back with errors shows the record again, so it is logged again; a saved
+    # one answers with a redirect (the change itself goes into the person's history).
+    assert client.post(url, {"notes": "called"}).status_code == 200
+    assert AccessLogEntry.objects.count() == 2
+    assert client.post(url, as_posted(olena, notes="called")).status_code == 302
+    assert AccessLogEntry.objects.count() == 2
 
 
 FLIGHT_PAGES = [

@@ -55,8 +55,10 @@ class CitizenList(OperationView):
     def get(self, request: Request, op: str) -> Response:
         """The registry: filter, search (`q`) and sort; pages by cursor.
 
-        Document numbers are masked to their last characters; `q` still finds a person by
-        their whole number, and the person's own endpoint gives it whole.
+        List fields only: no contacts, address, date of birth, health details or notes, and
+        document numbers masked to their last characters; `q` still finds a person by their
+        whole number or phone. The person's own endpoint gives the whole record (and writes
+        the access log).
         """
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -77,8 +79,8 @@ class CitizenDetail(CitizenView):
     serializer_class = s.CitizenSerializer
 
     def get(self, request: Request, op: str, ref: str) -> Response:
+        # The serializer writes the access log's row, as for every answer with a full record.
         citizen = self.get_citizen(ref)
-        self.log_access(request, citizen, AccessAction.PERSON_VIEWED)
         return Response(s.CitizenSerializer(citizen, context=self.get_serializer_context()).data)
 
     @extend_schema(request=s.CitizenWriteSerializer(partial=True))

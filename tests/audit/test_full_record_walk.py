@@ -1,0 +1,230 @@
+"""Walk every staff page and every API endpoint with every method, as the coordinator, and
+check the access log's promise: whatever answer shows a person's full record writes a row,
+whatever the method or its outcome (a read, a write that answers with the record, a form
+sent back with errors). Lists carry list fields only.
+
+The pages and endpoints come from the URL configuration (tests/test_url_access.py,
+evac.api.urls), so one added later is walked without editing this test. A "full record" is
+recognised by what only the record holds: the whole document number, the medical details,
+the notes, the temporary address and the e-mail address.
+"""
+
+import json
+
+import pytest
+from django.urls import resolve, reverse
+
+from evac.api.urls import operation_urls
+from evac.audit.models import AccessLogEntry
+from evac.people.services import citizen_update
+from tests.api.client import op_url, token_client
+from tests.api.test_access_by_role import ENDPOINTS
+from tests.people.sensitive import DOCUMENT, MEDICAL, Sensitive, sensitive_person
+from tests.test_url_access import staff_urls
+
+pytestmark = pytest.mark.django_db
+
+NOTES = "Prefers calls after six Z8K3"
+ADDRESS = "Dostyk 105 flat 17 Q4R2"
+EMAIL = "hanna.q7p1@example.org"
+# The person the API's "register citizen" body makes (tests/api/test_access_by_role.py).
+REGISTERED_DOCUMENT = "FX123456"
+MARKERS = [DOCUMENT, MEDICAL, NOTES, ADDRESS, EMAIL, REGISTERED_DOCUMENT]
+
+# Invalid for every form of a person's pages: nothing is saved, pages come back with errors.
+INVALID_FORM = {
+    "channel": "carrier-pigeon",
+    "direction": "sideways",
+    "outcome": "",
+    "status": "nonsense",
+    "surname": "",
+    "date_of_birth": "not a date",
+}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture
+def hanna(operation, almaty, flight, alice) -> Sensitive:
+    data = sensitive_person(operation, almaty, flight, by=alice)
+    citizen_update(
+        citizen=data.person, by=alice, notes=NOTES, temporary_address=ADDRESS, email=EMAIL
+    )
+    return data
+
+
+def _shows_a_full_record(body: str) -> list[str]:
+    return [marker for marker in MARKERS if marker in body]
+
+
+def _logged_while(call, *args, **kwargs) -> tuple[object, int]:
+    """The answer of call(*args, **kwargs), and how many access log rows it wrote."""
+    before = AccessLogEntry.objects.count()
+    response = call(*args, **kwargs)
+    return response, AccessLogEntry.objects.count() - before
+
+
+def test_every_page_that_shows_a_persons_record_logs_it_whatever_the_method(client, hanna, alice):
+    client.force_login(alice)
+    values = {
+        "op": hanna.person.operation.slug,
+        "pk": hanna.flight.pk,
+        "booking_pk": hanna.booking.pk,
+        "code": hanna.person.reference_code,
+        "fmt": "csv",
+        "membership_id": alice.memberships.get().pk,
+    }
+    shown, unlogged = set(), []
+    for url in staff_urls(values):
+        calls = [("GET", client.get, {})]
+        if hanna.person.reference_code in url:  # a person's own pages: send them bad forms
+            calls.append(("POST", client.post, INVALID_FORM))
+        for method, call, data in calls:
+            response, logged = _logged_while(call, url, data)
+            body = response.content.decode(errors="replace")
+            if response.status_code == 200 and _shows_a_full_record(body):
+                shown.add((method, resolve(url).view_name))
+                if not logged:
+                    unlogged.append(f"{method} {url} shows {_shows_a_full_record(body)}")
+
+    assert unlogged == []
+    # The walk met the record where it is shown, including the page sent back with errors.
+    assert {
+        ("GET", "people:detail"),
+        ("GET", "people:edit"),
+        ("POST", "people:contact"),
+    } <= shown
+
+
+def test_a_person_page_sent_back_with_errors_logs_like_the_page(client, hanna, bob):
+    client.force_login(bob)
+    url = reverse("people:contact", args=[hanna.person.operation.slug, hanna.person.reference_code])
+
+    response, logged = _logged_while(client.post, url, INVALID_FORM)
+
+    assert response.status_code == 200 and MEDICAL in response.content.decode()
+    assert logged == 1
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.action, entry.object_id) == (bob, "person_viewed", hanna.person.pk)
+
+
+def _api_urls(hanna: Sensitive) -> list[str]:
+    values = {
+        "ref": hanna.person.reference,
+        "pk": hanna.flight.pk,
+        "booking_pk": hanna.booking.pk,
+    }
+    urls = []
+    for pattern in operation_urls:
+        kwargs = {
+            name: hanna.person.household_id
+            if (name == "pk" and "household" in pattern.name)
+            else values[name]
+            for name in pattern.pattern.converters
+        }
+        urls.append(
+            reverse(f"api:{pattern.name}", kwargs={"op": hanna.person.operation.slug, **kwargs})
+        )
+    return urls
+
+
+def _valid_bodies(hanna: Sensitive) -> dict[tuple[object, str], object]:
+    """The valid body of each write (tests/api/test_access_by_role.py), by view and method."""
+    scenario = type(
+        "Scenario",
+        (),
+        {
+            "operation": hanna.person.operation,
+            "almaty": hanna.person.current_city,
+            "ref": hanna.person.reference,
+            "household_id": hanna.person.household_id,
+            "flight_id": hanna.flight.pk,
+            "booking_id": hanna.booking.pk,
+        },
+    )
+    bodies = {}
+    for endpoint in ENDPOINTS:
+        url = op_url(hanna.person.operation, endpoint.path.format(**vars(scenario)))
+        body = endpoint.body(scenario) if callable(endpoint.body) else endpoint.body
+        bodies[(resolve(url).func, endpoint.method)] = body
+    return bodies
+
+
+def test_every_api_answer_that_carries_a_full_record_logs_it_whatever_the_method(hanna, alice):
+    api = token_client(alice)
+    bodies = _valid_bodies(hanna)
+    shown, unlogged = set(), []
+    for url in _api_urls(hanna):
+        view = resolve(url).func
+        for method in METHODS:
+            # An empty body (PATCH {} changes nothing and answers the record), then a valid one.
+            for body in ({}, bodies.get((view, method))):
+                if method == "get" and body:
+                    continue
+                response, logged = _logged_while(getattr(api, method), url, body, format="json")
+                text = response.content.decode(errors="replace")
+                if response.status_code < 300 and _shows_a_full_record(text):
+                    shown.add((method, resolve(url).url_name))
+                    if not logged:
+                        unlogged.append(f"{method.upper()} {url} {body} shows a full record")
+
+    assert unlogged == []
+    assert {
+        ("get", "citizen"),
+        ("patch", "citizen"),
+        ("post", "citizen-status"),
+        ("post", "citizens"),
+    } <= shown
+
+
+def test_patching_nothing_still_logs_the_record_it_answers(hanna, carol, bob):
+    url = op_url(hanna.person.operation, f"citizens/{hanna.person.reference}/")
+
+    response, logged = _logged_while(token_client(bob).patch, url, {}, format="json")
+
+    assert response.status_code == 200 and response.json()["notes"] == NOTES
+    assert logged == 1
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.action, entry.channel) == (bob, "person_viewed", "api")
+
+
+# What a list says of each person: enough to find them and see where they stand.
+LIST_FIELDS = {
+    "reference",
+    "surname",
+    "given_names",
+    "surname_native",
+    "given_names_native",
+    "sex",
+    "nationality",
+    "document_type",
+    "document_number",
+    "preferred_language",
+    "preferred_channel",
+    "medical_need",
+    "reduced_mobility",
+    "pregnant",
+    "is_vulnerable",
+    "current_city",
+    "current_city_name",
+    "household",
+    "status",
+    "registered_at",
+    "last_contacted_at",
+}
+
+
+@pytest.mark.parametrize("user", ["alice", "carol"])
+def test_the_api_list_carries_list_fields_only_and_logs_nothing(request, user, hanna):
+    api = token_client(request.getfixturevalue(user))
+    url = op_url(hanna.person.operation, "citizens/")
+
+    for query in ({"page_size": 500}, {"q": DOCUMENT}):
+        response, logged = _logged_while(api.get, url, query)
+        listed = response.json()["results"]
+
+        assert response.status_code == 200 and listed, query
+        assert all(set(person) == LIST_FIELDS for person in listed)
+        text = json.dumps(listed, ensure_ascii=False)
+        for private in [*MARKERS, "+77015550123", "1950-06-01"]:
+            assert private not in text, private
+        assert logged == 0
