@@ -230,10 +230,12 @@ EVAC_TWILIO_AUTH_TOKEN = env_str("EVAC_TWILIO_AUTH_TOKEN")
 # A phone number in E.164, or a Messaging Service SID (MG…).
 EVAC_TWILIO_FROM = env_str("EVAC_TWILIO_FROM")
 EVAC_TWILIO_API_URL = env_str("EVAC_TWILIO_API_URL", "https://api.twilio.com")
-# Reminders this many hours before departure; a check-in to waiting people every N days.
+# Reminders this many hours before a flight's report time ("be at the airport by"); a
+# check-in to waiting people every N days.
 EVAC_REMINDER_OFFSETS_HOURS = env_int_list("EVAC_REMINDER_OFFSETS_HOURS", [24, 3])
 EVAC_CHECK_IN_EVERY_DAYS = env_int("EVAC_CHECK_IN_EVERY_DAYS", 2)
-# "Be at the airport by": this many hours before departure.
+# A new flight's report time ("be at the airport by"): this many hours before departure.
+# Each flight may set its own (Flight.report_minutes_before).
 EVAC_AT_AIRPORT_HOURS_BEFORE = env_int("EVAC_AT_AIRPORT_HOURS_BEFORE", 3)
 EVAC_NOTIFICATION_MAX_ATTEMPTS = env_int("EVAC_NOTIFICATION_MAX_ATTEMPTS", 6)
 # A send still "sending" after this long belongs to a dead worker; longer than any send.

@@ -265,6 +265,9 @@ class FlightSerializer(StrictModelSerializer):
     arrival_airport = serializers.SlugRelatedField(slug_field="iata_code", read_only=True)
     departs_local = serializers.SerializerMethodField()
     arrives_local = serializers.SerializerMethodField()
+    report_at = serializers.DateTimeField(
+        read_only=True, help_text="Be at the airport by (report_minutes_before departure)."
+    )
     departure_time_zone = serializers.CharField(
         source="departure_airport.city.time_zone", read_only=True
     )
@@ -287,6 +290,8 @@ class FlightSerializer(StrictModelSerializer):
             "departure_time_zone",
             "arrives_local",
             "arrival_time_zone",
+            "report_minutes_before",
+            "report_at",
             "seats_total",
             "seats_booked",
             "seats_left",

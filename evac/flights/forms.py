@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evac.flights.models import Booking, Flight
+from evac.flights.models import REPORT_MINUTES_RANGE, Booking, Flight, default_report_minutes
 from evac.places.models import Airport
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -58,6 +58,17 @@ class FlightForm(forms.Form):
         label=_("Arrives (local time)"),
         help_text=_("Local time at the arrival airport, as on the ticket."),
     )
+    report_minutes_before = forms.IntegerField(
+        label=_("Be at the airport (minutes before departure)"),
+        required=False,
+        min_value=REPORT_MINUTES_RANGE[0],
+        max_value=REPORT_MINUTES_RANGE[1],
+        initial=default_report_minutes,
+        help_text=_(
+            "180 is 3 hours. Messages say “be at the airport by” this time, and reminders "
+            "count back from it. Left empty: the default (3 hours)."
+        ),
+    )
     seats_total = forms.IntegerField(
         label=_("Seats for evacuees"),
         min_value=1,
@@ -84,6 +95,7 @@ class FlightForm(forms.Form):
             "departs_local": flight.departs_local.replace(tzinfo=None),
             "arrival_airport": flight.arrival_airport_id,
             "arrives_local": flight.arrives_local.replace(tzinfo=None),
+            "report_minutes_before": flight.report_minutes_before,
             "seats_total": flight.seats_total,
             "notes": flight.notes,
         }
@@ -125,6 +137,7 @@ class FlightForm(forms.Form):
         fields.update(
             departs_at=data["departs_at"],
             arrives_at=data["arrives_at"],
+            report_minutes_before=data["report_minutes_before"] or default_report_minutes(),
             seats_total=data["seats_total"],
             notes=data["notes"],
         )

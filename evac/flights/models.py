@@ -1,6 +1,7 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,16 @@ class FlightStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# How long before departure a passenger may be asked to be at the airport: from half an
+# hour (a military flight boarding on the apron) to a day (a convoy to a closed zone).
+REPORT_MINUTES_RANGE = (30, 24 * 60)
+
+
+def default_report_minutes() -> int:
+    """A new flight's report time: EVAC_AT_AIRPORT_HOURS_BEFORE (3 h) before departure."""
+    return settings.EVAC_AT_AIRPORT_HOURS_BEFORE * 60
+
+
 class Flight(models.Model):
     Kind = FlightKind
 
@@ -47,6 +58,16 @@ class Flight(models.Model):
     )
     departs_at = models.DateTimeField(_("departs at"))
     arrives_at = models.DateTimeField(_("arrives at"))
+    # "Be at the airport by": kept as minutes before departure, so a flight moved to
+    # another time keeps its check-in window. Read it through report_at.
+    report_minutes_before = models.PositiveSmallIntegerField(
+        _("be at the airport (minutes before departure)"),
+        default=default_report_minutes,
+        validators=[
+            MinValueValidator(REPORT_MINUTES_RANGE[0]),
+            MaxValueValidator(REPORT_MINUTES_RANGE[1]),
+        ],
+    )
     seats_total = models.PositiveIntegerField(_("seats for evacuees"))
     # Seats held by bookings that are not cancelled. Changed only by a conditional UPDATE
     # in flights.services, and the check constraint below makes overbooking impossible even
@@ -109,6 +130,12 @@ class Flight(models.Model):
         return self.departure_airport.local_time(self.departs_at)
 
     @property
+    def report_at(self) -> datetime:
+        """When passengers must be at the airport: the one rule that the portal, the
+        messages and the reminders' timing all read."""
+        return self.departs_at - timedelta(minutes=self.report_minutes_before)
+
+    @property
     def arrives_local(self) -> datetime:
         return self.arrival_airport.local_time(self.arrives_at)
 
@@ -138,6 +165,19 @@ class BookingStatus(models.TextChoices):
     BOARDED = "boarded", _("Boarded")
     NO_SHOW = "no_show", _("No-show")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class SeatLoss(models.TextChoices):
+    """Why a person lost a seat: each is told to them in its own words (a seat_cancelled
+    message, or for a cancelled flight the flight_cancelled notice)."""
+
+    STAFF_CANCELLED = "staff_cancelled", _("Cancelled by staff")
+    FLIGHT_CANCELLED = "flight_cancelled", _("Flight cancelled")
+    NO_SHOW = "no_show", _("Not at the gate when the flight left")
+    HOUSEHOLD_CHANGED = "household_changed", _("Household changed")
+    DECIDED_TO_STAY = "decided_to_stay", _("Decided to stay")
+    LEFT_BY_OWN_MEANS = "left_by_own_means", _("Left by own means")
+    UNREACHABLE = "unreachable", _("Unreachable")
 
 
 class Booking(models.Model):

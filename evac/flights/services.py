@@ -34,6 +34,7 @@ FLIGHT_EDITABLE_FIELDS = frozenset(
         "arrival_airport",
         "departs_at",
         "arrives_at",
+        "report_minutes_before",
         "seats_total",
         "notes",
     }

@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     FLIGHT_REMINDER = "flight_reminder", _("Flight reminder")
     FLIGHT_CHANGED = "flight_changed", _("Flight changed")
     FLIGHT_CANCELLED = "flight_cancelled", _("Flight cancelled")
+    SEAT_CANCELLED = "seat_cancelled", _("Seat cancelled")
     CHECK_IN = "check_in", _("Check-in")
     BROADCAST = "broadcast", _("Broadcast")
     STAFF_DIGEST = "staff_digest", _("Staff digest")

@@ -184,21 +184,24 @@ def _confirmation(booking: Booking, flight: Flight) -> Notification | None:
 
 
 def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
-    """One reminder per offset before departure; none whose moment has already passed.
+    """One reminder per offset before the report time ("be at the airport by"), so even the
+    last one comes while there is time to get there; none whose moment has already passed.
 
-    The key names the departure it is for, so a flight moved back to an earlier time finds
-    the reminder it had, and a reminder already sent for the old time is not in the way.
+    The key names the departure and the report time it is for, so a flight moved back to an
+    earlier time finds the reminder it had, and a reminder already sent for the old time is
+    not in the way.
     """
     made = []
     moment = now()
+    report_at = flight.report_at
     for hours in settings.EVAC_REMINDER_OFFSETS_HOURS:
-        due_at = flight.departs_at - timedelta(hours=hours)
+        due_at = report_at - timedelta(hours=hours)
         if due_at <= moment:
             continue
         notification = message_to_citizen(
             key=(
                 f"reminder:{booking.pk}:{hours}h:{_key_time(flight.departs_at)}"
-                f":{flight.departure_airport.iata_code}"
+                f":report{_key_time(report_at)}:{flight.departure_airport.iata_code}"
             ),
             kind=N.Kind.FLIGHT_REMINDER,
             operation=flight.operation,
@@ -268,12 +271,18 @@ class FlightPlan:
     """What a flight's messages say about it; a change to any of these is news to people."""
 
     departs_at: datetime
+    report_at: datetime
     departure_airport_id: int
     arrival_airport_id: int
 
     @classmethod
     def of(cls, flight: Flight) -> "FlightPlan":
-        return cls(flight.departs_at, flight.departure_airport_id, flight.arrival_airport_id)
+        return cls(
+            flight.departs_at,
+            flight.report_at,
+            flight.departure_airport_id,
+            flight.arrival_airport_id,
+        )
 
 
 def _active_bookings(flight: Flight) -> list[Booking]:
@@ -283,7 +292,7 @@ def _active_bookings(flight: Flight) -> list[Booking]:
 
 
 def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
-    """A new time or airport: re-time the reminders and tell everyone on board.
+    """A new time, report time or airport: re-time the reminders and tell everyone on board.
 
     Runs in flight_update's transaction. Reminders for the old departure are cancelled and
     new ones made. A person whose confirmation hasn't gone out yet gets it with the new time
@@ -308,6 +317,7 @@ def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
             message_to_citizen(
                 key=(
                     f"changed:{booking.pk}:{_key_time(flight.departs_at)}"
+                    f":report{_key_time(flight.report_at)}"
                     f":{flight.departure_airport.iata_code}:{flight.arrival_airport.iata_code}"
                 ),
                 kind=N.Kind.FLIGHT_CHANGED,

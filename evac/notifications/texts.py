@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.template import Context, TemplateDoesNotExist, engines
 from django.utils import formats, translation
 
@@ -88,7 +87,6 @@ def local_time(moment: datetime, city: City, language: str) -> LocalTime:
 def flight_context(flight: Flight, language: str) -> dict[str, Any]:
     """What the flight messages say about a flight, in the departure airport's local time."""
     departure, arrival = flight.departure_airport, flight.arrival_airport
-    be_there = flight.departs_at - timedelta(hours=settings.EVAC_AT_AIRPORT_HOURS_BEFORE)
     return {
         "number": flight.number,
         "from_city": city_name(departure.city, language),
@@ -96,5 +94,5 @@ def flight_context(flight: Flight, language: str) -> dict[str, Any]:
         "to_city": city_name(arrival.city, language),
         "to_iata": arrival.iata_code,
         "departs": local_time(flight.departs_at, departure.city, language),
-        "be_there": local_time(be_there, departure.city, language),
+        "be_there": local_time(flight.report_at, departure.city, language),
     }

@@ -110,13 +110,12 @@ def active_seat(citizen: Citizen) -> Seat | None:
 def _seat(booking: Booking, flight: Flight) -> Seat:
     language = get_language() or settings.LANGUAGE_CODE
     city = flight.departure_airport.city
-    be_there = flight.departs_at - timedelta(hours=settings.EVAC_AT_AIRPORT_HOURS_BEFORE)
     return Seat(
         flight_number=flight.number,
         status=booking.status,
         status_label=str(booking.get_status_display()),
         departs=local_time(flight.departs_at, city, language),
-        be_there=local_time(be_there, city, language),
+        be_there=local_time(flight.report_at, city, language),
         from_city=city_name(city, language),
         from_airport=flight.departure_airport.name,
         from_iata=flight.departure_airport.iata_code,

@@ -245,7 +245,6 @@ def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -
             "seat": selectors.active_seat(citizen),
             "ahead": selectors.people_ahead(citizen),
             "actions": _actions(citizen),
-            "at_airport_hours": settings.EVAC_AT_AIRPORT_HOURS_BEFORE,
         },
     )
 

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -197,3 +197,33 @@ def test_a_flight_is_found_only_through_its_own_operation(
     response = client.get(reverse("flights:edit", args=[other_operation.slug, theirs.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_flight_has_its_own_report_time_or_three_hours_before_departure(
+    client, operation, nqz, kbp, alice
+):
+    client.force_login(alice)
+    url = reverse("flights:new", args=[operation.slug])
+
+    client.post(url, _form(nqz, kbp, number="PS 9011"))
+    client.post(url, _form(nqz, kbp, number="PS 9012", report_minutes_before="150"))
+
+    usual, own = Flight.objects.get(number="PS 9011"), Flight.objects.get(number="PS 9012")
+    assert usual.departs_at - usual.report_at == timedelta(hours=3)
+    assert own.departs_at - own.report_at == timedelta(minutes=150)
+    page = client.get(reverse("flights:manifest", args=[operation.slug, own.pk])).content.decode()
+    assert "Be at the airport by" in page and "08:10" in page
+
+
+def test_a_report_time_under_half_an_hour_is_refused_on_its_field(
+    client, operation, nqz, kbp, alice
+):
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("flights:new", args=[operation.slug]),
+        _form(nqz, kbp, number="PS 9013", report_minutes_before="10"),
+    )
+
+    assert response.context["form"].errors["report_minutes_before"]
+    assert not Flight.objects.filter(number="PS 9013").exists()

@@ -41,8 +41,8 @@ def test_moving_a_flight_re_times_the_reminders_and_tells_each_passenger(flight,
     moved = _move(flight, 26)
 
     assert _pending_reminders() == [
-        moved.departs_at - timedelta(hours=24),
-        moved.departs_at - timedelta(hours=3),
+        moved.report_at - timedelta(hours=24),
+        moved.report_at - timedelta(hours=3),
     ]
     old = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER, status=N.Status.CANCELLED)
     assert old.count() == 2
@@ -98,8 +98,8 @@ def test_a_reminder_already_sent_stays_sent_and_the_new_time_gets_its_own(flight
     first.refresh_from_db()
     assert first.status == N.Status.SENT
     assert _pending_reminders() == [
-        moved.departs_at - timedelta(hours=24),
-        moved.departs_at - timedelta(hours=3),
+        moved.report_at - timedelta(hours=24),
+        moved.report_at - timedelta(hours=3),
     ]
 
 
@@ -112,6 +112,23 @@ def test_a_flight_moved_back_gets_back_the_reminders_it_had(flight, olena):
 
     assert _pending_reminders() == original
     assert N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).count() == 4  # 2 cancelled, 2 pending
+
+
+def test_a_new_report_time_re_plans_the_reminders_and_is_news(flight, olena):
+    booking_create(flight=flight, citizen=olena, by=None)
+    _send_confirmations()
+
+    earlier = flight_update(flight=flight, by=None, report_minutes_before=240)
+
+    assert earlier.report_at == earlier.departs_at - timedelta(hours=4)
+    assert _pending_reminders() == [
+        earlier.report_at - timedelta(hours=24),
+        earlier.report_at - timedelta(hours=3),
+    ]
+    assert N.objects.filter(kind=N.Kind.FLIGHT_REMINDER, status=N.Status.CANCELLED).count() == 2
+    (notice,) = N.objects.filter(kind=N.Kind.FLIGHT_CHANGED)
+    report = earlier.departure_airport.local_time(earlier.report_at).strftime("%H:%M")
+    assert f"Будьте в аеропорту до {report}" in notice.body
 
 
 def test_a_new_departure_airport_is_news_too(flight, olena, almaty):

@@ -1,6 +1,6 @@
 """Booking a seat writes a confirmation and the reminders, in the booking's transaction."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 N = Notification
 
 
-def test_booking_a_seat_writes_a_confirmation_now_and_reminders_24_and_3_hours_before(
+def test_booking_a_seat_writes_a_confirmation_now_and_reminders_24_and_3_hours_before_the_report_time(  # noqa: E501
     flight, olena
 ):
     booking = booking_create(flight=flight, citizen=olena, by=None)
@@ -22,9 +22,10 @@ def test_booking_a_seat_writes_a_confirmation_now_and_reminders_24_and_3_hours_b
     messages = {n.kind: n for n in N.objects.filter(kind=N.Kind.BOOKING_CONFIRMATION)}
     assert messages[N.Kind.BOOKING_CONFIRMATION].booking == booking
     reminders = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).order_by("due_at")
+    assert flight.report_at == flight.departs_at - timedelta(hours=3)
     assert [r.due_at for r in reminders] == [
-        flight.departs_at - timedelta(hours=24),
-        flight.departs_at - timedelta(hours=3),
+        flight.report_at - timedelta(hours=24),
+        flight.report_at - timedelta(hours=3),
     ]
     assert all(
         n.status == N.Status.PENDING and n.to_address == "+77011234567" and n.channel == "sms"
@@ -38,7 +39,7 @@ def test_the_reminder_offsets_come_from_settings(settings, flight, olena):
     booking_create(flight=flight, citizen=olena, by=None)
 
     hours_before = sorted(
-        int((flight.departs_at - n.due_at).total_seconds() // 3600)
+        int((flight.report_at - n.due_at).total_seconds() // 3600)
         for n in N.objects.filter(kind=N.Kind.FLIGHT_REMINDER)
     )
     assert hours_before == [2, 12, 48]
@@ -48,12 +49,12 @@ def test_reminders_whose_moment_has_passed_are_not_written(operation, nqz, kbp, 
     from evac.core.clock import now
     from tests.factories import make_flight
 
-    soon = make_flight(operation, nqz, kbp, departs_at=now() + timedelta(hours=5))
+    soon = make_flight(operation, nqz, kbp, departs_at=now() + timedelta(hours=8))
 
     booking_create(flight=soon, citizen=olena, by=None)
 
     reminders = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER)
-    assert [soon.departs_at - r.due_at for r in reminders] == [timedelta(hours=3)]
+    assert [soon.report_at - r.due_at for r in reminders] == [timedelta(hours=3)]
 
 
 def test_a_person_who_prefers_e_mail_gets_e_mail_with_a_subject(flight, john):
@@ -144,3 +145,50 @@ def test_a_booking_that_fails_leaves_no_message(operation, nqz, kbp, olena, john
 
     assert N.objects.count() == before
     assert not N.objects.filter(citizen=olena).exists()
+
+
+def test_the_last_reminder_comes_before_the_report_time_and_says_be_there_by_it(
+    operation, nqz, kbp, john
+):
+    """A 10:40 flight: be at the airport by 07:40, so the 3-hour reminder goes at 04:40."""
+    from tests.factories import make_flight
+
+    local_departure = datetime(2030, 1, 13, 10, 40, tzinfo=nqz.city.time_zone)
+    flight = make_flight(operation, nqz, kbp, departs_at=local_departure.astimezone(UTC))
+
+    booking_create(flight=flight, citizen=john, by=None)
+
+    last = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).order_by("due_at").last()
+    assert nqz.local_time(last.due_at).strftime("%H:%M") == "04:40"
+    assert "leaves 13 January at 10:40" in last.body
+    assert "Be at the airport by 07:40" in last.body
+
+
+def test_a_flight_with_its_own_report_time_is_reminded_before_it(operation, nqz, kbp, john):
+    from evac.flights.services import flight_create, flight_set_status
+
+    departs_at = datetime(2030, 1, 13, 8, 20, tzinfo=UTC)
+    flight = flight_create(
+        operation=operation,
+        by=None,
+        number="KC 101",
+        carrier="Air Astana",
+        departure_airport=nqz,
+        arrival_airport=kbp,
+        departs_at=departs_at,
+        arrives_at=departs_at + timedelta(hours=5),
+        seats_total=5,
+        report_minutes_before=90,
+    )
+    flight = flight_set_status(flight=flight, status=flight.Status.OPEN, by=None)
+
+    booking_create(flight=flight, citizen=john, by=None)
+
+    report_at = departs_at - timedelta(minutes=90)
+    reminders = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).order_by("due_at")
+    assert [r.due_at for r in reminders] == [
+        report_at - timedelta(hours=24),
+        report_at - timedelta(hours=3),
+    ]
+    local = nqz.local_time(report_at).strftime("%H:%M")
+    assert all(f"Be at the airport by {local}" in r.body for r in reminders)

@@ -1,11 +1,12 @@
 """Every SMS Evac writes fits in three segments, in every language, with long real values."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from evac.flights.models import SeatLoss
 from evac.notifications import texts
 from evac.notifications.broadcasts import MAX_SMS_SEGMENTS
 from evac.notifications.models import Notification
@@ -35,8 +36,16 @@ def test_one_cyrillic_letter_makes_it_ucs_2_with_70_then_67():
     assert sms_length("a" * 100 + "я").encoding == "UCS-2"
 
 
+# A production address: https, a ministry's host of realistic length, and the longest
+# operation slug a SlugField takes (50), so no message is measured with a short URL.
+LONG_HOST = "evacuation-registry.consular.mfa.gov.ua"
+LONG_SLUG = "kazakhstan-2022-almaty-nur-sultan-evacuation-phase"[:50]
+PORTAL_URL = f"https://{LONG_HOST}/p/{LONG_SLUG}/status/"
+
+
 def _longest_context(language: str) -> dict:
-    """Longer than any real value: long city names, a 7-character flight number, a hotline."""
+    """Longer than any real value: long city names, a 7-character flight number, a hotline,
+    the production portal address."""
     city = SimpleNamespace(
         name="Ust-Kamenogorsk",
         name_native="Усть-Каменогорськ",
@@ -45,11 +54,13 @@ def _longest_context(language: str) -> dict:
     )
     city.local_time = lambda moment: moment.astimezone(city.time_zone)
     airport = SimpleNamespace(iata_code="UKK", city=city)
+    departs_at = datetime(2022, 9, 30, 18, 45, tzinfo=UTC)
     flight = SimpleNamespace(
         number="PS 9004",
         departure_airport=airport,
         arrival_airport=SimpleNamespace(iata_code="KBP", city=city),
-        departs_at=datetime(2022, 9, 30, 18, 45, tzinfo=UTC),
+        departs_at=departs_at,
+        report_at=departs_at - timedelta(hours=3),
     )
     return {
         **texts.flight_context(flight, language),
@@ -58,19 +69,35 @@ def _longest_context(language: str) -> dict:
         "city": texts.city_name(city, language),
         "hours": 24,
         "text": "x",
+        "code": "123456",
+        "minutes": 10,
+        "portal_url": PORTAL_URL,
     }
+
+
+# The variants of a kind whose words depend on what happened.
+VARIANTS = {
+    Notification.Kind.SEAT_CANCELLED: [{"reason": reason} for reason in SeatLoss.values],
+    Notification.Kind.REGISTRATION_CONFIRMATION: [{}, {"part": 2, "others": "ABCD-EFGH Ivan"}],
+}
+
+
+def test_the_portal_address_measured_is_as_long_as_a_production_one():
+    assert len(LONG_SLUG) == 50 and len(PORTAL_URL) >= 100
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", CITIZEN_KINDS)
 def test_every_message_fits_in_three_segments(kind, language):
-    body = texts.render(kind, language, _longest_context(language), sms=True).body
+    for variant in VARIANTS.get(kind, [{}]):
+        context = {**_longest_context(language), **variant}
+        body = texts.render(kind, language, context, sms=True).body
 
-    length = sms_length(body)
-    assert length.segments <= MAX_SMS_SEGMENTS, f"{kind}.{language}: {length} {body!r}"
-    if language == "en":
-        # English must stay in the GSM alphabet, or it costs 70-character segments.
-        assert length.encoding == "GSM-7", body
+        length = sms_length(body)
+        assert length.segments <= MAX_SMS_SEGMENTS, f"{kind}.{language}: {length} {body!r}"
+        if language == "en":
+            # English must stay in the GSM alphabet, or it costs 70-character segments.
+            assert length.encoding == "GSM-7", body
 
 
 @pytest.mark.django_db

@@ -32,6 +32,21 @@ def test_code_and_date_of_birth_show_the_booked_flight_in_airport_time(
     assert "What to bring" in page
 
 
+def test_the_status_page_gives_the_flights_own_report_time(
+    client, operation, almaty, olena, flight
+):
+    from evac.flights.services import flight_update
+
+    flight_update(flight=flight, by=None, report_minutes_before=100)
+    booking_create(flight=flight, citizen=olena, by=None)
+    lookup(client, operation, reference=olena.reference, date_of_birth="1985-03-14")
+
+    page = client.get(reverse("portal:status", args=[operation.slug])).content.decode()
+
+    # Departs 13:20 in Nur-Sultan; 100 minutes before is 11:40.
+    assert re.search(r"Be at the airport by</dt><dd>11:40 \(UTC\+5\)", page), page
+
+
 def test_the_surname_works_instead_of_the_date_of_birth(client, operation, olena):
     response = lookup(client, operation, reference=olena.reference, surname=" koval ")
     assert response.status_code == 302
