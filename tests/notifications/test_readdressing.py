@@ -257,7 +257,7 @@ def test_a_registration_confirmation_is_rewritten_with_its_portal_address(bob, o
 
     (confirmation,) = N.objects.filter(kind=N.Kind.REGISTRATION_CONFIRMATION)
     assert confirmation.body.startswith("The embassy has your registration")
-    assert "at https://evac.example/s/kz/" in confirmation.body
+    assert "Your status and flight: https://evac.example/s/kz/" in confirmation.body
 
 
 def test_a_check_in_is_rewritten_in_the_new_language(bob, olena):
