@@ -5,32 +5,12 @@ Ukrainian passports write names in Latin letters by the Cabinet of Ministers' ru
 the two spellings can never disagree, and a reviewer can check one against a real passport.
 """
 
-_LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie",
-    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l",
-    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
-    "я": "ia", "'": "", "’": "",
-}  # fmt: skip
-# At the start of a word these letters keep their "y" sound.
-_LATIN_WORD_START = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+from evac.people.latin import Standard, transliterate
 
 
 def to_latin(cyrillic: str) -> str:
-    """Гончаренко → Honcharenko, Юлія → Yuliia, Згурський → Zghurskyi."""
-    latin = []
-    previous = ""
-    for letter in cyrillic:
-        lower = letter.lower()
-        if lower == "г" and previous == "з":
-            sound = "gh"  # "зг" is written "zgh" so it is not read as "zh"
-        elif previous in ("", " ", "-") and lower in _LATIN_WORD_START:
-            sound = _LATIN_WORD_START[lower]
-        else:
-            sound = _LATIN.get(lower, letter)
-        latin.append(sound.capitalize() if letter.isupper() else sound)
-        previous = lower
-    return "".join(latin)
+    """Гончаренко → Honcharenko, Юлія → Yuliia, Згурський → Zghurskyi (people.latin's rules)."""
+    return transliterate(cyrillic, standard=Standard.UKRAINIAN).title()
 
 
 # Surnames that are the same for women and men.

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from evac.core.clock import now, today
 from evac.operations.models import Operation
+from evac.people.latin import has_foreign_letters, latin_offer
 from evac.people.reference import format_reference_code, new_reference_code
 from evac.places.models import City
 
@@ -235,8 +236,36 @@ class Citizen(models.Model):
         return f"{self.surname.upper()} {self.given_names}"
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.date_of_birth and self.date_of_birth > today():
-            raise ValidationError({"date_of_birth": _("A date of birth can't be in the future.")})
+            errors["date_of_birth"] = _("A date of birth can't be in the future.")
+        errors.update(self.latin_name_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def latin_name_errors(self) -> dict[str, str]:
+        """The Latin name fields holding letters a passport's Latin name can't (Cyrillic typed
+        in, accents), each with the transliteration offered.
+
+        Never rewritten silently: the person at the desk compares the offer with the
+        document (people.latin says which standard, and why). Other stray characters
+        (digits, dots) are not refused here; the data check and the manifest flag them.
+        """
+        country = str(self.document_issuing_country or self.nationality or "")
+        errors = {}
+        for field in ("surname", "given_names"):
+            value = getattr(self, field)
+            if not has_foreign_letters(value):
+                continue
+            offer = latin_offer(value, country=country)
+            message = _(
+                "Write it in Latin letters as in the travel document (A–Z, space, hyphen, "
+                "apostrophe)."
+            )
+            if offer:
+                message += " " + _("Transliterated: %(offer)s") % {"offer": offer}
+            errors[field] = message
+        return errors
 
     @property
     def reference(self) -> str:

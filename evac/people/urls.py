@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.citizen_list, name="list"),
     path("new/", views.citizen_new, name="new"),
+    path("names-to-fix/", views.names_to_fix, name="names_to_fix"),
     # <code> is the person's reference code, so a URL read out on the phone finds them.
     path("<str:code>/", views.citizen_detail, name="detail"),
     path("<str:code>/edit/", views.citizen_edit, name="edit"),

@@ -44,9 +44,11 @@ from evac.people.selectors import (
     contact_log,
     household_members,
     likely_duplicates,
+    names_not_passport_latin,
     phone_regions,
     registry_rows,
 )
+from evac.people.selectors import names_to_fix as names_to_fix_rows
 from evac.people.services import (
     citizen_register,
     citizen_set_status,
@@ -416,3 +418,27 @@ def citizen_contact(request: OperationRequest, code: str) -> HttpResponse:
     )
     detail = reverse("people:detail", args=[request.operation.slug, citizen.reference_code])
     return redirect(f"{detail}#contacts")
+
+
+# Data checks -----------------------------------------------------------------------------
+
+# The names-to-fix list shows this many; fixing them brings the next ones up.
+NAMES_TO_FIX_SHOWN = 200
+
+
+@operation_page(Permission.VIEW)
+def names_to_fix(request: OperationRequest) -> HttpResponse:
+    """People whose Latin name a passport could not hold, with the transliteration offered.
+
+    A check, not a rewrite: each offer is confirmed against the document on the edit form.
+    """
+    operation = request.operation
+    return render(
+        request,
+        "people/names_to_fix.html",
+        {
+            "nav": "citizens",
+            "total": names_not_passport_latin(operation).count(),
+            "rows": names_to_fix_rows(operation, limit=NAMES_TO_FIX_SHOWN),
+        },
+    )
