@@ -287,6 +287,15 @@ if env_str("RATELIMIT_IP_META_KEY"):
         "RATELIMIT_IP_META_KEY is replaced by EVAC_CLIENT_IP_HEADER, e.g. X-Forwarded-For"
     )
 RATELIMIT_IP_META_KEY = "evac.core.requests.client_ip_for_rate_limits"
+# Self-registration: every public POST counts against EVAC_PORTAL_RATE_PER_IP; a registration
+# made also against these, per address and per phone or e-mail typed in it.
+EVAC_PORTAL_REGISTER_RATE_PER_IP = env_str("EVAC_PORTAL_REGISTER_RATE_PER_IP", "10/h")
+EVAC_PORTAL_REGISTER_RATE_PER_CONTACT = env_str("EVAC_PORTAL_REGISTER_RATE_PER_CONTACT", "3/h")
+# At most this many registration messages to one phone or e-mail in the window (hours).
+EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION = env_int("EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION", 12)
+EVAC_PORTAL_CONFIRMATIONS_WINDOW_HOURS = env_int("EVAC_PORTAL_CONFIRMATIONS_WINDOW_HOURS", 24)
+# The largest public POST read at all (bytes): a full registration of 12 people is ~10 KB.
+EVAC_PORTAL_MAX_POST_BYTES = env_int("EVAC_PORTAL_MAX_POST_BYTES", 65536)
 # One-time codes for changes made on the portal: how long one lasts and how many tries it takes.
 EVAC_PORTAL_CODE_MINUTES = env_int("EVAC_PORTAL_CODE_MINUTES", 10)
 EVAC_PORTAL_CODE_ATTEMPTS = env_int("EVAC_PORTAL_CODE_ATTEMPTS", 5)

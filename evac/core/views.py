@@ -28,6 +28,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# GET and HEAD only: a public address that takes no POST, so it needs no POST limits.
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Whether this process can reach what it needs: 200 when all is "ok", else 503."""
     checks = {"database": _database_status(), "broker": _broker_status()}

@@ -13,7 +13,7 @@ from evac.core.clock import now, today
 from evac.flights.models import Booking, Flight, ManifestExport
 from evac.operations.access import Actor, operations_visible_to
 from evac.operations.models import Operation
-from evac.people.models import Citizen, urgent_need_q, vulnerable_age_q
+from evac.people.models import Citizen, confirmed_need_q, vulnerable_age_q
 from evac.people.privacy import document_tail
 from evac.places.models import City
 
@@ -156,9 +156,12 @@ FILL_READS_UNITS = 100
 
 
 def _priority(day: date) -> Case:
-    """A citizen's priority on `day`: vulnerable_q's two halves, as two tiers."""
+    """A citizen's priority on `day`: vulnerable_q's two halves, as two tiers.
+
+    A need the person only claimed on the portal does not count until staff confirm it.
+    """
     return Case(
-        When(urgent_need_q(), then=Value(PRIORITY_URGENT)),
+        When(confirmed_need_q(), then=Value(PRIORITY_URGENT)),
         When(vulnerable_age_q(day), then=Value(PRIORITY_VULNERABLE)),
         default=Value(PRIORITY_OTHER),
     )

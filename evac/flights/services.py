@@ -256,7 +256,9 @@ def release_seat(booking: Booking, *, by: Actor, citizen_status: str) -> Booking
 @transaction.atomic
 def booking_set_status(*, booking: Booking, status: str, by: Actor) -> Booking:
     """Confirm, check in, board or mark a no-show. Cancelling is booking_cancel."""
-    require_permission(by, booking.flight.operation, Permission.HANDLE_PASSENGERS)
+    require_permission(
+        by, booking.flight.operation, Permission.HANDLE_PASSENGERS, citizen_id=booking.citizen_id
+    )
     if status == Booking.Status.CANCELLED:
         raise InvalidTransition(_("Use cancel to free a seat."))
     flight = lock_flight(booking.flight_id)

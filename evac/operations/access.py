@@ -2,12 +2,15 @@
 
 Every selector scopes its rows through `operations_visible_to`, and every service that
 writes calls `require_permission` first, so the web pages, the API, the admin actions and
-the tasks all apply the same rule. `by=None` means Evac itself (a task, the demo loader,
-the public registration form) and is allowed everything.
+the tasks all apply the same rule. `by=None` means Evac itself (a task, the demo loader)
+and is allowed everything. A person acting for themselves on the public portal is a
+`CitizenActor`, allowed only the few things in CITIZEN_PERMISSIONS, and only on their own
+record, which they proved with a one-time code.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -16,12 +19,37 @@ from django.utils.translation import gettext as _
 
 from evac.operations.models import Membership, Operation, Role
 
-Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+
+@dataclass(frozen=True)
+class CitizenActor:
+    """A person acting for themselves on the public portal: never staff, never anonymous.
+
+    `citizen_id` is the record they proved is theirs with a one-time code (made only by
+    evac/portal/codes.py, once the code is spent); None while they register themselves,
+    before there is a record to prove.
+    """
+
+    operation_id: int
+    citizen_id: int | None = None
+    # Read like a user by record_by and contact_log_add: nobody on staff did this.
+    is_authenticated: ClassVar[bool] = False
+    is_superuser: ClassVar[bool] = False
+
+    def __str__(self) -> str:
+        return "the person, on the portal"
+
+
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | CitizenActor | None
 
 
 class Permission(StrEnum):
     VIEW = "view"
+    # Put people on the registry: staff intake, the API, and a person registering themselves.
+    REGISTER_PEOPLE = "register_people"
     EDIT_CITIZENS = "edit_citizens"
+    # A need a person claimed for themselves (medical, pregnancy, mobility) counts for the
+    # waiting list only once someone on staff confirms it.
+    CONFIRM_NEEDS = "confirm_needs"
     PLAN_FLIGHTS = "plan_flights"
     MANAGE_BOOKINGS = "manage_bookings"
     HANDLE_PASSENGERS = "handle_passengers"
@@ -42,7 +70,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.OFFICER: frozenset(
         {
             Permission.VIEW,
+            Permission.REGISTER_PEOPLE,
             Permission.EDIT_CITIZENS,
+            Permission.CONFIRM_NEEDS,
             Permission.HANDLE_PASSENGERS,
             Permission.VIEW_MEDICAL,
             Permission.EXPORT_DOCUMENTS,
@@ -64,6 +94,15 @@ CLOSED_OPERATION_PERMISSIONS = frozenset(
         Permission.MANAGE_STAFF,
     }
 )
+
+
+# What a person may do for themselves on the portal. Registering needs no proof (there is
+# nobody on file yet); the rest is allowed only on the record the person proved is theirs:
+# change their contacts, say they stay or left (which frees their seat), confirm their seat.
+CITIZEN_PERMISSIONS: dict[bool, frozenset[Permission]] = {
+    False: frozenset({Permission.REGISTER_PEOPLE}),
+    True: frozenset({Permission.EDIT_CITIZENS, Permission.HANDLE_PASSENGERS}),
+}
 
 
 def operations_visible_to(user: Actor) -> QuerySet[Operation]:
@@ -90,13 +129,25 @@ def permissions_in(operation: Operation, role: str) -> frozenset[Permission]:
     return ROLE_PERMISSIONS[role]
 
 
-def has_permission(user: Actor, operation: Operation, permission: Permission) -> bool:
+def has_permission(
+    user: Actor, operation: Operation, permission: Permission, *, citizen_id: int | None = None
+) -> bool:
+    """`citizen_id`: the person the action is about, for a person acting for themselves."""
     if user is None:
         return True
+    if isinstance(user, CitizenActor):
+        return (
+            user.operation_id == operation.pk
+            and operation.status != Operation.Status.CLOSED
+            and user.citizen_id == citizen_id
+            and permission in CITIZEN_PERMISSIONS[user.citizen_id is not None]
+        )
     role = role_in(user, operation)
     return role is not None and permission in permissions_in(operation, role)
 
 
-def require_permission(user: Actor, operation: Operation, permission: Permission) -> None:
-    if not has_permission(user, operation, permission):
+def require_permission(
+    user: Actor, operation: Operation, permission: Permission, *, citizen_id: int | None = None
+) -> None:
+    if not has_permission(user, operation, permission, citizen_id=citizen_id):
         raise PermissionDenied(_("You don't have permission to do this in this operation."))

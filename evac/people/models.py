@@ -35,6 +35,11 @@ def urgent_need_q() -> Q:
     return Q(medical_need=True) | Q(reduced_mobility=True) | Q(pregnant=True)
 
 
+def confirmed_need_q() -> Q:
+    """An urgent need that counts for the waiting list: staff entered or confirmed it."""
+    return urgent_need_q() & Q(needs_claimed=False)
+
+
 def vulnerable_age_q(on: date) -> Q:
     """A minor or an elderly person on `on`, as the dates of birth either side of two cutoffs."""
     return Q(date_of_birth__gt=years_before(on, settings.EVAC_MINOR_UNDER_AGE)) | Q(
@@ -166,6 +171,14 @@ class Citizen(models.Model):
     medical_details = models.TextField(_("medical details"), blank=True)
     reduced_mobility = models.BooleanField(_("reduced mobility"), default=False)
     pregnant = models.BooleanField(_("pregnancy"), default=False)
+    # The three needs above as the person stated them on the public portal, not yet confirmed
+    # by staff: shown as "claimed", and they don't move the person up the waiting list.
+    needs_claimed = models.BooleanField(_("needs claimed, not confirmed"), default=False)
+    # When someone last registered again on the portal with this person's document, or name
+    # and date of birth: staff check with the person (people.services.people_register).
+    registration_repeated_at = models.DateTimeField(
+        _("repeated self-registration at"), null=True, blank=True
+    )
 
     # Written only by the services in people.services and flights.services.
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.WAITING)

@@ -15,6 +15,7 @@ from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notific
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.people.selectors import PossibleDuplicate, likely_duplicates
 
 # What an intake form, an import or the public registration may set on a person, in the
 # order an officer asks for it on the phone; where the person stays comes last.
@@ -59,6 +60,51 @@ def _check_fields(fields: dict[str, Any]) -> None:
         raise TypeError(f"citizen fields that can't be set here: {sorted(unknown)}")
 
 
+# The needs that move a person up the waiting list; stated by the person alone, they wait
+# for staff to confirm them (citizen_confirm_needs).
+NEED_FIELDS = ("medical_need", "reduced_mobility", "pregnant")
+
+
+class LikelyDuplicates(Conflict):
+    """Someone to be registered may already be on file (same document, or name and birth)."""
+
+    def __init__(self, duplicates: list[PossibleDuplicate]) -> None:
+        super().__init__(_("Someone in this registration may already be registered."))
+        self.duplicates = duplicates
+
+
+@transaction.atomic
+def people_register(
+    *,
+    operation: Operation,
+    source: str,
+    by: Actor,
+    people: list[dict[str, Any]],
+    place: dict[str, Any] | None = None,
+    register_anyway: bool = False,
+) -> list[Citizen]:
+    """Register one person, or several who travel together as a household (head first).
+
+    The one place that decides "a person or a household": staff intake, the portal, the API
+    and imports all call it. Refuses with LikelyDuplicates when someone may already be on
+    file, unless `register_anyway` (staff who checked). `place` (city, address) applies to
+    everybody.
+    """
+    require_permission(by, operation, Permission.REGISTER_PEOPLE)
+    if not people:
+        raise ValueError("nobody to register")
+    if not register_anyway:
+        duplicates = likely_duplicates(operation, people)
+        if duplicates:
+            raise LikelyDuplicates(duplicates)
+    members = [{**(place or {}), **person} for person in people]
+    # One person is not a household: "household = no" in the list means travelling alone.
+    if len(members) == 1:
+        return [citizen_register(operation=operation, source=source, by=by, **members[0])]
+    household = household_register(operation=operation, source=source, by=by, members=members)
+    return sorted(household.members.all(), key=lambda m: (m.pk != household.head_id, m.pk))
+
+
 def citizen_register(
     *,
     operation: Operation,
@@ -67,9 +113,13 @@ def citizen_register(
     household: Household | None = None,
     **fields: Any,
 ) -> Citizen:
-    require_permission(by, operation, Permission.EDIT_CITIZENS)
+    require_permission(by, operation, Permission.REGISTER_PEOPLE)
     _check_fields(fields)
     citizen = Citizen(operation=operation, source=source, household=household, **fields)
+    # A need typed on the public portal is a claim until staff confirm it.
+    citizen.needs_claimed = source == Citizen.Source.SELF_REGISTRATION and any(
+        getattr(citizen, name) for name in NEED_FIELDS
+    )
     citizen.full_clean()
     record_by(citizen, by).save()
     return citizen
@@ -80,7 +130,7 @@ def household_register(
     *, operation: Operation, source: str, by: Actor, members: list[dict[str, Any]]
 ) -> Household:
     """Register people who travel together; the first member is the head of the household."""
-    require_permission(by, operation, Permission.EDIT_CITIZENS)
+    require_permission(by, operation, Permission.REGISTER_PEOPLE)
     if not members:
         raise ValueError("a household needs at least one member")
     household = record_by(Household(operation=operation), by)
@@ -98,7 +148,7 @@ def household_register(
 def citizen_update(*, citizen: Citizen, by: Actor, **changes: Any) -> Citizen:
     """Change some of a person's fields. Messages still waiting to go out follow a new phone,
     e-mail, preferred channel or language, in the same transaction."""
-    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS)
+    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS, citizen_id=citizen.pk)
     _check_fields(changes)
     reach = None
     if changes.keys() & MESSAGE_FIELDS:
@@ -139,7 +189,7 @@ def citizen_set_status(*, citizen: Citizen, status: str, by: Actor) -> Citizen:
 
     A person who holds a seat loses it, so it can go to somebody who is waiting.
     """
-    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS)
+    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS, citizen_id=citizen.pk)
     if status not in DECIDED_STATUSES:
         raise InvalidTransition(_("“Booked” and “evacuated” follow from the flights."))
     seat = citizen.bookings.filter(is_active=True).first()
@@ -179,7 +229,28 @@ def contact_log_add(
     note: str = "",
     at: datetime | None = None,
 ) -> ContactLogEntry:
-    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS)
+    require_permission(by, citizen.operation, Permission.EDIT_CITIZENS, citizen_id=citizen.pk)
+    return _contact_log_write(
+        citizen=citizen,
+        channel=channel,
+        direction=direction,
+        outcome=outcome,
+        by=by,
+        note=note,
+        at=at,
+    )
+
+
+def _contact_log_write(
+    *,
+    citizen: Citizen,
+    channel: str,
+    direction: str,
+    outcome: str,
+    by: Actor,
+    note: str,
+    at: datetime | None,
+) -> ContactLogEntry:
     entry = ContactLogEntry(
         citizen=citizen,
         channel=channel,
@@ -199,3 +270,40 @@ def contact_log_add(
             )
     citizen.refresh_from_db(fields=["last_contacted_at"])
     return entry
+
+
+@transaction.atomic
+def citizen_note_repeated_registration(
+    *, citizen: Citizen, by: Actor, channel: str, note: str
+) -> Citizen:
+    """Someone registered again with this person's details: flag the record for staff.
+
+    Nothing else changes; the contact log says what was typed, so staff can check with the
+    person (who is also told through their own contact on file, by the caller).
+    """
+    require_permission(by, citizen.operation, Permission.REGISTER_PEOPLE)
+    moment = now()
+    Citizen.objects.filter(pk=citizen.pk).update(registration_repeated_at=moment)
+    citizen.registration_repeated_at = moment
+    _contact_log_write(
+        citizen=citizen,
+        channel=channel,
+        direction=ContactLogEntry.Direction.INBOUND,
+        outcome=ContactLogEntry.Outcome.REACHED,
+        by=by,
+        note=note,
+        at=moment,
+    )
+    return citizen
+
+
+@transaction.atomic
+def citizen_confirm_needs(*, citizen: Citizen, by: Actor) -> Citizen:
+    """Staff checked the needs the person claimed: they count for the waiting list now."""
+    require_permission(by, citizen.operation, Permission.CONFIRM_NEEDS)
+    current = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    if not current.needs_claimed:
+        raise InvalidTransition(_("There is no claimed need to confirm."))
+    current.needs_claimed = False
+    record_by(current, by).save(update_fields=["needs_claimed"])
+    return current

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:code>/edit/", views.citizen_edit, name="edit"),
     path("<str:code>/status/", views.citizen_status, name="status"),
     path("<str:code>/contact/", views.citizen_contact, name="contact"),
+    path("<str:code>/needs/confirm/", views.citizen_needs_confirm, name="confirm_needs"),
 ]

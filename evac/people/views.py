@@ -43,19 +43,19 @@ from evac.people.selectors import (
     citizen_history,
     contact_log,
     household_members,
-    likely_duplicates,
     names_not_passport_latin,
     phone_regions,
     registry_rows,
 )
 from evac.people.selectors import names_to_fix as names_to_fix_rows
 from evac.people.services import (
-    citizen_register,
+    LikelyDuplicates,
+    citizen_confirm_needs,
     citizen_set_status,
     citizen_status_choices,
     citizen_update,
     contact_log_add,
-    household_register,
+    people_register,
 )
 
 MEMBERS_PREFIX = "members"
@@ -143,29 +143,23 @@ def citizen_new(request: OperationRequest) -> HttpResponse:
     if not people:
         household_form.add_error(None, _("Give the details of at least one person."))
         return _intake_page(request, household_form, members)
-    duplicates = likely_duplicates(request.operation, people)
-    if duplicates and not household_form.cleaned_data["register_anyway"]:
-        return _intake_page(request, household_form, members, duplicates=duplicates)
+    place = household_form.cleaned_data
     try:
-        registered = _register(request, household_form.cleaned_data, people)
+        registered = people_register(
+            operation=request.operation,
+            source=Citizen.Source.STAFF_INTAKE,
+            by=request.user,
+            people=people,
+            place={name: place[name] for name in ("current_city", "temporary_address")},
+            register_anyway=place["register_anyway"],
+        )
+    except LikelyDuplicates as found:
+        return _intake_page(request, household_form, members, duplicates=found.duplicates)
     except ValidationError as error:
         household_form.add_error(None, error.messages)
         return _intake_page(request, household_form, members)
     messages.success(request, _registered_message(registered))
     return redirect("people:detail", request.operation.slug, registered[0].reference_code)
-
-
-def _register(request: OperationRequest, place: dict, people: list[dict]) -> list[Citizen]:
-    where = {"current_city": place["current_city"], "temporary_address": place["temporary_address"]}
-    common = {"operation": request.operation, "source": Citizen.Source.STAFF_INTAKE}
-    # One person is not a household: "household = no" in the list means travelling alone.
-    if len(people) == 1:
-        return [citizen_register(**common, by=request.user, **where, **people[0])]
-    household = household_register(
-        **common, by=request.user, members=[{**where, **person} for person in people]
-    )
-    head_id = household.head_id
-    return sorted(household.members.all(), key=lambda m: (m.pk != head_id, m.pk))
 
 
 def _registered_message(people: list[Citizen]) -> str:
@@ -418,6 +412,20 @@ def citizen_contact(request: OperationRequest, code: str) -> HttpResponse:
     )
     detail = reverse("people:detail", args=[request.operation.slug, citizen.reference_code])
     return redirect(f"{detail}#contacts")
+
+
+@operation_page(Permission.CONFIRM_NEEDS)
+@require_POST
+def citizen_needs_confirm(request: OperationRequest, code: str) -> HttpResponse:
+    """Staff checked the needs a person claimed on the portal: they count from now on."""
+    citizen = _citizen_or_404(request, code)
+    try:
+        citizen_confirm_needs(citizen=citizen, by=request.user)
+    except Conflict as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The needs of %(person)s are confirmed.") % {"person": citizen})
+    return redirect("people:detail", request.operation.slug, citizen.reference_code)
 
 
 # Data checks -----------------------------------------------------------------------------

@@ -1,7 +1,15 @@
-"""One-time codes: made, sent, checked once. The portal keeps only a keyed hash of each."""
+"""One-time codes: made, sent, checked once. The portal keeps only a keyed hash of each.
+
+A code is the person's proof for one change on the portal. It is checked in two steps, so
+that a wrong guess always counts and a right code is spent only with the change it allows:
+one_time_code_check counts the try (its own write, committed whatever follows) and
+one_time_code_spend marks the code used inside the change's transaction and returns the
+CitizenActor the services accept (evac/portal/services.py does both).
+"""
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,6 +19,7 @@ from django.utils.crypto import salted_hmac
 
 from evac.core.clock import now
 from evac.notifications.services import one_time_code_send
+from evac.operations.access import CitizenActor
 from evac.people.models import Citizen
 from evac.portal.models import OneTimeCode
 
@@ -57,15 +66,28 @@ def one_time_code_issue(*, citizen: Citizen, channel: str) -> OneTimeCode | None
     return issued
 
 
-def one_time_code_use(*, citizen: Citizen, code: str) -> OneTimeCode | None:
-    """The person's latest code if `code` is it, still fresh and unused; it is used up now.
+class CodeRefused(Exception):
+    """The code is wrong, expired, already used or out of tries; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class CheckedCode:
+    """A right code, counted and not yet spent."""
+
+    code_id: int
+    citizen: Citizen
+
+
+def one_time_code_check(*, citizen: Citizen, code: str) -> CheckedCode:
+    """Is `code` the person's latest code, still fresh, unused and within its tries?
 
     Every try counts, right or wrong, with a conditional UPDATE, so parallel guesses can't
-    get past the limit; and only one of two parallel right answers marks it used.
+    get past the limit. Call it outside the change's transaction: a refusal must not roll
+    the count back.
     """
     latest = citizen.one_time_codes.filter(used_at__isnull=True).order_by("-created_at").first()
     if latest is None or latest.expires_at <= now():
-        return None
+        raise CodeRefused
     counted = OneTimeCode.objects.filter(
         pk=latest.pk,
         used_at__isnull=True,
@@ -74,7 +96,28 @@ def one_time_code_use(*, citizen: Citizen, code: str) -> OneTimeCode | None:
     ).update(attempts=F("attempts") + 1)
     typed = "".join(code.split())
     if not counted or not hmac.compare_digest(latest.code_hash, _hash(citizen.pk, typed)):
+        raise CodeRefused
+    return CheckedCode(latest.pk, citizen)
+
+
+def one_time_code_spend(checked: CheckedCode) -> CitizenActor:
+    """Use the code up, in the caller's transaction: the person may now act on their record.
+
+    Only one of two parallel right answers spends it. If the change then fails, the
+    transaction rolls the spending back and the person can try the same code again.
+    """
+    spent = OneTimeCode.objects.filter(pk=checked.code_id, used_at__isnull=True).update(
+        used_at=now()
+    )
+    if not spent:
+        raise CodeRefused
+    citizen = checked.citizen
+    return CitizenActor(operation_id=citizen.operation_id, citizen_id=citizen.pk)
+
+
+def one_time_code_use(*, citizen: Citizen, code: str) -> CitizenActor | None:
+    """Check and spend at once: the person's proof, or None."""
+    try:
+        return one_time_code_spend(one_time_code_check(citizen=citizen, code=code))
+    except CodeRefused:
         return None
-    if not OneTimeCode.objects.filter(pk=latest.pk, used_at__isnull=True).update(used_at=now()):
-        return None
-    return latest

@@ -6,6 +6,7 @@ They check what was typed; every write goes through evac/portal/services.py.
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,10 @@ PUBLIC_PERSON_FIELDS = (
 )
 
 
+# The longest free text a public form takes (an address, what the crew needs to know).
+PUBLIC_TEXT_MAX_LENGTH = 1000
+
+
 class PublicPersonForm(CitizenFieldsForm):
     class Meta(CitizenFieldsForm.Meta):
         fields = PUBLIC_PERSON_FIELDS
@@ -51,6 +56,8 @@ class PublicPersonForm(CitizenFieldsForm):
             self.fields["preferred_language"].initial = language
         for name in ("surname", "given_names"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["medical_details"].max_length = PUBLIC_TEXT_MAX_LENGTH
+        self.fields["medical_details"].validators.append(MaxLengthValidator(PUBLIC_TEXT_MAX_LENGTH))
 
 
 class PublicMemberFormSet(BaseMemberFormSet):
@@ -65,6 +72,9 @@ PeopleFormSet = forms.formset_factory(
     min_num=1,
     max_num=MAX_PEOPLE,
     validate_max=True,
+    # Never more forms than this, whatever TOTAL_FORMS says (the view refuses such a count
+    # before it gets here; this is the second line).
+    absolute_max=MAX_PEOPLE,
     can_delete=True,
 )
 
@@ -76,6 +86,7 @@ class PlaceForm(forms.Form):
     temporary_address = forms.CharField(
         label=_("Address where you are staying"),
         required=False,
+        max_length=PUBLIC_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Hotel, friends, street and house."),
     )
@@ -139,6 +150,7 @@ class ContactsForm(CodeForm):
     temporary_address = forms.CharField(
         label=_("Address where you are staying"),
         required=False,
+        max_length=PUBLIC_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -1,51 +1,70 @@
-"""What a citizen does on the public portal, through the same services staff use (by=None).
+"""What a citizen does on the public portal, through the same services staff use.
+
+The actor is never `None`: a person registering is a CitizenActor with no record yet, and
+every change to a record takes the one-time code sent to the contact on file, spent in the
+change's own transaction (evac/portal/codes.py), so the services see the person who proved
+who they are and allow them their own record only (evac/operations/access.py).
 
 Each change is also written to the person's contact log ("Citizen portal: …"), so staff see
 that the person was in touch, and the change itself is in the record's history.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
+from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.models import Booking
 from evac.flights.services import booking_set_status
-from evac.notifications.services import registration_confirmed
+from evac.notifications.models import Notification
+from evac.notifications.services import citizen_address, registration_confirmed
+from evac.operations.access import CitizenActor
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry
-from evac.people.selectors import likely_duplicates
 from evac.people.services import (
-    citizen_register,
+    LikelyDuplicates,
+    citizen_note_repeated_registration,
     citizen_set_status,
     citizen_update,
     contact_log_add,
-    household_register,
+    people_register,
 )
+from evac.portal.codes import one_time_code_check, one_time_code_spend
 
 # The contact log has no "web" channel (it belongs to evac/people); an online message is the
 # nearest, and every portal entry's note starts with PORTAL_NOTE so staff can tell.
 PORTAL_CHANNEL = ContactLogEntry.Channel.MESSENGER
 PORTAL_NOTE = "Citizen portal"
+# The messages a registration sends, counted per phone or e-mail against the cap.
+CONFIRMATION_KINDS = (Notification.Kind.REGISTRATION_CONFIRMATION,)
 
 
-@dataclass(frozen=True)
-class Registration:
-    registered: list[Citizen]
-    # True when someone in it is already registered: nobody new was made.
-    already_registered: bool = False
-
-
-def _log(citizen: Citizen, note: str) -> None:
+def _log(citizen: Citizen, by: CitizenActor, note: str) -> None:
     contact_log_add(
         citizen=citizen,
         channel=PORTAL_CHANNEL,
         direction=ContactLogEntry.Direction.INBOUND,
         outcome=ContactLogEntry.Outcome.REACHED,
         note=f"{PORTAL_NOTE}: {note}",
-        by=None,
+        by=by,
     )
+
+
+@contextmanager
+def _proved(citizen: Citizen, code: str) -> Iterator[CitizenActor]:
+    """The person, proved by `code`, inside the transaction of the change they make.
+
+    The try is counted first, on its own (a refusal must not undo the count); the code is
+    spent inside the transaction, so a change that fails leaves it usable. Raises CodeRefused.
+    """
+    checked = one_time_code_check(citizen=citizen, code=code)
+    with transaction.atomic():
+        yield one_time_code_spend(checked)
 
 
 @transaction.atomic
@@ -55,28 +74,54 @@ def portal_register(
     people: list[dict[str, Any]],
     place: dict[str, Any],
     status_url: str = "",
-) -> Registration:
+) -> list[Citizen]:
     """Register a person and those with them, or note a second attempt on the first record.
 
-    A likely duplicate (same document, or same name and date of birth: the staff intake's
-    rule) registers nobody; the person is only told to use the status page or call, and the
-    existing records get a contact-log entry saying what was typed, for staff to follow up.
+    The caller answers both alike, so the portal never says who is registered. A likely
+    duplicate (people_register's rule) registers nobody: the existing records are flagged
+    for staff, with a contact-log entry saying what was typed. Each new person gets a
+    confirmation with their reference code, unless their phone or e-mail had too many
+    lately (EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION).
     """
-    duplicates = likely_duplicates(operation, people)
-    if duplicates:
-        for pair in duplicates:
+    by = CitizenActor(operation_id=operation.pk)
+    try:
+        registered = people_register(
+            operation=operation,
+            source=Citizen.Source.SELF_REGISTRATION,
+            by=by,
+            people=people,
+            place=place,
+        )
+    except LikelyDuplicates as found:
+        for pair in found.duplicates:
             for existing in pair.matches:
-                _log(existing, _attempt_note(pair.person))
-        return Registration([], already_registered=True)
-    common = {"operation": operation, "source": Citizen.Source.SELF_REGISTRATION, "by": None}
-    if len(people) == 1:
-        registered = [citizen_register(**common, **place, **people[0])]
-    else:
-        household = household_register(**common, members=[{**place, **person} for person in people])
-        registered = sorted(household.members.all(), key=lambda m: m.pk)
+                citizen_note_repeated_registration(
+                    citizen=existing,
+                    by=by,
+                    channel=PORTAL_CHANNEL,
+                    note=f"{PORTAL_NOTE}: {_attempt_note(pair.person)}",
+                )
+        return []
     for citizen in registered:
-        registration_confirmed(citizen=citizen, status_url=status_url)
-    return Registration(registered)
+        if confirmations_left(citizen) > 0:
+            registration_confirmed(citizen=citizen, status_url=status_url)
+    return registered
+
+
+def confirmations_left(citizen: Citizen) -> int:
+    """How many more registration messages the person's phone or e-mail may get just now.
+
+    Counted in the outbox (the database, so a flushed cache forgets nothing): anyone can
+    type anyone's phone number into the form, and must not make it ring all day.
+    """
+    address = citizen_address(citizen)
+    if address is None:
+        return 0
+    since = now() - timedelta(hours=settings.EVAC_PORTAL_CONFIRMATIONS_WINDOW_HOURS)
+    sent = Notification.objects.filter(
+        to_address=address.to, kind__in=CONFIRMATION_KINDS, created_at__gte=since
+    ).count()
+    return max(settings.EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION - sent, 0)
 
 
 def _attempt_note(person: dict[str, Any]) -> str:
@@ -95,32 +140,32 @@ def seat_to_confirm(citizen: Citizen) -> Booking | None:
     return citizen.bookings.filter(is_active=True, status=Booking.Status.BOOKED).first()
 
 
-@transaction.atomic
-def portal_confirm_seat(*, citizen: Citizen) -> Booking:
-    booking = seat_to_confirm(citizen)
-    if booking is None:
-        raise InvalidTransition("There is no seat to confirm.")
-    booking = booking_set_status(booking=booking, status=Booking.Status.CONFIRMED, by=None)
-    _log(citizen, f"confirmed the seat on {booking.flight.number}.")
+def portal_confirm_seat(*, citizen: Citizen, code: str) -> Booking:
+    with _proved(citizen, code) as by:
+        booking = seat_to_confirm(citizen)
+        if booking is None:
+            raise InvalidTransition("There is no seat to confirm.")
+        booking = booking_set_status(booking=booking, status=Booking.Status.CONFIRMED, by=by)
+        _log(citizen, by, f"confirmed the seat on {booking.flight.number}.")
     return booking
 
 
-@transaction.atomic
-def portal_update_contacts(*, citizen: Citizen, **changes: Any) -> Citizen:
+def portal_update_contacts(*, citizen: Citizen, code: str, **changes: Any) -> Citizen:
     """New phone, e-mail or address; only what differs is written."""
     allowed = {"phone", "email", "temporary_address"}
     changes = {k: v for k, v in changes.items() if k in allowed and v != getattr(citizen, k)}
-    if changes:
-        citizen = citizen_update(citizen=citizen, by=None, **changes)
-        _log(citizen, "updated " + ", ".join(sorted(changes)) + ".")
+    with _proved(citizen, code) as by:
+        if changes:
+            citizen = citizen_update(citizen=citizen, by=by, **changes)
+            _log(citizen, by, "updated " + ", ".join(sorted(changes)) + ".")
     return citizen
 
 
-@transaction.atomic
-def portal_decide(*, citizen: Citizen, status: str) -> Citizen:
+def portal_decide(*, citizen: Citizen, status: str, code: str) -> Citizen:
     """“I decided to stay” or “I left by my own means”: a held seat is freed for others."""
     if status not in (Citizen.Status.DECIDED_TO_STAY, Citizen.Status.LEFT_BY_OWN_MEANS):
         raise ValueError(f"not a decision a citizen makes on the portal: {status}")
-    citizen = citizen_set_status(citizen=citizen, status=status, by=None)
-    _log(citizen, f"says: {status.replace('_', ' ')}.")
+    with _proved(citizen, code) as by:
+        citizen = citizen_set_status(citizen=citizen, status=status, by=by)
+        _log(citizen, by, f"says: {status.replace('_', ' ')}.")
     return citizen

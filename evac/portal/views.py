@@ -1,16 +1,18 @@
 """The public pages: no login, no other person's data, every write through portal.services.
 
 A successful status lookup is remembered in the session for LOOKUP_LASTS; changes then
-need a one-time code sent to the phone or e-mail on file. Lookups and code checks are
-rate-limited per IP address and per reference code in the shared cache.
+need a one-time code sent to the phone or e-mail on file, which the portal's services check.
+Every POST is bounded in size and rate-limited per IP address (`public_post`); lookups and
+code checks also per reference code, registrations per phone and e-mail, in the shared cache.
 """
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,8 +26,9 @@ from evac.people.models import Citizen
 from evac.people.reference import normalize_reference_code
 from evac.people.selectors import phone_regions
 from evac.portal import selectors
-from evac.portal.codes import channels_on_file, one_time_code_issue, one_time_code_use
+from evac.portal.codes import CodeRefused, channels_on_file, one_time_code_issue
 from evac.portal.forms import (
+    MAX_PEOPLE,
     CodeForm,
     CodeRequestForm,
     ContactsForm,
@@ -61,7 +64,44 @@ def _render(
     return render(request, template, {"public_operation": operation, **context}, status=status)
 
 
-# Rate limits -------------------------------------------------------------------------------
+# Rate limits and cost ---------------------------------------------------------------------
+
+
+def public_post(view: Callable) -> Callable:
+    """Bound what a public POST may cost before the view reads it.
+
+    A body larger than EVAC_PORTAL_MAX_POST_BYTES is refused unread (413), and every POST
+    counts against the visitor's address (EVAC_PORTAL_RATE_PER_IP, per view); the views add
+    their own limits per reference code or per phone and e-mail.
+    tests/portal/test_public_posts.py walks every public URL to check each POST has this.
+    """
+
+    @wraps(view)
+    def bounded(request: HttpRequest, op: str, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST":
+            operation = _operation(op)
+            if _body_size(request) > settings.EVAC_PORTAL_MAX_POST_BYTES:
+                return _render(request, operation, "portal/too_large.html", {}, status=413)
+            if is_ratelimited(
+                request,
+                group=f"{view.__name__}:ip",
+                key="ip",
+                rate=settings.EVAC_PORTAL_RATE_PER_IP,
+                method="POST",
+                increment=True,
+            ):
+                return _too_many(request, operation)
+        return view(request, op, *args, **kwargs)
+
+    bounded.public_post = True
+    return bounded
+
+
+def _body_size(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return settings.EVAC_PORTAL_MAX_POST_BYTES + 1
 
 
 def _typed_reference(group: str, request: HttpRequest) -> str:
@@ -69,16 +109,8 @@ def _typed_reference(group: str, request: HttpRequest) -> str:
 
 
 def _limited(request: HttpRequest, group: str, code_key: Callable | str) -> bool:
-    """Count this POST against the IP's and the reference code's limits; True if over one."""
-    by_ip = is_ratelimited(
-        request,
-        group=f"{group}:ip",
-        key="ip",
-        rate=settings.EVAC_PORTAL_RATE_PER_IP,
-        method="POST",
-        increment=True,
-    )
-    by_code = is_ratelimited(
+    """Count this POST against the reference code's limit; True if over it."""
+    return is_ratelimited(
         request,
         group=f"{group}:code",
         key=code_key,
@@ -86,7 +118,29 @@ def _limited(request: HttpRequest, group: str, code_key: Callable | str) -> bool
         method="POST",
         increment=True,
     )
-    return by_ip or by_code
+
+
+def _registration_limited(request: HttpRequest, people: list[dict]) -> bool:
+    """Count a registration against the address's limit and each phone's and e-mail's."""
+    over = is_ratelimited(
+        request,
+        group="register:ip",
+        key="ip",
+        rate=settings.EVAC_PORTAL_REGISTER_RATE_PER_IP,
+        method="POST",
+        increment=True,
+    )
+    contacts = {str(p[name]).lower() for p in people for name in ("phone", "email") if p.get(name)}
+    for contact in sorted(contacts):
+        over |= is_ratelimited(
+            request,
+            group="register:contact",
+            key=lambda group, request, contact=contact: contact,
+            rate=settings.EVAC_PORTAL_REGISTER_RATE_PER_CONTACT,
+            method="POST",
+            increment=True,
+        )
+    return over
 
 
 def _too_many(request: HttpRequest, operation: Operation) -> HttpResponse:
@@ -139,16 +193,38 @@ def _people(operation: Operation, **kwargs) -> PeopleFormSet:
     )
 
 
-def _register_page(request, operation, place, people) -> HttpResponse:
-    return _render(request, operation, "portal/register.html", {"place": place, "people": people})
+def _register_page(request, operation, place, people, status: int = 200) -> HttpResponse:
+    return _render(
+        request,
+        operation,
+        "portal/register.html",
+        {"place": place, "people": people, "max_people": MAX_PEOPLE},
+        status=status,
+    )
 
 
+def _people_count(data: QueryDict) -> int | None:
+    """How many people the form says it holds, read before any form is built."""
+    try:
+        return int(data.get(f"{PEOPLE_PREFIX}-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
+
+
+@public_post
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, op: str) -> HttpResponse:
     operation = _operation(op)
     if request.method != "POST":
         return _register_page(
             request, operation, PlaceForm(operation=operation), _people(operation)
+        )
+    count = _people_count(request.POST)
+    if count is None or not 0 < count <= MAX_PEOPLE:
+        # Refused before a form is built: a forged count must not make the server build
+        # a thousand of them.
+        return _render(
+            request, operation, "portal/too_large.html", {"max_people": MAX_PEOPLE}, status=400
         )
     place = PlaceForm(request.POST, operation=operation)
     people = _people(operation, data=request.POST)
@@ -159,7 +235,7 @@ def register(request: HttpRequest, op: str) -> HttpResponse:
             request,
             operation,
             PlaceForm(initial=typed_place, operation=operation),
-            _people(operation, initial=[*typed, {}]),
+            _people(operation, initial=[*typed, {}][:MAX_PEOPLE]),
         )
     if not (place.is_valid() and people.is_valid()):
         return _register_page(request, operation, place, people)
@@ -167,20 +243,20 @@ def register(request: HttpRequest, op: str) -> HttpResponse:
     if not found:
         place.add_error(None, _("Give your own details first."))
         return _register_page(request, operation, place, people)
+    if _registration_limited(request, found):
+        return _too_many(request, operation)
     where = {k: place.cleaned_data[k] for k in ("current_city", "temporary_address")}
     status_url = request.build_absolute_uri(reverse("portal:status", args=[operation.slug]))
     try:
-        result = portal_register(
-            operation=operation, people=found, place=where, status_url=status_url
-        )
+        portal_register(operation=operation, people=found, place=where, status_url=status_url)
     except ValidationError as error:
         place.add_error(None, error.messages)
         return _register_page(request, operation, place, people)
-    if result.already_registered:
-        return _render(request, operation, "portal/already_registered.html", {})
+    # The same answer whether these people were new or seemed to be registered already, so
+    # the form can't be used to find out who is: the names typed, and no reference codes
+    # (those go to each new person's phone or e-mail; a person on file is told there too).
     request.session[f"{_session_key(operation)}:registered"] = [
-        {"name": f"{c.given_names} {c.surname}", "reference": c.reference}
-        for c in result.registered
+        {"name": f"{person['given_names']} {person['surname']}"} for person in found
     ]
     return redirect("portal:registered", operation.slug)
 
@@ -194,6 +270,7 @@ def registered(request: HttpRequest, op: str) -> HttpResponse:
     return _render(request, operation, "portal/registered.html", {"people": people})
 
 
+@public_post
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, op: str) -> HttpResponse:
     operation = _operation(op)
@@ -249,6 +326,7 @@ def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -
     )
 
 
+@public_post
 @require_POST
 def forget(request: HttpRequest, op: str) -> HttpResponse:
     operation = _operation(op)
@@ -268,6 +346,7 @@ def _citizen_reference(citizen: Citizen) -> Callable:
     return lambda group, request: citizen.reference_code
 
 
+@public_post
 @require_POST
 def send_code(request: HttpRequest, op: str) -> HttpResponse:
     operation = _operation(op)
@@ -291,6 +370,7 @@ def send_code(request: HttpRequest, op: str) -> HttpResponse:
     return redirect(f"{reverse('portal:change', args=[operation.slug])}?do={action}")
 
 
+@public_post
 @require_http_methods(["GET", "POST"])
 def change(request: HttpRequest, op: str) -> HttpResponse:
     operation = _operation(op)
@@ -312,17 +392,17 @@ def change(request: HttpRequest, op: str) -> HttpResponse:
         if _limited(request, "change", _citizen_reference(citizen)):
             return _too_many(request, operation)
         if form.is_valid():
-            if one_time_code_use(citizen=citizen, code=form.cleaned_data["code"]) is None:
+            try:
+                done = _apply(action, citizen, form.cleaned_data)
+            except CodeRefused:
                 form.add_error(
                     "code", _("This code is wrong, expired or already used. Ask for a new one.")
                 )
+            except (Conflict, ValidationError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                return redirect("portal:status", operation.slug)
             else:
-                try:
-                    done = _apply(action, citizen, form.cleaned_data)
-                except (Conflict, ValidationError) as error:
-                    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-                else:
-                    messages.success(request, done)
+                messages.success(request, done)
                 return redirect("portal:status", operation.slug)
     return _render(
         request,
@@ -339,19 +419,22 @@ def change(request: HttpRequest, op: str) -> HttpResponse:
 
 
 def _apply(action: str, citizen: Citizen, data: dict) -> str:
+    """Make the change, with the code the person typed: the service checks and spends it."""
+    code = data["code"]
     if action == "confirm":
-        booking = portal_confirm_seat(citizen=citizen)
+        booking = portal_confirm_seat(citizen=citizen, code=code)
         return _("Thank you: your seat on flight %(number)s is confirmed.") % {
             "number": booking.flight.number
         }
     if action == "contacts":
         portal_update_contacts(
             citizen=citizen,
+            code=code,
             phone=data["phone"] or "",
             email=data["email"],
             temporary_address=data["temporary_address"],
         )
         return _("Thank you: your details are updated.")
     status = {"stay": Citizen.Status.DECIDED_TO_STAY, "left": Citizen.Status.LEFT_BY_OWN_MEANS}
-    portal_decide(citizen=citizen, status=status[action])
+    portal_decide(citizen=citizen, status=status[action], code=code)
     return _("Thank you for telling us. The embassy sees your decision.")

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from evac.notifications.models import Notification
@@ -67,7 +70,9 @@ def test_a_mother_registers_herself_and_her_son_and_gets_codes_and_a_message(
     assert {mother.source, boy.source} == {Citizen.Source.SELF_REGISTRATION}
     assert mother.temporary_address == "Hotel Kazakhstan, room 714"
     done = client.get(response["Location"]).content.decode()
-    assert mother.reference in done and boy.reference in done
+    assert "Iryna Shevchenko" in done and "Maksym Shevchenko" in done
+    # The codes go to the phone on file only: the page would show them to anyone.
+    assert mother.reference not in done and boy.reference not in done
     sent = send_all_pending()
     assert [n.kind for n in sent] == [Notification.Kind.REGISTRATION_CONFIRMATION]
     assert mother.reference in sms_file.read()[-1]["text"]
@@ -89,14 +94,34 @@ def test_a_second_registration_with_the_same_document_makes_no_record_and_tells_
 
     response = client.post(url, form(almaty, person(0, phone="+77019998877")))
 
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "already has a registration" in page
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
     assert "Bondar" not in page and first.reference not in page
     assert Citizen.objects.count() == 1
+    first.refresh_from_db()
+    assert first.registration_repeated_at is not None
     entry = ContactLogEntry.objects.get(citizen=first)
     assert entry.direction == ContactLogEntry.Direction.INBOUND
     assert "Citizen portal" in entry.note and "+77019998877" in entry.note
+
+
+def _without_tokens(page: bytes) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.decode())
+
+
+def test_a_likely_duplicate_gets_the_same_answer_as_a_new_registration(client, operation, almaty):
+    """Nobody learns from the portal whether a document or a name is on file."""
+    url = reverse("portal:register", args=[operation.slug])
+    new = client.post(url, form(almaty, person(0)), REMOTE_ADDR="10.1.0.1")
+    new_page = _without_tokens(client.get(new["Location"]).content)
+
+    again = Client()
+    repeated = again.post(url, form(almaty, person(0)), REMOTE_ADDR="10.1.0.2")
+    repeated_page = _without_tokens(again.get(repeated["Location"]).content)
+
+    assert (new.status_code, new["Location"]) == (repeated.status_code, repeated["Location"])
+    assert new_page == repeated_page
+    assert Citizen.objects.count() == 1
 
 
 def test_add_a_person_shows_one_more_empty_form_and_keeps_what_was_typed(client, operation, almaty):

@@ -357,7 +357,16 @@ def registered(client, world, n):
 def already_registered(client, world, n):
     existing = world.person(n)
     data = registration(world, n, document_number=existing.document_number)
-    return client.post(world.url("register"), data)
+    response = client.post(world.url("register"), data)
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
+def too_many_people(client, world, n):
+    data = {**registration(world, n), "people-TOTAL_FORMS": "1000"}
+    response = client.post(world.url("register"), data)
+    assert response.status_code == 400
+    return response
 
 
 def lookup(client, world, n):
@@ -460,6 +469,7 @@ PAGES: list[Callable] = [
     register_a_second_person,
     registered,
     already_registered,
+    too_many_people,
     lookup,
     lookup_not_found,
     lookup_without_date_or_name,

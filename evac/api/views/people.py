@@ -19,11 +19,11 @@ from evac.operations.access import Permission
 from evac.people.models import Citizen, Household
 from evac.people.selectors import citizen_for_page, contact_log
 from evac.people.services import (
-    citizen_register,
     citizen_set_status,
     citizen_update,
     contact_log_add,
     household_register,
+    people_register,
 )
 
 
@@ -68,7 +68,14 @@ class CitizenList(OperationView):
         """Register one person travelling alone (for a family, post a household)."""
         data = valid_data(s.CitizenCreateSerializer, request.data)
         source = data.pop("source")
-        citizen = citizen_register(operation=self.operation, source=source, by=request.user, **data)
+        # The API has no duplicate warning to answer, so it registers as asked.
+        [citizen] = people_register(
+            operation=self.operation,
+            source=source,
+            by=request.user,
+            people=[data],
+            register_anyway=True,
+        )
         body = s.CitizenSerializer(citizen, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -34,6 +34,9 @@ def needs(citizen: Citizen) -> list[str]:
         words.append(_("reduced mobility"))
     if citizen.pregnant:
         words.append(_("pregnancy"))
+    if citizen.needs_claimed:
+        # Stated on the portal and not yet confirmed: it doesn't count for the order.
+        words = [_("%(need)s (claimed)") % {"need": word} for word in words]
     if citizen.is_minor:
         words.append(_("minor"))
     elif citizen.is_elderly:
