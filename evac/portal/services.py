@@ -21,8 +21,9 @@ from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.models import Booking
 from evac.flights.services import booking_set_status
+from evac.notifications.addressing import citizen_address
 from evac.notifications.models import Notification
-from evac.notifications.services import citizen_address, registration_confirmed
+from evac.notifications.services import registration_confirmed
 from evac.operations.access import CitizenActor
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry
