@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN
     "evac.api",
     "evac.portal",
+    "evac.cockpit",
     "django_ratelimit",
     "csp",  # Content-Security-Policy header (django-csp); see "Security" below
     "axes",  # lockout after repeated failed logins (django-axes); see "Security" below
@@ -206,6 +207,8 @@ EVAC_ELDERLY_FROM_AGE = env_int("EVAC_ELDERLY_FROM_AGE", 65)
 # Closing an operation schedules the anonymisation of its personal data this many days later
 # (a coordinator can change the date on the operation's closing page).
 EVAC_RETENTION_DAYS = env_int("EVAC_RETENTION_DAYS", 90)
+# The dashboard counts people not heard from for more than this many days (changeable there).
+EVAC_NOT_CONTACTED_DAYS = env_int("EVAC_NOT_CONTACTED_DAYS", 3)
 
 # Messages to citizens and staff (evac/notifications). E-mail goes through Django's e-mail
 # backend: files in VAR_DIR/mail by default, SMTP (EMAIL_HOST…) or django-anymail in

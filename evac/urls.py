@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from evac.cockpit import views as cockpit_views
 from evac.core import views as core_views
 from evac.portal import views as portal_views
 
@@ -23,9 +24,9 @@ urlpatterns = [
     path("accounts/two-factor/", include("evac.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("staff/", core_views.staff_home, name="staff_home"),
+    path("staff/", cockpit_views.staff_home, name="staff_home"),
     # Every staff page of an operation lives under its slug; see evac/operations/web.py.
-    path("ops/<slug:op>/", include("evac.operations.urls")),
+    path("ops/<slug:op>/", include("evac.cockpit.urls")),
     path("ops/<slug:op>/citizens/", include("evac.people.urls")),
     path("ops/<slug:op>/flights/", include("evac.flights.urls")),
     path("ops/<slug:op>/messages/", include("evac.notifications.urls")),

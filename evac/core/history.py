@@ -1,6 +1,6 @@
 from django.db.models import Model
 
-from evac.operations.access import Actor
+from evac.core.actor import Actor
 
 
 def record_by(instance: Model, by: Actor) -> Model:

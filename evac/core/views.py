@@ -1,31 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from evac.celery import app as celery_app
-from evac.operations.access import operations_visible_to
-from evac.operations.models import Operation
-from evac.operations.selectors import operation_overviews
-
-
-@require_safe
-@login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    """Straight to the dashboard of one's only active operation; otherwise a choice of them."""
-    operations = list(operations_visible_to(request.user).order_by("-starts_on", "name"))
-    active = [op for op in operations if op.status == Operation.Status.ACTIVE]
-    if len(active) == 1:
-        return redirect("operations:dashboard", op=active[0].slug)
-    return render(
-        request,
-        "core/staff_home.html",
-        {
-            "overviews": operation_overviews(active),
-            "closed": [op for op in operations if op.status != Operation.Status.ACTIVE],
-        },
-    )
 
 
 # GET and HEAD only: a public address that takes no POST, so it needs no POST limits.

@@ -156,6 +156,13 @@ FLIGHT_TRANSITIONS: dict[str, frozenset[str]] = {
     _F.LANDED: frozenset(),
     _F.CANCELLED: frozenset(),
 }
+# Flights a coordinator still has to fill, board or fly, whatever the clock says: a flight
+# whose departure time has passed but that nobody has marked departed is still ahead. While
+# an operation has one, it can't close.
+FLIGHTS_AHEAD_STATUSES = (_F.PLANNED, _F.OPEN, _F.BOARDING)
+# Finished: its passengers' fate is settled, it left or it never will.
+FINISHED_STATUSES = tuple(s for s in _F if s not in FLIGHTS_AHEAD_STATUSES)
+FLOWN_STATUSES = (_F.DEPARTED, _F.LANDED)
 
 
 class BookingStatus(models.TextChoices):

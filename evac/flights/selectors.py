@@ -10,7 +10,7 @@ from django.db.models import Aggregate, Case, Count, F, Max, Q, QuerySet, Sum, V
 from django.db.models.functions import RowNumber
 
 from evac.core.clock import now, today
-from evac.flights.models import Booking, Flight, ManifestExport
+from evac.flights.models import FINISHED_STATUSES, Booking, Flight, ManifestExport
 from evac.operations.access import Actor, operations_visible_to
 from evac.operations.models import Operation
 from evac.people.models import Citizen, confirmed_need_q, vulnerable_age_q
@@ -41,9 +41,6 @@ def booking_counts(flight: Flight) -> dict[str, int]:
 
 
 # Pages of the staff app ---------------------------------------------------------------
-
-# A flight is finished when its passengers' fate is settled: it left, or it never will.
-FINISHED_STATUSES = (Flight.Status.DEPARTED, Flight.Status.LANDED, Flight.Status.CANCELLED)
 
 
 def operation_flights(operation: Operation) -> QuerySet[Flight]:

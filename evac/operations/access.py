@@ -8,38 +8,14 @@ and is allowed everything. A person acting for themselves on the public portal i
 record, which they proved with a one-time code.
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, TypeAlias
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from evac.core.actor import Actor, CitizenActor
 from evac.operations.models import Membership, Operation, Role
-
-
-@dataclass(frozen=True)
-class CitizenActor:
-    """A person acting for themselves on the public portal: never staff, never anonymous.
-
-    `citizen_id` is the record they proved is theirs with a one-time code (made only by
-    evac/portal/codes.py, once the code is spent); None while they register themselves,
-    before there is a record to prove.
-    """
-
-    operation_id: int
-    citizen_id: int | None = None
-    # Read like a user by record_by and contact_log_add: nobody on staff did this.
-    is_authenticated: ClassVar[bool] = False
-    is_superuser: ClassVar[bool] = False
-
-    def __str__(self) -> str:
-        return "the person, on the portal"
-
-
-Actor: TypeAlias = AbstractBaseUser | AnonymousUser | CitizenActor | None
 
 
 class Permission(StrEnum):

@@ -23,12 +23,12 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
+from evac.cockpit.services import operation_anonymise, operation_close
 from evac.core.languages import STAFF_LANGUAGES
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, booking_set_status, flight_set_status
 from evac.notifications.models import Notification
 from evac.operations.models import Role
-from evac.operations.services import operation_anonymise, operation_close
 from evac.people.models import ContactLogEntry
 from evac.people.services import contact_log_add, household_register
 from tests.factories import make_citizen, make_flight, make_member, make_operation

@@ -17,11 +17,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evac.cockpit.retention import anonymise_personal_data
 from evac.flights.services import booking_create
 from evac.notifications import addressing, broadcasts, delivery, services
 from evac.notifications.models import Notification
 from evac.notifications.sms import PermanentSendError
-from evac.operations.retention import anonymise_personal_data
 from evac.people.models import Citizen
 from evac.people.services import citizen_update
 from evac.portal.codes import one_time_code_issue

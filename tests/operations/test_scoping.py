@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
+from evac.cockpit.selectors import operation_overviews
 from evac.flights.models import Booking
 from evac.flights.selectors import flights_visible_to
 from evac.flights.services import (
@@ -18,7 +19,6 @@ from evac.flights.services import (
     household_book,
 )
 from evac.operations.access import operations_visible_to
-from evac.operations.selectors import operation_overviews
 from evac.people.models import Citizen, ContactLogEntry
 from evac.people.selectors import citizens_visible_to
 from evac.people.services import (

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from evac.core import timefmt
 from evac.core.clock import now
-from evac.flights.models import Booking, Flight
-from evac.flights.selectors import FINISHED_STATUSES, gate_search_text
+from evac.flights.models import FINISHED_STATUSES, Booking, Flight
+from evac.flights.selectors import gate_search_text
 from evac.people.models import Citizen
 
 register = template.Library()

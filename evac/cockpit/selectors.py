@@ -1,3 +1,6 @@
+"""Reads for the staff home and the closing page: operations in a few numbers, and what
+closing and retention need to know."""
+
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -6,8 +9,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Count
 
-from evac.flights.models import Flight
-from evac.operations.dashboard import FLIGHTS_AHEAD_STATUSES
+from evac.flights.models import FLIGHTS_AHEAD_STATUSES, Flight
 from evac.operations.models import Operation, due_for_anonymisation_q
 from evac.people.models import Citizen
 

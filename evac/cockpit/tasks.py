@@ -1,4 +1,4 @@
-"""Celery tasks for operations. Each takes ids or nothing, and calls services.
+"""Celery tasks for closed operations. Each takes ids or nothing, and calls services.
 
 The schedule is in the database (Operation.anonymise_on), not in the broker: the nightly
 task looks for what is due, so a flushed Redis or a missed night only delays the work.
@@ -8,15 +8,17 @@ import logging
 
 from celery import shared_task
 
+from evac.cockpit import retention, services
+from evac.cockpit.selectors import operations_due_for_anonymisation
 from evac.core import clock
-from evac.operations import retention, services
 from evac.operations.models import Operation
-from evac.operations.selectors import operations_due_for_anonymisation
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(
+    # The name it had before it moved to the cockpit: the beat schedule's row names it
+    # (operations migration 0004), and tasks already on a broker keep finding it.
     name="evac.operations.tasks.anonymise_due_operations",
     # Idempotent, so a run cut short by a dying worker is simply run again.
     acks_late=True,

@@ -8,13 +8,13 @@ process sends what the database schedules (tests/core/test_celery_worker.py).
 import pytest
 from django.db import transaction
 
+from evac.cockpit import retention
+from evac.cockpit.services import operation_close
 from evac.notifications import sms
 from evac.notifications.delivery import notification_send
 from evac.notifications.models import Notification
 from evac.notifications.services import registration_confirmed
-from evac.operations import retention
 from evac.operations.models import Operation
-from evac.operations.services import operation_close
 from evac.people.models import Citizen
 from tests.factories import make_citizen, make_operation
 from tests.notifications.worker import redis_broker as redis_broker

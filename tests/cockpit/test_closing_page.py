@@ -6,13 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 
+from evac.cockpit.services import operation_close
+from evac.cockpit.tasks import anonymise_due_operations
 from evac.core import clock
 from evac.operations.models import Operation
-from evac.operations.services import operation_close
-from evac.operations.tasks import anonymise_due_operations
+from tests.cockpit.pages import links_to
 from tests.factories import make_citizen
 from tests.flights.builders import text
-from tests.operations.pages import links_to
 
 pytestmark = pytest.mark.django_db
 

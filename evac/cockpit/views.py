@@ -1,31 +1,53 @@
-"""An operation's dashboard: where things stand, and a link from every number to its list."""
+"""The staff home, an operation's dashboard (where things stand, and a link from every number
+to its list), its advice to citizens, and its closing page."""
 
 from datetime import date
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
-from evac.core import clock
-from evac.core.errors import Conflict
-from evac.operations.access import Permission
-from evac.operations.charts import bar_line_chart
-from evac.operations.dashboard import Timeline, not_contacted_days_default, operation_dashboard
-from evac.operations.selectors import retention_overview
-from evac.operations.services import (
+from evac.cockpit.charts import bar_line_chart
+from evac.cockpit.dashboard import Timeline, not_contacted_days_default, operation_dashboard
+from evac.cockpit.selectors import operation_overviews, retention_overview
+from evac.cockpit.services import (
     operation_close,
     operation_reopen,
     operation_schedule_anonymisation,
-    operation_set_advice,
 )
+from evac.core import clock
+from evac.core.errors import Conflict
+from evac.operations.access import Permission, operations_visible_to
+from evac.operations.models import Operation
+from evac.operations.services import operation_set_advice
 from evac.operations.web import OperationRequest, operation_page
 from evac.people.forms import DateInput
+
+
+@require_safe
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """Straight to the dashboard of one's only active operation; otherwise a choice of them."""
+    operations = list(operations_visible_to(request.user).order_by("-starts_on", "name"))
+    active = [op for op in operations if op.status == Operation.Status.ACTIVE]
+    if len(active) == 1:
+        return redirect("operations:dashboard", op=active[0].slug)
+    return render(
+        request,
+        "cockpit/staff_home.html",
+        {
+            "overviews": operation_overviews(active),
+            "closed": [op for op in operations if op.status != Operation.Status.ACTIVE],
+        },
+    )
 
 
 class NotContactedForm(forms.Form):
@@ -49,7 +71,7 @@ def dashboard(request: OperationRequest) -> HttpResponse:
     board = operation_dashboard(request.operation, days=days, now=now)
     return render(
         request,
-        "operations/dashboard.html",
+        "cockpit/dashboard.html",
         {
             "nav": "dashboard",
             "dashboard": board,
@@ -111,7 +133,7 @@ def advice_edit(request: OperationRequest) -> HttpResponse:
         else:
             messages.success(request, _("The advice on the public page is updated."))
             return redirect("operations:advice", operation.slug)
-    return render(request, "operations/advice.html", {"nav": "dashboard", "form": form})
+    return render(request, "cockpit/advice.html", {"nav": "dashboard", "form": form})
 
 
 class CloseForm(forms.Form):
@@ -168,7 +190,7 @@ def _closing_page(
 ) -> HttpResponse:
     return render(
         request,
-        "operations/closing.html",
+        "cockpit/closing.html",
         {
             "nav": "dashboard",
             "retention": retention_overview(request.operation, today=today),

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from evac.operations.charts import bar_line_chart, value_axis
-from evac.operations.dashboard import evacuated_by_day, registered_by_day, timeline
+from evac.cockpit.charts import bar_line_chart, value_axis
+from evac.cockpit.dashboard import evacuated_by_day, registered_by_day, timeline
 from evac.people.models import Citizen
 from tests.factories import make_citizen, make_departed_flight
 

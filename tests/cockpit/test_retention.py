@@ -16,35 +16,35 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from evac.cockpit import retention
+from evac.cockpit.dashboard import operation_dashboard
+from evac.cockpit.selectors import operation_overviews
+from evac.cockpit.services import (
+    operation_anonymise,
+    operation_close,
+    operation_reopen,
+    operation_schedule_anonymisation,
+)
+from evac.cockpit.tasks import anonymise_due_operations
+from evac.cockpit.views import evacuations_chart
 from evac.core import clock
 from evac.core.errors import Conflict, InvalidTransition
 from evac.flights.models import Booking, Flight
 from evac.flights.services import flight_create
 from evac.notifications import sms
 from evac.notifications.models import Notification
-from evac.operations import retention
 from evac.operations.access import Permission, has_permission
-from evac.operations.dashboard import operation_dashboard
 from evac.operations.models import Operation, Role
-from evac.operations.selectors import operation_overviews
-from evac.operations.services import (
-    operation_anonymise,
-    operation_close,
-    operation_reopen,
-    operation_schedule_anonymisation,
-)
-from evac.operations.tasks import anonymise_due_operations
-from evac.operations.views import evacuations_chart
 from evac.people.models import Citizen, ContactLogEntry
 from evac.people.services import citizen_update
 from evac.portal.models import OneTimeCode
-from tests.factories import make_citizen, make_member, make_operation
-from tests.operations.retention_data import (
+from tests.cockpit.retention_data import (
     database_text,
     files_text,
     fill_with_personal_data,
     where_found,
 )
+from tests.factories import make_citizen, make_member, make_operation
 
 pytestmark = pytest.mark.django_db
 beat = importlib.import_module("evac.operations.migrations.0004_retention_beat_schedule")

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from evac.operations import views
+from evac.cockpit import views
 
+# The operation's own pages keep the "operations" namespace: operations:dashboard is the
+# front page of an operation, wherever its code lives.
 app_name = "operations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from evac.core.timefmt import time_to_departure
-from evac.flights.models import Booking, Flight
+from evac.flights.models import FLIGHTS_AHEAD_STATUSES, FLOWN_STATUSES, Booking, Flight
 from evac.operations.models import Operation
 from evac.people.models import Citizen
 from evac.people.selectors import PeopleCounts, heard_from_before, people_counts
@@ -28,15 +28,10 @@ ACTIVE_STATUSES = (
     Citizen.Status.BOOKED,
     Citizen.Status.UNREACHABLE,
 )
-# Flights a coordinator still has to fill, board or fly, whatever the clock says: a flight
-# whose departure time has passed but that nobody has marked departed still needs attention.
-FLIGHTS_AHEAD_STATUSES = (Flight.Status.PLANNED, Flight.Status.OPEN, Flight.Status.BOARDING)
-FLOWN_STATUSES = (Flight.Status.DEPARTED, Flight.Status.LANDED)
-NOT_CONTACTED_DAYS_DEFAULT = 3
 
 
 def not_contacted_days_default() -> int:
-    return getattr(settings, "EVAC_NOT_CONTACTED_DAYS", NOT_CONTACTED_DAYS_DEFAULT)
+    return settings.EVAC_NOT_CONTACTED_DAYS
 
 
 # People in numbers ---------------------------------------------------------------------
