@@ -8,10 +8,10 @@ open.
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from evac.cockpit.services import operation_close
 from evac.core.errors import InvalidTransition
 from evac.flights.services import booking_create
 from evac.operations.access import CitizenActor
-from evac.operations.services import operation_close
 from evac.people.models import Citizen, ContactLogEntry
 from evac.people.services import citizen_update, people_register
 from evac.portal.codes import CodeRefused, one_time_code_issue
