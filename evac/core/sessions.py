@@ -1,10 +1,13 @@
 """A staff session ends after EVAC_SESSION_IDLE_MINUTES without a request, and
 EVAC_SESSION_MAX_HOURS after logging in however busy.
 
-The session keeps when its user logged in and when they were last seen. Last seen is written
-at most once a minute rather than on every request (SESSION_SAVE_EVERY_REQUEST would be a
-database write per page and per boarding poll); each write also pushes the session's own
-expiry, SESSION_COOKIE_AGE = the idle limit, on. So the idle limit holds to within a minute.
+The session keeps when its user logged in and when they were last seen. Last seen is not
+written on every request (SESSION_SAVE_EVERY_REQUEST would be a database write per page and
+per boarding poll) but once a quarter of the idle limit has passed since the last write, and
+at most once a minute; each write also pushes the session's own expiry, SESSION_COOKIE_AGE =
+the idle limit, on. So the idle limit holds to within a quarter of itself (a minute at the
+default 30), and a session busy more often than the limit is never logged out, however short
+the limit is set.
 """
 
 from collections.abc import Callable
@@ -20,7 +23,9 @@ from evac.core import clock
 # Seconds since the epoch: the session stores JSON.
 LOGGED_IN_AT = "evac_logged_in_at"
 LAST_SEEN = "evac_last_seen"
-SEEN_EVERY_SECONDS = 60
+# "Last seen" is written at most this often, and at least 4 times in each idle limit.
+SEEN_AT_MOST_EVERY_SECONDS = 60
+SEEN_TIMES_PER_IDLE_LIMIT = 4
 
 
 @receiver(user_logged_in)
@@ -30,6 +35,12 @@ def remember_when_logged_in(sender, request: HttpRequest | None, user, **kwargs)
         now = clock.now().timestamp()
         request.session[LOGGED_IN_AT] = now
         request.session[LAST_SEEN] = now
+
+
+def seen_every_seconds() -> float:
+    """How long after the last write of "last seen" the next request writes it again."""
+    idle = timedelta(minutes=settings.EVAC_SESSION_IDLE_MINUTES).total_seconds()
+    return min(SEEN_AT_MOST_EVERY_SECONDS, idle / SEEN_TIMES_PER_IDLE_LIMIT)
 
 
 def _session_is_over(logged_in_at: float, last_seen: float, now: float) -> bool:
@@ -51,6 +62,6 @@ class SessionLifetimeMiddleware:
             last_seen = session.setdefault(LAST_SEEN, now)
             if _session_is_over(logged_in_at, last_seen, now):
                 logout(request)  # flushes the session; the view then asks to log in
-            elif now - last_seen >= SEEN_EVERY_SECONDS:
+            elif now - last_seen >= seen_every_seconds():
                 session[LAST_SEEN] = now  # saved after the view, with a new expiry
         return self.get_response(request)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evac.core.text import LONG_TEXT_LENGTH
 from evac.flights.models import REPORT_MINUTES_RANGE, Booking, Flight, default_report_minutes
 from evac.places.models import Airport
 
@@ -74,7 +75,12 @@ class FlightForm(forms.Form):
         min_value=1,
         help_text=_("Seats the carrier gives the operation, not the aircraft's capacity."),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=LONG_TEXT_LENGTH,
+        widget=forms.Textarea({"rows": 3}),
+    )
 
     # Where the model's field names appear in a service's errors, the form's own names.
     FIELD_FOR_MODEL_FIELD = {"departs_at": "departs_local", "arrives_at": "arrives_local"}

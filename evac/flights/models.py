@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from evac.core.clock import now
+from evac.core.text import LimitedTextField
 from evac.operations.models import Operation
 from evac.people.models import Citizen
 from evac.places.models import Airport, City
@@ -74,7 +75,7 @@ class Flight(models.Model):
     # if some code path forgot the rule.
     seats_booked = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True)
     history = HistoricalRecords(excluded_fields=["seats_booked"])
 
     class Meta:
@@ -272,7 +273,7 @@ class GroundTransfer(models.Model):
     departs_at = models.DateTimeField(_("departs at"))
     arrives_at = models.DateTimeField(_("arrives at"))
     seats_total = models.PositiveIntegerField(_("seats"))
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True)
     passengers = models.ManyToManyField(Citizen, blank=True, related_name="transfers")
     history = HistoricalRecords(m2m_fields=[passengers])
 

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from evac.core.text import NOTE_LENGTH, LimitedTextField
+
 
 class Operation(models.Model):
     """One crisis response: everything Evac holds belongs to exactly one operation."""
@@ -23,7 +25,7 @@ class Operation(models.Model):
     hotline_phone = models.CharField(_("hotline phone"), max_length=40, blank=True)
     hotline_email = models.EmailField(_("hotline e-mail"), blank=True)
     # The embassy's current advice, shown first on the operation's public page.
-    advice = models.TextField(_("advice to citizens"), blank=True)
+    advice = LimitedTextField(_("advice to citizens"), max_length=NOTE_LENGTH, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="operations"
     )

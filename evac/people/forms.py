@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.phonenumber import to_python as to_phone_number
 
+from evac.core.text import ADDRESS_LENGTH, NOTE_LENGTH
 from evac.people.models import Citizen, ContactLogEntry
 from evac.people.services import PERSON_FIELDS, PLACE_FIELDS
 from evac.places.models import City
@@ -164,6 +165,7 @@ class HouseholdForm(forms.Form):
     temporary_address = forms.CharField(
         label=_("Temporary address"),
         required=False,
+        max_length=ADDRESS_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Where they stay now: hotel, friends, street and house."),
     )
@@ -207,7 +209,7 @@ class ContactForm(forms.Form):
         widget=forms.RadioSelect,
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactLogEntry.Outcome.choices)
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_LENGTH)
 
     def __init__(self, *args: Any, citizen: Citizen, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from evac.core.clock import now, today
+from evac.core.text import ADDRESS_LENGTH, NOTE_LENGTH, LimitedTextField
 from evac.operations.models import Operation
 from evac.people.latin import has_foreign_letters, latin_offer
 from evac.people.reference import format_reference_code, new_reference_code
@@ -165,10 +166,12 @@ class Citizen(models.Model):
         related_name="citizens",
         verbose_name=_("current city"),
     )
-    temporary_address = models.TextField(_("temporary address"), blank=True)
+    temporary_address = LimitedTextField(
+        _("temporary address"), max_length=ADDRESS_LENGTH, blank=True
+    )
 
     medical_need = models.BooleanField(_("medical need"), default=False)
-    medical_details = models.TextField(_("medical details"), blank=True)
+    medical_details = LimitedTextField(_("medical details"), max_length=NOTE_LENGTH, blank=True)
     reduced_mobility = models.BooleanField(_("reduced mobility"), default=False)
     pregnant = models.BooleanField(_("pregnancy"), default=False)
     # The three needs above as the person stated them on the public portal, not yet confirmed
@@ -185,7 +188,7 @@ class Citizen(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source)
     registered_at = models.DateTimeField(_("registered at"), default=now)
     last_contacted_at = models.DateTimeField(_("last heard from"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
     objects = CitizenQuerySet.as_manager()
@@ -344,6 +347,10 @@ CITIZEN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# How far ahead of the server's clock a contact's time may be, for clocks that run fast.
+CONTACT_CLOCK_SKEW = timedelta(minutes=5)
+
+
 class ContactLogEntry(models.Model):
     """One call, message or visit between staff and a citizen, with its outcome."""
 
@@ -368,7 +375,7 @@ class ContactLogEntry(models.Model):
     channel = models.CharField(_("channel"), max_length=12, choices=Channel)
     direction = models.CharField(_("direction"), max_length=8, choices=Direction)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome)
-    note = models.TextField(_("note"), blank=True)
+    note = LimitedTextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     at = models.DateTimeField(_("when"), default=now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -386,6 +393,13 @@ class ContactLogEntry(models.Model):
     def __str__(self) -> str:
         channel, direction = self.get_channel_display(), self.get_direction_display()
         return f"{channel} {direction}: {self.get_outcome_display()}"
+
+    def clean(self) -> None:
+        # A contact in the future would hold the person's "last heard from" there for good
+        # (it only moves forward). A clock a little ahead (a phone, a hotline tool) is
+        # forgiven.
+        if self.at and self.at > now() + CONTACT_CLOCK_SKEW:
+            raise ValidationError({"at": _("A contact can't be in the future.")})
 
     @property
     def heard_from_citizen(self) -> bool:

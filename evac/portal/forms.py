@@ -10,6 +10,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from evac.core.text import ADDRESS_LENGTH
 from evac.people.forms import BaseMemberFormSet, CitizenFieldsForm, DateInput, PhoneField
 from evac.people.models import Citizen, Language
 from evac.people.selectors import registry_cities
@@ -86,7 +87,7 @@ class PlaceForm(forms.Form):
     temporary_address = forms.CharField(
         label=_("Address where you are staying"),
         required=False,
-        max_length=PUBLIC_TEXT_MAX_LENGTH,
+        max_length=ADDRESS_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Hotel, friends, street and house."),
     )
@@ -150,7 +151,7 @@ class ContactsForm(CodeForm):
     temporary_address = forms.CharField(
         label=_("Address where you are staying"),
         required=False,
-        max_length=PUBLIC_TEXT_MAX_LENGTH,
+        max_length=ADDRESS_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -111,3 +111,34 @@ def test_the_limits_come_from_settings(home, logged_in, move_clock, settings):
 
 def test_the_session_cookie_lasts_as_long_as_the_idle_limit(settings):
     assert settings.SESSION_COOKIE_AGE == settings.EVAC_SESSION_IDLE_MINUTES * 60 == 30 * 60
+
+
+def test_with_a_one_minute_idle_limit_a_session_busy_every_fifty_seconds_stays(
+    home, logged_in, move_clock, settings
+):
+    # "Last seen" is written a fraction of the idle limit apart, not once a minute: else a
+    # request every 50 seconds would find "last seen" 100 seconds old, and be logged out.
+    settings.EVAC_SESSION_IDLE_MINUTES = 1
+    settings.SESSION_COOKIE_AGE = 60
+    for seconds in range(50, 501, 50):
+        move_clock(timedelta(seconds=seconds))
+        assert logged_in.get(home).status_code == 200, seconds
+    move_clock(timedelta(seconds=500 + 61))
+
+    assert _sent_to_log_in(logged_in.get(home))
+
+
+def test_with_a_short_idle_limit_the_stored_sessions_expiry_is_pushed_on_in_time(
+    home, logged_in, move_clock, settings
+):
+    settings.EVAC_SESSION_IDLE_MINUTES = 1
+    settings.SESSION_COOKIE_AGE = 60
+    session = Session.objects.get(session_key=logged_in.session.session_key)
+    session.expire_date = timezone.now() + timedelta(seconds=10)  # 50 s of the minute gone
+    session.save()
+    move_clock(timedelta(seconds=50))
+
+    assert logged_in.get(home).status_code == 200
+
+    session.refresh_from_db()
+    assert session.expire_date - timezone.now() > timedelta(seconds=50)
