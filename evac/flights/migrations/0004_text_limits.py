@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("flights", "0002_manifest_export"),
+        ("flights", "0003_report_time"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0003_silent_since_index"),
+        ("people", "0004_needs_claimed_and_repeated_registration"),
     ]
 
     operations = [
