@@ -36,3 +36,8 @@ urlpatterns = [
     # REST API (/api/v1/), its OpenAPI schema and docs; see evac/api/urls.py.
     path("api/", include("evac.api.urls")),
 ]
+
+# Evac's own error pages, in the reader's language with a way back (evac/core/error_views.py).
+handler403 = "evac.core.error_views.forbidden"
+handler404 = "evac.core.error_views.not_found"
+handler500 = "evac.core.error_views.server_error"

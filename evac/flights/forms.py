@@ -33,7 +33,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
 class AirportChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, airport: Airport) -> str:
-        label = f"{airport.iata_code} — {airport.city.name} ({airport.name})"
+        label = f"{airport.iata_code} — {airport.city} ({airport.name})"
         if not airport.is_open:
             label += " — " + str(_("suspended"))
         return label

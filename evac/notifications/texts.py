@@ -14,7 +14,7 @@ from django.template import Context, TemplateDoesNotExist, engines
 from django.utils import formats, translation
 
 from evac.flights.models import Flight
-from evac.places.models import City
+from evac.places.models import City, city_name_in
 
 FALLBACK_LANGUAGE = "en"
 
@@ -60,13 +60,8 @@ def zone_name(moment: datetime) -> str:
 
 
 def city_name(city: City, language: str) -> str:
-    """The city as a reader of `language` knows it: English, else its Cyrillic name (Russian
-    spelling for Russian where one is given), else the English one."""
-    if language == "en":
-        return city.name
-    if language == "ru" and city.name_ru:
-        return city.name_ru
-    return city.name_native or city.name
+    """The city as a reader of `language` knows it (see city_name_in)."""
+    return city_name_in(city.name, city.name_native, city.name_ru, language)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import formats
 from django.utils.timezone import localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
@@ -32,7 +33,7 @@ from evac.people.models import (
 from evac.people.reference import ALPHABET as REFERENCE_ALPHABET
 from evac.people.reference import LENGTH as REFERENCE_LENGTH
 from evac.people.reference import normalize_reference_code
-from evac.places.models import City
+from evac.places.models import City, city_name_in
 
 
 def citizens_visible_to(user: Actor) -> CitizenQuerySet:
@@ -50,9 +51,16 @@ def waiting_in(*, operation: Operation, city: City) -> QuerySet[Citizen]:
 @dataclass(frozen=True)
 class WaitingInCity:
     city_id: int
-    name: str
+    name: str  # in English, as the API and the digest give it
     waiting: int
     vulnerable: int
+    name_native: str = ""
+    name_ru: str = ""
+
+    @property
+    def local_name(self) -> str:
+        """In the reader's language, for the staff pages (City.local_name)."""
+        return city_name_in(self.name, self.name_native, self.name_ru, get_language() or "en")
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,12 @@ def people_counts(operation: Operation) -> PeopleCounts:
     """Counts by status and, for those waiting, by city with the vulnerable among them."""
     rows = (
         operation.citizens.values(
-            "status", "current_city", "current_city__name", "current_city__time_zone"
+            "status",
+            "current_city",
+            "current_city__name",
+            "current_city__name_native",
+            "current_city__name_ru",
+            "current_city__time_zone",
         )
         .annotate(
             people=Count("pk"),
@@ -107,7 +120,12 @@ def people_counts(operation: Operation) -> PeopleCounts:
         if row["status"] == Citizen.Status.WAITING:
             waiting.append(
                 WaitingInCity(
-                    row["current_city"], row["current_city__name"], row["people"], row["vulnerable"]
+                    row["current_city"],
+                    row["current_city__name"],
+                    row["people"],
+                    row["vulnerable"],
+                    row["current_city__name_native"],
+                    row["current_city__name_ru"],
                 )
             )
     waiting.sort(key=lambda row: (-row.waiting, row.name))
@@ -391,7 +409,7 @@ def _related_names(diffs: list) -> dict[tuple[str, int], str]:
     names: dict[tuple[str, int], str] = {}
     if ids["current_city"]:
         for city in City.objects.filter(pk__in=ids["current_city"]):
-            names["current_city", city.pk] = city.name
+            names["current_city", city.pk] = city.local_name
     if ids["household"]:
         households = Household.objects.filter(pk__in=ids["household"]).select_related("head")
         for household in households:

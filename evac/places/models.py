@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from timezone_field import TimeZoneField
@@ -27,10 +28,30 @@ class City(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # Pages, forms and the admin show the city in the reader's language (Алмати on a
+        # Ukrainian page); the API and exports name it by `name`, which never changes.
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        return city_name_in(self.name, self.name_native, self.name_ru, get_language() or "en")
+
+    def name_in(self, language: str) -> str:
+        return city_name_in(self.name, self.name_native, self.name_ru, language)
 
     def local_time(self, moment: datetime) -> datetime:
         return moment.astimezone(self.time_zone)
+
+
+def city_name_in(name: str, native: str, russian: str, language: str) -> str:
+    """The city as a reader of `language` knows it: English, else its Cyrillic name (Russian
+    spelling for Russian where one is given), else the English one."""
+    language = language.split("-")[0]
+    if language == "en":
+        return name
+    if language == "ru" and russian:
+        return russian
+    return native or name
 
 
 class Airport(models.Model):
