@@ -63,6 +63,8 @@ class OperationSerializer(StrictModelSerializer):
             "ends_on",
             "hotline_phone",
             "hotline_email",
+            "embassy_contact_name",
+            "embassy_contact_phone",
             "role",
             "permissions",
         ]

@@ -56,6 +56,11 @@ operation_urls = [
     ),
     path("flights/<int:pk>/manifest/", flights.Manifest.as_view(), name="manifest"),
     path("flights/<int:pk>/manifest.csv", flights.ManifestCsv.as_view(), name="manifest-csv"),
+    path(
+        "flights/<int:pk>/manifest.paxlst",
+        flights.ManifestPaxlst.as_view(),
+        name="manifest-paxlst",
+    ),
 ]
 
 # Messages are evac.notifications' to write; the API lists them once that app is installed.

@@ -26,6 +26,7 @@ class AccessAction(models.TextChoices):
     MANIFEST_EXPORTED_CSV = "manifest_exported_csv", _("Exported a manifest (CSV)")
     MANIFEST_EXPORTED_XLSX = "manifest_exported_xlsx", _("Exported a manifest (XLSX)")
     MANIFEST_EXPORTED_JSON = "manifest_exported_json", _("Exported a manifest (JSON)")
+    MANIFEST_EXPORTED_PAXLST = "manifest_exported_paxlst", _("Exported a manifest (PAXLST)")
 
 
 class AccessChannel(models.TextChoices):

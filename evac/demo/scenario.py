@@ -194,6 +194,8 @@ def _load_operation() -> Operation:
             "status": Operation.Status.ACTIVE,
             "hotline_phone": "+7 7172 55 00 22",
             "hotline_email": "consul.kz@mfa.gov.ua",
+            "embassy_contact_name": "EMBASSY OF UKRAINE NUR-SULTAN",
+            "embassy_contact_phone": "+7 7172 55 00 22",
         },
     )
     return operation

@@ -16,19 +16,36 @@ from django.utils import translation
 
 from evac.audit.models import AccessAction
 from evac.core.clock import now
-from evac.flights import exports
+from evac.flights import exports, paxlst
 from evac.flights.models import Booking, Flight, ManifestExport
-from evac.flights.selectors import booking_counts, manifest_on_board
+from evac.flights.selectors import (
+    booking_counts,
+    manifest_on_board,
+    paxlst_lists_boarded_only,
+    paxlst_passengers,
+)
 from evac.flights.services import manifest_export_record
 from evac.operations.access import Actor, Permission, require_permission
+from evac.people.models import Citizen
 
-FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = exports.CONTENT_TYPES
+FORMATS = ("csv", "xlsx", "paxlst")
+CONTENT_TYPES = {**exports.CONTENT_TYPES, "paxlst": "application/edifact"}
+EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "paxlst": "edi"}
+
+# The PAXLST document codes (UN/EDIFACT 1001, IATA's list): P passport, I identity card,
+# F an approved non-standard travel document (emergency certificate, certificate of return).
+PAXLST_DOCUMENT_CODES: dict[str, str] = {
+    Citizen.DocumentType.PASSPORT: "P",
+    Citizen.DocumentType.NATIONAL_ID: "I",
+    Citizen.DocumentType.TRAVEL_DOCUMENT: "F",
+    Citizen.DocumentType.NONE: "",
+}
 
 # How each file is named in the access log.
 ACCESS_ACTIONS = {
     ManifestExport.Format.CSV: AccessAction.MANIFEST_EXPORTED_CSV,
     ManifestExport.Format.XLSX: AccessAction.MANIFEST_EXPORTED_XLSX,
+    ManifestExport.Format.PAXLST: AccessAction.MANIFEST_EXPORTED_PAXLST,
 }
 
 
@@ -43,7 +60,8 @@ class ManifestFile:
 def file_name(flight: Flight, fmt: str) -> str:
     """manifest-PS9004-2022-01-13.csv: the flight number and its local departure date."""
     number = "".join(ch for ch in flight.number if ch.isascii() and ch.isalnum())
-    return f"manifest-{number}-{flight.departs_local.date().isoformat()}.{fmt}"
+    day = flight.departs_local.date().isoformat()
+    return f"{'paxlst' if fmt == 'paxlst' else 'manifest'}-{number}-{day}.{EXTENSIONS[fmt]}"
 
 
 def manifest_file_export(*, flight: Flight, format: str, by: Actor) -> ManifestFile:
@@ -55,17 +73,69 @@ def manifest_file_export(*, flight: Flight, format: str, by: Actor) -> ManifestF
     if format not in FORMATS:
         raise ValueError(f"No manifest file in the format {format!r}")
     require_permission(by, flight.operation, Permission.EXPORT_DOCUMENTS)
-    records = list(exports.apis_records(manifest_on_board(flight)))
-    if format == ManifestExport.Format.CSV:
-        content = exports.to_csv(records)
+    if format == ManifestExport.Format.PAXLST:
+        content, rows = _paxlst(flight)
     else:
-        content = exports.to_xlsx(records, flight=_facts(flight, by=by, passengers=len(records)))
-    manifest_export_record(flight=flight, by=by, format=format, rows=len(records))
+        records = list(exports.apis_records(manifest_on_board(flight)))
+        rows = len(records)
+        if format == ManifestExport.Format.CSV:
+            content = exports.to_csv(records)
+        else:
+            content = exports.to_xlsx(records, flight=_facts(flight, by=by, passengers=rows))
+    manifest_export_record(flight=flight, by=by, format=format, rows=rows)
     return ManifestFile(
         content=content,
         content_type=CONTENT_TYPES[format],
         filename=file_name(flight, format),
-        rows=len(records),
+        rows=rows,
+    )
+
+
+def _paxlst(flight: Flight) -> tuple[bytes, int]:
+    operation = flight.operation
+    passengers = [_paxlst_passenger(booking) for booking in paxlst_passengers(flight)]
+    prepared_at = now()
+    text = paxlst.paxlst_message(
+        leg=paxlst.FlightLeg(
+            number=flight.number,
+            carrier=flight.carrier,
+            departure_airport=flight.departure_airport.iata_code,
+            arrival_airport=flight.arrival_airport.iata_code,
+            departs_local=flight.departs_local,
+            arrives_local=flight.arrives_local,
+        ),
+        passengers=passengers,
+        reporting_party=paxlst.ReportingParty(
+            name=operation.embassy_contact_name or operation.name,
+            phone=operation.embassy_contact_phone or operation.hotline_phone,
+        ),
+        on_board_only=paxlst_lists_boarded_only(flight),
+        sender=f"EVAC {operation.slug}",
+        prepared_at=prepared_at,
+        # Unique per file (an..14): the second it was made.
+        control_reference=prepared_at.strftime("%y%m%d%H%M%S"),
+    )
+    # UNOA holds only ASCII, so the text is ASCII whatever the names were.
+    return text.encode("ascii"), len(passengers)
+
+
+def _paxlst_passenger(booking: Booking) -> paxlst.Passenger:
+    person = booking.citizen
+    return paxlst.Passenger(
+        surname=person.surname,
+        given_names=person.given_names,
+        sex=person.sex,
+        born_on=person.date_of_birth,
+        nationality=(person.nationality.alpha3 or "") if person.nationality else "",
+        booking_reference=person.reference,
+        document_code=PAXLST_DOCUMENT_CODES.get(person.document_type, "F"),
+        document_number=person.document_number,
+        document_country=(
+            (person.document_issuing_country.alpha3 or "")
+            if person.document_issuing_country
+            else ""
+        ),
+        document_expires_on=person.document_expires_on,
     )
 
 

@@ -304,6 +304,7 @@ class ManifestExport(models.Model):
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "XLSX"
+        PAXLST = "paxlst", "PAXLST"
 
     # PROTECT: the record of who took passport data away must outlive any tidy-up.
     flight = models.ForeignKey(Flight, on_delete=models.PROTECT, related_name="exports")
@@ -316,7 +317,7 @@ class ManifestExport(models.Model):
         verbose_name=_("exported by"),
     )
     at = models.DateTimeField(_("exported at"), default=now)
-    format = models.CharField(_("format"), max_length=4, choices=Format)
+    format = models.CharField(_("format"), max_length=8, choices=Format)
     rows = models.PositiveIntegerField(_("passengers"))
 
     class Meta:
@@ -324,7 +325,8 @@ class ManifestExport(models.Model):
         indexes = [models.Index(fields=["flight", "-at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(format__in=["csv", "xlsx"]), name="manifest_export_format_valid"
+                condition=Q(format__in=["csv", "xlsx", "paxlst"]),
+                name="manifest_export_format_valid",
             )
         ]
 

@@ -74,6 +74,20 @@ def manifest_on_board(flight: Flight) -> QuerySet[Booking]:
     return manifest(flight).exclude(status=Booking.Status.CANCELLED)
 
 
+def paxlst_lists_boarded_only(flight: Flight) -> bool:
+    """After departure a passenger list says who flew; before it, who holds a seat."""
+    return flight.status in (Flight.Status.DEPARTED, Flight.Status.LANDED)
+
+
+def paxlst_passengers(flight: Flight) -> QuerySet[Booking]:
+    """The PAXLST message's passengers: boarded ones once the flight has left, else every
+    seat not cancelled."""
+    seats = manifest_on_board(flight)
+    if paxlst_lists_boarded_only(flight):
+        return seats.filter(status=Booking.Status.BOARDED)
+    return seats
+
+
 @dataclass(frozen=True)
 class GateCounts:
     """Where boarding stands: every non-cancelled seat is boarded, a no-show, or not yet."""

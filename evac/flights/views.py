@@ -37,6 +37,7 @@ from evac.flights.selectors import (
     manifest_on_board,
     manifest_passengers,
     operation_flights,
+    paxlst_lists_boarded_only,
     recent_exports,
     waiting_totals,
     waiting_units,
@@ -296,6 +297,7 @@ def manifest(request: OperationRequest, pk: int) -> HttpResponse:
             "status_counts": [(s.label, counts[s.value]) for s in Booking.Status],
             "next_statuses": [(s, STATUS_ACTIONS[s]) for s in _next_statuses(flight)],
             "exports": recent_exports(flight),
+            "paxlst_boarded_only": paxlst_lists_boarded_only(flight),
         },
     )
 

@@ -24,6 +24,17 @@ class Operation(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
     hotline_phone = models.CharField(_("hotline phone"), max_length=40, blank=True)
     hotline_email = models.EmailField(_("hotline e-mail"), blank=True)
+    # Who answers for the passenger lists this operation sends a carrier or a border (the
+    # PAXLST message's reporting party, NAD+MS): an embassy contact a border officer can call.
+    embassy_contact_name = models.CharField(
+        _("embassy contact for manifests"),
+        max_length=35,
+        blank=True,
+        help_text=_("Named in the PAXLST file, e.g. “EMBASSY OF UKRAINE ASTANA”. 35 characters."),
+    )
+    embassy_contact_phone = models.CharField(
+        _("embassy contact phone for manifests"), max_length=25, blank=True
+    )
     # The embassy's current advice, shown first on the operation's public page.
     advice = LimitedTextField(_("advice to citizens"), max_length=NOTE_LENGTH, blank=True)
     members = models.ManyToManyField(

@@ -133,6 +133,9 @@ ENDPOINTS = [
     ),
     Endpoint("manifest as JSON", "get", "flights/{flight_id}/manifest/"),
     Endpoint("manifest as CSV", "get", "flights/{flight_id}/manifest.csv", P.EXPORT_DOCUMENTS),
+    Endpoint(
+        "manifest as PAXLST", "get", "flights/{flight_id}/manifest.paxlst", P.EXPORT_DOCUMENTS
+    ),
 ]
 if apps.is_installed("evac.notifications"):
     ENDPOINTS.append(Endpoint("notifications", "get", "notifications/"))

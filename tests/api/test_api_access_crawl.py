@@ -77,7 +77,7 @@ NO_SUCH_OPERATION = "no-such-operation"
 
 # Reads a viewer may not make: the files with whole travel documents (officers and
 # coordinators only; a viewer reads the JSON manifest, masked).
-VIEWER_REFUSED_READS = {"api:manifest-csv"}
+VIEWER_REFUSED_READS = {"api:manifest-csv", "api:manifest-paxlst"}
 
 # Who calls.
 NOBODY = "nobody"  # no key, no session

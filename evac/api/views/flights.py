@@ -237,3 +237,29 @@ class ManifestCsv(ManifestFileView):
         the JSON manifest, masked).
         """
         return self.file(request, pk, ManifestExport.Format.CSV)
+
+
+@extend_schema(tags=["bookings"])
+class ManifestPaxlst(ManifestFileView):
+    @extend_schema(
+        operation_id="operations_flights_manifest_paxlst",
+        responses={
+            (200, "application/edifact"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description=(
+                    "One UN/EDIFACT interchange (UNOA, syntax 4) holding one PAXLST message, "
+                    "directory D05B, as the WCO/IATA/ICAO API guidelines lay it out: "
+                    "BGM 745, the embassy as reporting party (NAD+MS), the flight (TDT+20, "
+                    "LOC+125/87, DTM+189/232, local times), one NAD+FL group per passenger "
+                    "(ATT+2 sex, DTM+329 birth, FTX special-service codes, NAT+2, RFF+AVF, "
+                    "DOC, DTM+36 expiry, LOC+91 issuing country) and CNT+42. Before "
+                    "departure it lists every seat not cancelled; once the flight has "
+                    "departed, only boarded passengers (BGM+745+CLOB)."
+                ),
+            )
+        },
+    )
+    def get(self, request: Request, op: str, pk: int) -> HttpResponse:
+        """The manifest as a PAXLST message for a carrier or border system; each download is
+        recorded. Officers and coordinators only."""
+        return self.file(request, pk, ManifestExport.Format.PAXLST)
