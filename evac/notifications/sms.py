@@ -8,6 +8,10 @@ notification's id, which a provider may keep with the message.
 `find_sent(reference=..., to=..., text=..., since=...)` answers, after a worker died in the
 middle of a send, whether the provider has the message: its id if so, "" if it certainly
 has not, None if it can't tell. Only a certain "no" lets Evac send it again.
+
+`forget(references=...)` erases the number and text of those messages from whatever copy
+Evac itself keeps (the file backend's file), when their operation is anonymised; a real
+provider keeps its own copies, out of reach.
 """
 
 import base64
@@ -50,6 +54,8 @@ class SmsBackend(Protocol):
     def send(self, *, to: str, text: str, reference: str) -> str: ...
 
     def find_sent(self, *, reference: str, to: str, text: str, since: datetime) -> str | None: ...
+
+    def forget(self, *, references: set[str]) -> int: ...
 
 
 # Segments ---------------------------------------------------------------------------------
@@ -133,6 +139,49 @@ class FileSmsBackend:
         with self.path.open(encoding="utf-8") as file:
             return [json.loads(line) for line in file if line.strip()]
 
+    def forget(self, *, references: set[str]) -> int:
+        """Blank the number and text of these messages' lines, in place; 1 if the file changed.
+
+        Worker processes keep appending to the file while this runs (O_APPEND, one write per
+        line), so it is never replaced or truncated: each line of ours is overwritten with
+        one of the same length (padded with spaces, which JSON allows), and nothing past the
+        end read here is touched.
+        """
+        if not self.path.exists() or not references:
+            return 0
+        changed = 0
+        fd = os.open(self.path, os.O_RDWR)
+        try:
+            offset = 0
+            for line in _complete_lines(fd):
+                blanked = _blanked_line(line, references)
+                if blanked is not None:
+                    os.pwrite(fd, blanked, offset)
+                    changed = 1
+                offset += len(line) + 1
+        finally:
+            os.close(fd)
+        return changed
+
+
+def _complete_lines(fd: int) -> list[bytes]:
+    data = os.pread(fd, os.fstat(fd).st_size, 0)
+    # A line still being written has no newline yet; it is someone else's, and left alone.
+    return data.split(b"\n")[:-1]
+
+
+def _blanked_line(line: bytes, references: set[str]) -> bytes | None:
+    try:
+        message = json.loads(line)
+    except ValueError:
+        return None
+    if str(message.get("reference")) not in references:
+        return None
+    if not (message.get("to") or message.get("text")):
+        return None
+    blank = json.dumps({**message, "to": "", "text": ""}, ensure_ascii=False).encode()
+    return blank.ljust(len(line), b" ")
+
 
 class ConsoleSmsBackend:
     """Logs each message; it can't say afterwards what was sent."""
@@ -144,6 +193,9 @@ class ConsoleSmsBackend:
 
     def find_sent(self, *, reference: str, to: str, text: str, since: datetime) -> str | None:
         return None
+
+    def forget(self, *, references: set[str]) -> int:
+        return 0  # the log is the operators' to rotate
 
 
 class RateLimiter:
@@ -236,3 +288,7 @@ class TwilioSmsBackend:
             if message.get("body") == text:
                 return message.get("sid") or None
         return "" if not answer.get("next_page_uri") else None
+
+    def forget(self, *, references: set[str]) -> int:
+        # Twilio keeps its own copies, under its own retention; Evac keeps none.
+        return 0

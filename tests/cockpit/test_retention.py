@@ -27,7 +27,7 @@ from evac.cockpit.services import (
 )
 from evac.cockpit.tasks import anonymise_due_operations
 from evac.cockpit.views import evacuations_chart
-from evac.core import clock
+from evac.core import anonymise, clock
 from evac.core.errors import Conflict, InvalidTransition
 from evac.flights.models import Booking, Flight
 from evac.flights.services import flight_create
@@ -35,6 +35,7 @@ from evac.notifications import sms
 from evac.notifications.models import Notification
 from evac.operations.access import Permission, has_permission
 from evac.operations.models import Operation, Role
+from evac.people.anonymise import citizens_anonymise
 from evac.people.models import Citizen, ContactLogEntry
 from evac.people.services import citizen_update
 from evac.portal.models import OneTimeCode
@@ -313,7 +314,7 @@ def test_the_task_anonymises_only_the_operations_whose_day_has_come(almaty, days
         op.refresh_from_db()
         person = Citizen.objects.get(pk=people[op.pk].pk)
         assert (op.anonymised_at is not None) is anonymised, op.name
-        assert (person.surname == retention.ANONYMISED) is anonymised, op.name
+        assert (person.surname == anonymise.ANONYMISED) is anonymised, op.name
     done_before.refresh_from_db()
     assert done_before.anonymised_at == long_ago  # not run again
     assert Citizen.objects.get(pk=people[done_before.pk].pk).surname == "MarkerDonebefore"
@@ -328,7 +329,7 @@ def test_a_run_that_stopped_half_way_is_finished_by_the_next(operation, almaty, 
     person = make_citizen(operation, almaty, surname="Halfway", phone="+77015550101")
     closed(operation, on=TODAY)
     # As if a run died after the people and before the rest: the operation is not yet marked.
-    retention._citizens(operation)
+    citizens_anonymise(operation)
     operation.refresh_from_db()
     assert operation.anonymised_at is None
 
@@ -487,7 +488,7 @@ def test_no_name_document_phone_or_email_of_the_operation_remains_anywhere(
     both_filled, outbox, monkeypatch, operation, kazakhstan_again, alice, days_later
 ):
     ours, theirs = both_filled
-    monkeypatch.setattr(retention, "BATCH", 2)  # several batches, even for a few people
+    monkeypatch.setattr(anonymise, "BATCH", 2)  # several batches, even for a few people
     everything = database_text() + files_text(outbox)
     # The search finds every value before, in every kind of place Evac keeps them; so finding
     # nothing afterwards means they are gone, not that the search looks in the wrong place.

@@ -8,8 +8,8 @@ process sends what the database schedules (tests/core/test_celery_worker.py).
 import pytest
 from django.db import transaction
 
-from evac.cockpit import retention
 from evac.cockpit.services import operation_close
+from evac.core.anonymise import ANONYMISED
 from evac.notifications import sms
 from evac.notifications.delivery import notification_send
 from evac.notifications.models import Notification
@@ -56,7 +56,7 @@ def test_a_worker_on_redis_anonymises_the_operation_whose_day_has_come(
 
     ours.refresh_from_db()
     theirs.refresh_from_db()
-    assert (ours.surname, ours.phone) == (retention.ANONYMISED, "")
+    assert (ours.surname, ours.phone) == (ANONYMISED, "")
     assert (theirs.surname, theirs.phone.as_e164) == ("Yavorivska", "+77017730222")
     assert not Notification.objects.filter(citizen=ours).exclude(body="").exists()
     # The worker blanked our line in the SMS file (its settings name the same file).
