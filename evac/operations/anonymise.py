@@ -6,7 +6,19 @@ from evac.operations.models import Membership, Operation
 
 FIELDS = {
     Operation: declare(
-        kept={"name", "slug", "country", "status", "hotline_phone", "hotline_email", "advice"}
+        kept={
+            "name",
+            "slug",
+            "country",
+            "status",
+            "hotline_phone",
+            "hotline_email",
+            "advice",
+            # The embassy's contact for carriers and border control (PAXLST's reporting
+            # party): an official, not one of the people helped.
+            "embassy_contact_name",
+            "embassy_contact_phone",
+        }
     ),
     Membership: declare(kept={"role"}),
 }
