@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
-from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport
+from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport, SeatLoss
 from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
 from evac.notifications import services as notifications
 from evac.operations.access import Actor, Permission, require_permission
@@ -115,19 +115,25 @@ def flight_set_status(*, flight: Flight, status: str, by: Actor) -> Flight:
     )
     if status == Flight.Status.CANCELLED:
         for booking in active:
-            release_seat(booking, by=by, citizen_status=Citizen.Status.WAITING)
+            release_seat(
+                booking,
+                by=by,
+                citizen_status=Citizen.Status.WAITING,
+                reason=SeatLoss.FLIGHT_CANCELLED,
+            )
     elif status == Flight.Status.DEPARTED:
         for booking in active:
             _settle_at_departure(booking, by=by)
     flight.refresh_from_db(fields=["seats_booked"])
     flight.status = status
     record_by(flight, by).save(update_fields=["status"])
-    notifications.flight_status_changed(flight=flight, bookings=active)
+    notifications.flight_status_changed(flight=flight)
     return flight
 
 
 def _settle_at_departure(booking: Booking, *, by: Actor) -> None:
-    """Boarded passengers are evacuated; everyone else on the manifest is waiting again."""
+    """Boarded passengers are evacuated; everyone else on the manifest is waiting again, and
+    is told that the seat is gone."""
     citizen = booking.citizen
     if booking.status == Booking.Status.BOARDED:
         citizen.status = Citizen.Status.EVACUATED
@@ -137,6 +143,8 @@ def _settle_at_departure(booking: Booking, *, by: Actor) -> None:
     booking.is_active = False
     record_by(booking, by).save()
     record_by(citizen, by).save(update_fields=["status"])
+    if citizen.status == Citizen.Status.WAITING:
+        notifications.seat_released(booking=booking, reason=SeatLoss.NO_SHOW)
 
 
 # Bookings ----------------------------------------------------------------------------
@@ -232,18 +240,22 @@ def booking_cancel(*, booking: Booking, by: Actor) -> Booking:
     booking = Booking.objects.select_for_update().select_related("citizen").get(pk=booking.pk)
     if not booking.is_active:
         raise InvalidTransition(_("This seat is no longer active and can't be cancelled."))
-    return release_seat(booking, by=by, citizen_status=Citizen.Status.WAITING)
+    return release_seat(
+        booking, by=by, citizen_status=Citizen.Status.WAITING, reason=SeatLoss.STAFF_CANCELLED
+    )
 
 
-def release_seat(booking: Booking, *, by: Actor, citizen_status: str) -> Booking:
+def release_seat(booking: Booking, *, by: Actor, citizen_status: str, reason: str) -> Booking:
     """Cancel a locked booking, free its seat, and give the person `citizen_status`.
 
+    Every cancelled seat comes through here, so every person who loses one is told why
+    (`reason`, a SeatLoss), in their language and on their channel.
     The caller holds the flight's lock and has checked that the change is allowed.
     """
     _set_booking_status(booking, Booking.Status.CANCELLED, by=by, save=False)
     booking.is_active = False
     record_by(booking, by).save()
-    notifications.seat_released(booking=booking)
+    notifications.seat_released(booking=booking, reason=reason)
     Flight.objects.filter(pk=booking.flight_id).update(seats_booked=F("seats_booked") - 1)
     citizen = Citizen.objects.select_for_update().get(pk=booking.citizen_id)
     if citizen.status == Citizen.Status.BOOKED:

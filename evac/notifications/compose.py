@@ -72,6 +72,8 @@ def message_context(
         }
     if kind == N.Kind.REGISTRATION_CONFIRMATION and "portal_url" in parameters:
         return {**_person_context(citizen, operation), "portal_url": parameters["portal_url"]}
+    if kind == N.Kind.SEAT_CANCELLED and flight is not None and "reason" in parameters:
+        return {**_flight_context(flight, citizen), "reason": parameters["reason"]}
     if kind in FLIGHT_KINDS and flight is not None:
         if kind != N.Kind.FLIGHT_REMINDER:
             return _flight_context(flight, citizen)

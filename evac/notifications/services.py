@@ -8,7 +8,7 @@ changed flight re-times or cancels its pending rows here, so no task ever has to
 a person's new phone, e-mail or language rewrites theirs (addressing.notifications_readdress).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
-from evac.flights.models import Booking, Flight
+from evac.flights.models import Booking, Flight, SeatLoss
 from evac.notifications.addressing import (
     NOT_READDRESSED,
     Address,
@@ -330,38 +330,46 @@ def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
         )
 
 
-def seat_released(*, booking: Booking) -> None:
-    """A cancelled seat: nothing more is said about it (a flight cancellation says its own)."""
+def seat_released(*, booking: Booking, reason: str) -> Notification | None:
+    """A lost seat, for any reason (a SeatLoss): what was still to be said about it is
+    dropped, and the person is told at once that it is gone and why: a cancelled flight in
+    its own notice, anything else in a seat_cancelled message. One message per seat, so a
+    cancellation retried or reached from two doors tells them once.
+
+    Called by flights.services.release_seat (and for a no-show when the flight leaves), in
+    the transaction that cancels the seat.
+    """
     N.objects.filter(booking=booking, kind__in=SEAT_KINDS, status=N.Status.PENDING).update(
         status=N.Status.CANCELLED
     )
+    flight = _flight_for_messages(booking.flight_id)
+    if reason == SeatLoss.FLIGHT_CANCELLED:
+        key, kind, parameters = f"cancelled:{booking.pk}", N.Kind.FLIGHT_CANCELLED, {}
+    else:
+        key, kind = f"seat-cancelled:{booking.pk}", N.Kind.SEAT_CANCELLED
+        parameters = {"reason": SeatLoss(reason).value}
+    return _send_soon(
+        message_to_citizen(
+            key=key,
+            kind=kind,
+            operation=flight.operation,
+            citizen=booking.citizen,
+            booking=booking,
+            flight=flight,
+            due_at=now(),
+            parameters=parameters,
+        )
+    )
 
 
-def flight_status_changed(*, flight: Flight, bookings: Iterable[Booking]) -> None:
-    """Cancelled: tell each person who held a seat. Departed: drop what is still pending.
-
-    `bookings` are the seats that were active before the change.
-    """
+def flight_status_changed(*, flight: Flight) -> None:
+    """Cancelled or departed: drop what is still pending about its seats. Each person who
+    lost a seat with it has been told already (seat_released)."""
     if flight.status not in (Flight.Status.CANCELLED, Flight.Status.DEPARTED):
         return
     N.objects.filter(flight=flight, kind__in=SEAT_KINDS, status=N.Status.PENDING).update(
         status=N.Status.CANCELLED
     )
-    if flight.status != Flight.Status.CANCELLED:
-        return
-    flight = _flight_for_messages(flight.pk)
-    for booking in bookings:
-        _send_soon(
-            message_to_citizen(
-                key=f"cancelled:{booking.pk}",
-                kind=N.Kind.FLIGHT_CANCELLED,
-                operation=flight.operation,
-                citizen=booking.citizen,
-                booking=booking,
-                flight=flight,
-                due_at=now(),
-            )
-        )
 
 
 def check_ins_schedule() -> int:

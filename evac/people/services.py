@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
-from evac.flights.models import Booking
+from evac.flights.models import Booking, SeatLoss
 from evac.flights.services import lock_flight, release_seat
 from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
 from evac.operations.access import Actor, Permission, require_permission
@@ -213,7 +213,9 @@ def citizen_set_status(*, citizen: Citizen, status: str, by: Actor) -> Citizen:
         booking = locked_seat.first()
         if seat is None or booking is None or booking.pk != seat.pk:
             raise Conflict(_("This person's seat changed a moment ago; please try again."))
-        return release_seat(booking, by=by, citizen_status=status).citizen
+        # The seat is lost because of this decision: SeatLoss names each one alike.
+        reason = SeatLoss(status)
+        return release_seat(booking, by=by, citizen_status=status, reason=reason).citizen
     current.status = status
     record_by(current, by).save(update_fields=["status"])
     return current
