@@ -16,6 +16,7 @@ from evac.flights.services import (
 from evac.notifications.models import Notification
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status
+from evac.portal.codes import one_time_code_issue
 from evac.portal.services import portal_decide
 from tests.factories import make_citizen
 
@@ -94,10 +95,14 @@ def test_a_decision_that_frees_the_seat_is_told_with_its_reason(
     assert words in message.body
 
 
-def test_withdrawing_on_the_portal_is_confirmed_by_a_message(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+def test_withdrawing_on_the_portal_is_confirmed_by_a_message(flight, olena, sms_file):
+    from tests.portal.conftest import last_code, send_all_pending
 
-    portal_decide(citizen=olena, status=Citizen.Status.LEFT_BY_OWN_MEANS)
+    booking_create(flight=flight, citizen=olena, by=None)
+    one_time_code_issue(citizen=olena, channel="sms")
+    send_all_pending()
+
+    portal_decide(citizen=olena, status=Citizen.Status.LEFT_BY_OWN_MEANS, code=last_code(sms_file))
 
     assert _told(olena).parameters == {"reason": SeatLoss.LEFT_BY_OWN_MEANS}
 
