@@ -1,4 +1,5 @@
-"""The client's address, read in one place for the portal's rate limits and the access log.
+"""What Evac reads from a request, in one place: who made it, through which door, and the
+client's address (for the portal's rate limits and the access log).
 
 Without a proxy it is the connection's address (REMOTE_ADDR). Behind a proxy every request
 comes from the proxy, so EVAC_CLIENT_IP_HEADER names the header the proxy writes the client's
@@ -8,10 +9,14 @@ two proxies that is the outer proxy's address: name a header the outer proxy set
 """
 
 import ipaddress
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from rest_framework.request import Request
+
+from evac.core.actor import Actor
 
 
 def _header_meta_key(header: str) -> str:
@@ -52,3 +57,22 @@ def client_ip_for_rate_limits(request: HttpRequest) -> str:
             "EVAC_CLIENT_IP_HEADER to the header it writes the client's address into."
         )
     return address
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who made a request and how, as plain values for the records that name them."""
+
+    user: Actor
+    method: str
+    through_api: bool  # a REST API request (Django REST framework's), not a staff page
+    ip_address: str | None
+
+
+def caller_of(request: HttpRequest | Request) -> Caller:
+    return Caller(
+        user=request.user,
+        method=request.method or "",
+        through_api=isinstance(request, Request),
+        ip_address=client_ip(request),
+    )

@@ -131,6 +131,11 @@ class Flight(models.Model):
         return self.departure_airport.local_time(self.departs_at)
 
     @property
+    def record_label(self) -> str:
+        """What the access log calls the flight: its number and local date of departure."""
+        return f"{self.number} {self.departs_local.date().isoformat()}"
+
+    @property
     def report_at(self) -> datetime:
         """When passengers must be at the airport: the one rule that the portal, the
         messages and the reminders' timing all read."""

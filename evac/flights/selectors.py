@@ -11,17 +11,10 @@ from django.db.models.functions import RowNumber
 
 from evac.core.clock import now, today
 from evac.flights.models import FINISHED_STATUSES, Booking, Flight, ManifestExport
-from evac.operations.access import Actor, operations_visible_to
 from evac.operations.models import Operation
 from evac.people.models import Citizen, confirmed_need_q, vulnerable_age_q
 from evac.people.privacy import document_tail
 from evac.places.models import City
-
-
-def flights_visible_to(user: Actor) -> QuerySet[Flight]:
-    return Flight.objects.filter(operation__in=operations_visible_to(user)).select_related(
-        "departure_airport__city", "arrival_airport__city"
-    )
 
 
 def manifest(flight: Flight) -> QuerySet[Booking]:

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from evac.audit.models import AccessAction
+from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
 from evac.core.clock import now
 from evac.core.errors import Conflict
+from evac.core.requests import caller_of
 from evac.core.responses import file_response
 from evac.flights import manifest_files
 from evac.flights.forms import FlightForm, GateForm
@@ -87,7 +88,14 @@ def _to_manifest(request: OperationRequest, flight: Flight) -> HttpResponse:
 
 
 def _log_access(request: OperationRequest, flight: Flight, action: AccessAction) -> None:
-    access_log_record(request=request, operation=request.operation, action=action, subject=flight)
+    access_log_record(
+        caller=caller_of(request),
+        operation=request.operation,
+        action=action,
+        kind=AccessObjectKind.FLIGHT,
+        object_id=flight.pk,
+        label=flight.record_label,
+    )
 
 
 def _next_statuses(flight: Flight) -> list[str]:

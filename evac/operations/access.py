@@ -1,13 +1,15 @@
 """Who may see and do what, in one place.
 
-Every selector scopes its rows through `operations_visible_to`, and every service that
-writes calls `require_permission` first, so the web pages, the API, the admin actions and
-the tasks all apply the same rule. `by=None` means Evac itself (a task, the demo loader)
-and is allowed everything. A person acting for themselves on the public portal is a
-`CitizenActor`, allowed only the few things in CITIZEN_PERMISSIONS, and only on their own
-record, which they proved with a one-time code.
+Every staff page and API view reaches an operation through `operation_access` (the page
+door evac/operations/web.py, the API door evac/api/views/base.py) and reads only within it,
+and every service that writes calls `require_permission` first, so the web pages, the API,
+the admin actions and the tasks all apply the same rule. `by=None` means Evac itself (a
+task, the demo loader) and is allowed everything. A person acting for themselves on the
+public portal is a `CitizenActor`, allowed only the few things in CITIZEN_PERMISSIONS, and
+only on their own record, which they proved with a one-time code.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -103,6 +105,26 @@ def permissions_in(operation: Operation, role: str) -> frozenset[Permission]:
     if operation.status == Operation.Status.CLOSED:
         return ROLE_PERMISSIONS[role] & CLOSED_OPERATION_PERMISSIONS
     return ROLE_PERMISSIONS[role]
+
+
+@dataclass(frozen=True)
+class OperationAccess:
+    """An operation as one signed-in user stands in it: their role and what it allows now."""
+
+    operation: Operation
+    role: str
+    permissions: frozenset[Permission]
+
+
+def operation_access(user: Actor, slug: str) -> OperationAccess | None:
+    """The operation called `slug` as `user` stands in it, or None if they are not a member
+    (to whom the doors answer 404, not confirming the operation exists). Both doors, the
+    staff pages' (web.py) and the API's (api/views/base.py), start here."""
+    operation = operations_visible_to(user).filter(slug=slug).first()
+    if operation is None:
+        return None
+    role = role_in(user, operation)
+    return OperationAccess(operation, role, permissions_in(operation, role))
 
 
 def has_permission(

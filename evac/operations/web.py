@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
-from evac.operations.access import Permission, operations_visible_to, permissions_in, role_in
+from evac.operations.access import Permission, operation_access, operations_visible_to
 from evac.operations.models import Operation, Role
 
 View = Callable[..., HttpResponse]
@@ -32,18 +32,17 @@ def operation_page(permission: Permission = Permission.VIEW) -> Callable[[View],
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, op: str, *args, **kwargs) -> HttpResponse:
-            operation = operations_visible_to(request.user).filter(slug=op).first()
-            if operation is None:
+            access = operation_access(request.user, op)
+            if access is None:
                 raise Http404
             if permission == Permission.VIEW and request.method not in SAFE_METHODS:
                 # A page anyone in the operation may see only reads: it takes no POST, so
                 # "viewers change nothing" holds by construction, not by each view's care.
                 return HttpResponseNotAllowed(SAFE_METHODS)
-            role = role_in(request.user, operation)
-            permissions = permissions_in(operation, role)
-            if permission not in permissions:
+            if permission not in access.permissions:
                 raise PermissionDenied
-            request.operation, request.role, request.permissions = operation, role, permissions
+            request.operation, request.role = access.operation, access.role
+            request.permissions = access.permissions
             return view(request, *args, **kwargs)
 
         return wrapped

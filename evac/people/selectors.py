@@ -20,7 +20,6 @@ from django_countries.fields import Country
 
 from evac.core.clock import now
 from evac.flights.models import Booking
-from evac.operations.access import Actor, operations_visible_to
 from evac.operations.models import Operation
 from evac.people import latin
 from evac.people.models import (
@@ -34,10 +33,6 @@ from evac.people.reference import ALPHABET as REFERENCE_ALPHABET
 from evac.people.reference import LENGTH as REFERENCE_LENGTH
 from evac.people.reference import normalize_reference_code
 from evac.places.models import City, city_name_in
-
-
-def citizens_visible_to(user: Actor) -> CitizenQuerySet:
-    return Citizen.objects.filter(operation__in=operations_visible_to(user))
 
 
 def waiting_in(*, operation: Operation, city: City) -> QuerySet[Citizen]:

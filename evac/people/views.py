@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from evac.audit.models import AccessAction
+from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
 from evac.core.errors import Conflict
+from evac.core.requests import caller_of
 from evac.flights.models import Booking
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
@@ -229,7 +230,14 @@ def _person_page(
     what is logged, so no view decides for itself whether to log: it calls this or shows no
     record. tests/audit/test_full_record_walk.py walks every page with every method.
     """
-    access_log_record(request=request, operation=request.operation, action=action, subject=citizen)
+    access_log_record(
+        caller=caller_of(request),
+        operation=request.operation,
+        action=action,
+        kind=AccessObjectKind.PERSON,
+        object_id=citizen.pk,
+        label=citizen.reference,
+    )
     return render(request, template, {"nav": "citizens", "citizen": citizen, **context})
 
 

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evac.audit.models import AccessAction, AccessLogEntry
+from evac.audit.models import AccessAction, AccessLogEntry, AccessObjectKind
 from evac.audit.services import access_log_record
+from evac.core.requests import caller_of
 from evac.flights.models import Flight, ManifestExport
 from evac.flights.services import booking_create, flight_set_status
 from tests.audit.builders import assert_holds_no_personal_data, make_olena
@@ -227,9 +228,11 @@ def test_an_action_must_fit_its_record(rf, flight, olena, alice):
 
     with pytest.raises(ValueError, match="manifest_viewed"):
         access_log_record(
-            request=request,
+            caller=caller_of(request),
             operation=olena.operation,
             action=AccessAction.MANIFEST_VIEWED,
-            subject=olena,
+            kind=AccessObjectKind.PERSON,
+            object_id=olena.pk,
+            label=olena.reference,
         )
     assert not AccessLogEntry.objects.exists()

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 
 from evac.cockpit.selectors import operation_overviews
 from evac.flights.models import Booking
-from evac.flights.selectors import flights_visible_to
 from evac.flights.services import (
     booking_cancel,
     booking_create,
@@ -18,9 +17,9 @@ from evac.flights.services import (
     flight_update,
     household_book,
 )
-from evac.operations.access import operations_visible_to
+from evac.operations.access import Permission, operation_access, operations_visible_to
+from evac.operations.models import Role
 from evac.people.models import Citizen, ContactLogEntry
-from evac.people.selectors import citizens_visible_to
 from evac.people.services import (
     citizen_register,
     citizen_set_status,
@@ -40,23 +39,22 @@ def ours(operation, almaty, flight, alice):
     return olena, booking
 
 
-def test_selectors_show_only_the_readers_operations(ours, dave, carol, operation, other_operation):
+def test_a_member_sees_only_their_operations(ours, dave, carol, operation, other_operation):
     assert list(operations_visible_to(dave)) == [other_operation]
-    assert not citizens_visible_to(dave).exists()
-    assert not flights_visible_to(dave).exists()
     assert [o.operation for o in operation_overviews(operations_visible_to(dave))] == [
         other_operation
     ]
-    # ...while a viewer of ours sees ours.
-    assert citizens_visible_to(carol).count() == 2
-    assert flights_visible_to(carol).count() == 1
+    assert operation_access(dave, operation.slug) is None
+    # ...while a viewer of ours sees ours, as a viewer.
+    access = operation_access(carol, operation.slug)
+    assert (access.operation, access.role) == (operation, Role.VIEWER)
+    assert Permission.EDIT_CITIZENS not in access.permissions
 
 
-def test_anonymous_visitors_see_nothing(ours):
+def test_anonymous_visitors_see_nothing(ours, operation):
     nobody = AnonymousUser()
     assert not operations_visible_to(nobody).exists()
-    assert not citizens_visible_to(nobody).exists()
-    assert not flights_visible_to(nobody).exists()
+    assert operation_access(nobody, operation.slug) is None
     assert operation_overviews(operations_visible_to(nobody)) == []
 
 

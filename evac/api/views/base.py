@@ -21,10 +21,11 @@ from evac.api.authentication import TokenAuthentication
 from evac.api.pagination import Cursor
 from evac.api.parsers import StrictJSONParser
 from evac.api.throttling import TokenRateThrottle
-from evac.audit.models import AccessAction
+from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
+from evac.core.requests import caller_of
 from evac.flights.models import Flight
-from evac.operations.access import Permission, operations_visible_to, permissions_in, role_in
+from evac.operations.access import Permission, operation_access
 from evac.operations.models import Operation
 from evac.people.models import Citizen
 
@@ -50,18 +51,29 @@ class OperationView(ApiView):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)  # authentication, throttling
-        operation = operations_visible_to(request.user).filter(slug=kwargs.get("op", "")).first()
-        if operation is None:
+        access = operation_access(request.user, kwargs.get("op", ""))
+        if access is None:
             raise exceptions.NotFound(_("No such operation."))
-        self.operation, self.role = operation, role_in(request.user, operation)
-        self.permissions = permissions_in(operation, self.role)
+        self.operation, self.role, self.permissions = (
+            access.operation,
+            access.role,
+            access.permissions,
+        )
         needed = self.read_permission if request.method in SAFE_METHODS else self.write_permission
         if needed is None or needed not in self.permissions:
             raise exceptions.PermissionDenied(_("Your role in this operation does not allow this."))
 
     def log_access(self, request: Request, subject: Citizen | Flight, action: AccessAction) -> None:
         """The access log's row for showing `subject` (a person's record or a manifest)."""
-        access_log_record(request=request, operation=self.operation, action=action, subject=subject)
+        person = isinstance(subject, Citizen)
+        access_log_record(
+            caller=caller_of(request),
+            operation=self.operation,
+            action=action,
+            kind=AccessObjectKind.PERSON if person else AccessObjectKind.FLIGHT,
+            object_id=subject.pk,
+            label=subject.reference if person else subject.record_label,
+        )
 
 
 def valid_data(serializer_class: type[Serializer], data, **kwargs) -> dict:
