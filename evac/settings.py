@@ -150,10 +150,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "processed", "control"):
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # A web request that queues a task must not hang on a Redis that doesn't answer.
+    # A worker's connection: a Redis that doesn't answer within these is taken as down.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 10}
 elif not CELERY_BROKER_URL.startswith("memory://"):
     raise ImproperlyConfigured("CELERY_BROKER_URL must be filesystem://, redis://… or memory://")
+# Web requests queue a send after they commit, and /healthz asks the broker: both give up
+# after this long (milliseconds), so a hung broker never holds a page. What was not queued
+# waits in the outbox for the dispatcher.
+EVAC_BROKER_TIMEOUT_MS = env_int("EVAC_BROKER_TIMEOUT_MS", 300)
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

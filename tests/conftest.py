@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from evac.celery import app as celery_app
+from evac.core.broker import broker_forget_failure
 from evac.operations.models import Role
 from evac.places.models import Airport
 from tests import factories
@@ -65,6 +66,8 @@ def forget_celery_connections() -> None:
     # closing it here would break that producer's release).
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # Nor a broker that failed in the last test, taken as down for a while (evac/core/broker.py).
+    broker_forget_failure()
 
 
 def use_broker(monkeypatch: pytest.MonkeyPatch, url: str) -> None:

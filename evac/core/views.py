@@ -3,6 +3,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from evac.celery import app as celery_app
+from evac.core.broker import quick_broker_options, quick_connect_timeout
 
 
 # GET and HEAD only: a public address that takes no POST, so it needs no POST limits.
@@ -23,22 +24,13 @@ def _database_status() -> str:
     return "ok"
 
 
-# A load balancer polls this page: a broker that doesn't answer within this time counts as
-# down, rather than holding a web worker for as long as the OS takes to give up on a socket.
-BROKER_TIMEOUT_SECONDS = 2.0
-
-
 def _broker_status() -> str:
-    # The connection the web process uses to queue tasks, tried once: with max_retries=0 kombu
-    # gives up at the first failure instead of sleeping and retrying. Redis reads its timeouts
-    # from the transport options and ignores connect_timeout; other transports the reverse.
-    timeouts = {
-        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
-        "socket_timeout": BROKER_TIMEOUT_SECONDS,
-    }
+    # The connection the web process uses to queue tasks, tried once and briefly
+    # (evac/core/broker.py): a load balancer polls this page, and a broker that doesn't
+    # answer at once counts as down rather than holding a web worker.
     try:
         with celery_app.connection_for_write(
-            connect_timeout=BROKER_TIMEOUT_SECONDS, transport_options=timeouts
+            connect_timeout=quick_connect_timeout(), transport_options=quick_broker_options()
         ) as conn:
             conn.ensure_connection(max_retries=0)
     except Exception as exc:  # noqa: BLE001 — as above

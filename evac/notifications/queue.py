@@ -11,14 +11,13 @@ from functools import partial
 from django.db import transaction
 
 from evac.celery import app
+from evac.core.broker import broker_failed, broker_known_down, quick_broker_options
 from evac.core.clock import now
 from evac.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
 SEND_NOTIFICATION = "evac.notifications.tasks.send_notification"
-# Broker connections for queueing give up at the first failure (see queue_sends).
-NO_RECONNECT = {"max_retries": 0, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 
 
 def queue_sends(ids: Sequence[int]) -> int:
@@ -31,10 +30,13 @@ def queue_sends(ids: Sequence[int]) -> int:
     done = 0
     if not ids:
         return done
+    if broker_known_down():
+        Notification.objects.filter(pk__in=list(ids)).update(queued_at=None)
+        return done
     try:
-        # One connection that tries once: a dead broker costs a web request milliseconds,
-        # not the seconds kombu's default reconnection would, and the dispatcher is the retry.
-        with app.connection_for_write(transport_options=NO_RECONNECT) as connection:
+        # One short connection that tries once (evac/core/broker.py): a dead or hung broker
+        # costs a web request a moment, and the dispatcher is the retry.
+        with app.connection_for_write(transport_options=quick_broker_options()) as connection:
             connection.ensure_connection(max_retries=0)
             producer = connection.Producer()
             for notification_id in ids:
@@ -43,6 +45,7 @@ def queue_sends(ids: Sequence[int]) -> int:
                 )
                 done += 1
     except Exception:
+        broker_failed()
         logger.exception("could not queue %d notification sends; the dispatcher will", len(ids))
         Notification.objects.filter(pk__in=list(ids[done:])).update(queued_at=None)
     return done
