@@ -9,6 +9,7 @@ ValidationError and PermissionDenied and Evac's Conflict; they are translated he
 view catches them one by one.
 """
 
+import logging
 import re
 from typing import Any
 
@@ -22,6 +23,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from evac.core.errors import Conflict, InvalidTransition
+from evac.core.unavailable import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_CODE,
+    is_database_unavailable,
+    unavailable_message,
+)
+
+logger = logging.getLogger(__name__)
 
 # Conflicts answer 409, status changes the rules refuse included: the request was well
 # formed, the record's current state says no, and the same request may succeed later.
@@ -34,6 +43,14 @@ class ConflictError(exceptions.APIException):
     default_code = CONFLICT_CODE
 
 
+class ServiceUnavailable(exceptions.APIException):
+    """The database can't be reached: try again later (DRF sends `wait` as Retry-After)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = UNAVAILABLE_CODE
+    wait = RETRY_AFTER_SECONDS
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     exc = _as_api_exception(exc)
     response = drf_exception_handler(exc, context)
@@ -44,6 +61,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 def _as_api_exception(exc: Exception) -> Exception:
+    if is_database_unavailable(exc):
+        logger.error("database unavailable: %s", exc, exc_info=exc)
+        return ServiceUnavailable(unavailable_message())
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(_validation_detail(exc))
     if isinstance(exc, InvalidTransition):
