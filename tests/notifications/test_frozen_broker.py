@@ -5,6 +5,7 @@ outbox in the database is the source of truth; the dispatcher sends once the bro
 import time
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from evac.celery import app as celery_app
@@ -25,20 +26,19 @@ from tests.portal.test_registration import person
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 N = Notification
-# "A few hundred milliseconds", with room for a loaded two-core machine.
+# "A few hundred milliseconds", with room for a loaded two-core machine (it was 10 s or more).
 AT_MOST_SECONDS = 1.0
 # The socket timeouts settings.py gives a Redis broker, which the publish must not wait for.
 PRODUCTION_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 10}
 
 
 @pytest.fixture
-def frozen_broker(tmp_path, monkeypatch):
+def broker(tmp_path, monkeypatch):
     with private_redis(tmp_path) as redis:
         use_broker(monkeypatch, redis.url)
         monkeypatch.setitem(
             celery_app.conf, "broker_transport_options", PRODUCTION_TRANSPORT_OPTIONS
         )
-        redis.freeze()
         yield redis
 
 
@@ -49,26 +49,33 @@ def _timed(call):
 
 
 def test_booking_on_a_frozen_broker_answers_at_once_and_the_confirmations_follow(
-    client, frozen_broker, tmp_path, sms_file, operation, almaty, flight, alice
+    client, broker, tmp_path, sms_file, operation, almaty, flight, alice
 ):
-    people = [make_citizen(operation, almaty, phone=f"+7701000{i:04d}") for i in range(3)]
+    people = [make_citizen(operation, almaty, phone=f"+7701000{i:04d}") for i in range(6)]
     client.force_login(alice)
+    url = reverse("flights:add_passengers", args=[operation.slug, flight.pk])
+    client.get(url)  # the first request of a process loads what later ones find ready
 
-    response, seconds = _timed(
-        lambda: client.post(
-            reverse("flights:add_passengers", args=[operation.slug, flight.pk]),
-            {"unit": [f"citizen:{person.pk}" for person in people]},
-        )
-    )
+    def book(three):
+        return client.post(url, {"unit": [f"citizen:{person.pk}" for person in three]})
+
+    # The same booking on a broker that answers, in the same moment of a shared machine.
+    _, usual = _timed(lambda: book(people[:3]))
+    broker.freeze()
+    response, frozen = _timed(lambda: book(people[3:]))
+    seconds = frozen - usual
 
     assert response.status_code == 302
-    assert seconds < AT_MOST_SECONDS, f"the booking waited {seconds:.1f}s for the broker"
-    assert Booking.objects.filter(flight=flight, is_active=True).count() == 3
+    assert seconds < AT_MOST_SECONDS, f"the booking waited {seconds:.1f}s more for the broker"
+    assert Booking.objects.filter(flight=flight, is_active=True).count() == 6
     confirmations = N.objects.filter(kind=N.Kind.BOOKING_CONFIRMATION)
-    assert set(confirmations.values_list("status", "queued_at")) == {("pending", None)}
+    # Not on the broker: left for the dispatcher.
+    assert set(confirmations.filter(citizen__in=people[3:]).values_list("status", "queued_at")) == {
+        ("pending", None)
+    }
 
-    frozen_broker.thaw()
-    env = worker_environment(tmp_path, sms_file.path, CELERY_BROKER_URL=frozen_broker.url)
+    broker.thaw()
+    env = worker_environment(tmp_path, sms_file.path, CELERY_BROKER_URL=broker.url)
     with worker(tmp_path, env):
         dispatch(celery_app)
         wait_until(lambda: not confirmations.exclude(status="sent").exists(), "sent", tmp_path)
@@ -77,7 +84,8 @@ def test_booking_on_a_frozen_broker_answers_at_once_and_the_confirmations_follow
     )
 
 
-def test_healthz_on_a_frozen_broker_answers_503_at_once(client, frozen_broker):
+def test_healthz_on_a_frozen_broker_answers_503_at_once(client, broker):
+    broker.freeze()
     response, seconds = _timed(lambda: client.get("/healthz"))
 
     assert seconds < AT_MOST_SECONDS, f"/healthz waited {seconds:.1f}s for the broker"
@@ -87,8 +95,10 @@ def test_healthz_on_a_frozen_broker_answers_503_at_once(client, frozen_broker):
 
 
 def test_registering_on_the_portal_on_a_frozen_broker_answers_at_once(
-    client, frozen_broker, operation, almaty
+    client, broker, operation, almaty
 ):
+    cache.clear()  # the portal's registration limits count in it
+    broker.freeze()
     url = reverse("portal:register", args=[operation.slug])
 
     response, seconds = _timed(lambda: client.post(url, registration_form(almaty, person(0))))
