@@ -1,6 +1,7 @@
 """What of messages is personal, and its erasure when their operation is anonymised.
 
-Subject, text, parameters, address, last error and the provider's id go (pending messages
+Subject, text, parameters, address, last error and the provider's id go, and so do the
+words of each broadcast (pending messages
 are cancelled, since a message whose text is gone must never go out); kind, channel,
 language, status and times stay. So do the copies Evac itself wrote: the SMS backend
 forgets its lines (the file backend's file), and the e-mail folder of Django's file
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from evac.core.anonymise import admin_log_forget_of_operation, batches, declare, erased
-from evac.notifications.models import Notification
+from evac.notifications.models import Broadcast, Notification
 from evac.notifications.sms import sms_backend
 from evac.operations.models import Operation
 
@@ -32,7 +33,9 @@ FIELDS = {
         },
         # The key names what a message was about by ids and times ("confirmation:42").
         kept={"channel", "kind", "language", "status", "idempotency_key"},
-    )
+    ),
+    # Staff's words may name people ("Koval family: the bus leaves at 06:00").
+    Broadcast: declare(personal={"texts"}, kept={"token"}),
 }
 
 
@@ -52,6 +55,7 @@ def notifications_anonymise(operation: Operation) -> tuple[int, int]:
             )
             N.objects.filter(pk__in=batch).update(**erase)
         ids.extend(batch)
+    Broadcast.objects.filter(operation=operation).update(texts=erased(Broadcast, "texts"))
     if not ids:
         return 0, 0
     references = {str(pk) for pk in ids}

@@ -20,6 +20,19 @@ FLIGHT_KINDS = (
 )
 
 
+# A broadcast's text for every language at once, when staff write one text for all.
+ALL_LANGUAGES = "*"
+
+
+def broadcast_text(parameters: dict[str, Any], language: str | None) -> str | None:
+    """The words of a broadcast for a reader of `language`: the text staff wrote in it, or
+    their one text for all; None when they wrote neither (the message keeps its words)."""
+    if "texts" in parameters:
+        written = parameters["texts"]
+        return written.get(language) or written.get(ALL_LANGUAGES)
+    return parameters.get("text")  # a broadcast written before texts per language
+
+
 def message_fields(
     kind: str, language: str, *, channel: str, to: str, context: dict[str, Any]
 ) -> dict[str, str]:
@@ -60,9 +73,11 @@ def message_context(
     flight that is gone, a row written before its parameters were kept.
     """
     if kind == N.Kind.BROADCAST:
-        if "text" not in parameters:
+        language = citizen.preferred_language if citizen is not None else None
+        text = broadcast_text(parameters, language)
+        if text is None:
             return None
-        return {"text": parameters["text"], "hotline": operation.hotline_phone}
+        return {"text": text, "hotline": operation.hotline_phone}
     if citizen is None:
         return None
     if kind == N.Kind.CHECK_IN:

@@ -1,10 +1,13 @@
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from evac.flights.models import Flight
+from evac.notifications.compose import ALL_LANGUAGES
 from evac.notifications.models import Notification
 from evac.operations.models import Operation
+from evac.people.models import Language
 from evac.places.models import City
 
 
@@ -31,8 +34,21 @@ class OutboxFilterForm(forms.Form):
         ).order_by("-departs_at")
 
 
+class FlightWithDateField(forms.ModelChoiceField):
+    """A flight by number, route and local departure: numbers repeat from day to day."""
+
+    def label_from_instance(self, flight: Flight) -> str:
+        departs = flight.departs_local
+        return (
+            f"{flight.number} {flight.departure_airport.iata_code}→"
+            f"{flight.arrival_airport.iata_code} · "
+            f"{formats.date_format(departs, 'j M Y')} {departs:%H:%M}"
+        )
+
+
 class BroadcastForm(forms.Form):
-    """To everyone on one flight, or everyone waiting in one city; the text as staff wrote it."""
+    """To everyone on one flight, or everyone waiting in one city; the text as staff wrote
+    it: one for everyone, or one per language the people read."""
 
     AUDIENCE_FLIGHT, AUDIENCE_CITY = "flight", "city"
     audience = forms.ChoiceField(
@@ -43,25 +59,32 @@ class BroadcastForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    flight = forms.ModelChoiceField(
-        label=_("Flight"), required=False, queryset=Flight.objects.none()
-    )
+    flight = FlightWithDateField(label=_("Flight"), required=False, queryset=Flight.objects.none())
     city = forms.ModelChoiceField(label=_("City"), required=False, queryset=City.objects.none())
     text = forms.CharField(
-        label=_("Message"),
+        label=_("One text for everyone"),
+        required=False,
         max_length=600,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Sent as written to each person by SMS or e-mail. Keep it short: an SMS in "
-            "Cyrillic holds 70 characters a segment, at most 3 segments."
+            "Goes as written to everyone, whatever language they read. Or leave it empty and "
+            "write a text in each language below. Keep it short: an SMS in Cyrillic holds 70 "
+            "characters a segment, at most 3 segments."
         ),
     )
 
     def __init__(self, *args, operation: Operation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for language, name in Language.choices:
+            self.fields[f"text_{language}"] = forms.CharField(
+                label=name,
+                required=False,
+                max_length=600,
+                widget=forms.Textarea(attrs={"rows": 3, "lang": language}),
+            )
         self.fields["flight"].queryset = (
             operation.flights.exclude(status__in=[Flight.Status.CANCELLED, Flight.Status.LANDED])
-            .select_related("departure_airport", "arrival_airport")
+            .select_related("departure_airport__city", "arrival_airport")
             .order_by("departs_at")
         )
         waiting_cities = operation.citizens.filter(status="waiting").values("current_city")
@@ -81,3 +104,10 @@ class BroadcastForm(forms.Form):
         if self.cleaned_data["audience"] == self.AUDIENCE_FLIGHT:
             return {"flight": self.cleaned_data["flight"], "city": None}
         return {"flight": None, "city": self.cleaned_data["city"]}
+
+    def texts(self) -> dict[str, str]:
+        """What staff wrote, as the services take it: one text for all, or per language."""
+        written = {ALL_LANGUAGES: self.cleaned_data.get("text", "")}
+        for language in Language.values:
+            written[language] = self.cleaned_data.get(f"text_{language}", "")
+        return written

@@ -180,3 +180,30 @@ class Notification(models.Model):
     @property
     def can_cancel(self) -> bool:
         return self.status == self.Status.PENDING
+
+
+class Broadcast(models.Model):
+    """A broadcast as staff sent it: its texts, its audience and how many it reached.
+
+    The token comes from the preview page, and is unique: a send pressed twice, or a page
+    sent again from the browser's history, finds the first and sends nothing more.
+    """
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="broadcasts")
+    token = models.CharField(max_length=64, unique=True)
+    flight = models.ForeignKey(
+        Flight, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    city = models.ForeignKey(
+        "places.City", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # {"uk": "…", "en": "…"}, or {"*": "…"} for one text to everyone.
+    texts = models.JSONField(_("texts"))
+    messages = models.PositiveIntegerField(_("messages"))
+    created_at = models.DateTimeField(_("sent at"), default=now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Broadcast {self.token[:8]} ({self.messages})"

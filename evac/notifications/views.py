@@ -95,21 +95,26 @@ def broadcast(request: OperationRequest) -> HttpResponse:
         arguments = {
             "operation": request.operation,
             "by": request.user,
-            "text": form.cleaned_data["text"],
+            "texts": form.texts(),
             **form.target(),
         }
         try:
             if request.POST.get("confirm") and request.POST.get("token"):
-                made = broadcasts.broadcast_send(**arguments, token=request.POST["token"][:64])
+                sent = broadcasts.broadcast_send(**arguments, token=request.POST["token"][:64])
                 messages.success(
                     request,
                     ngettext(
-                        "%(n)d message is on its way.", "%(n)d messages are on their way.", made
+                        "%(n)d message is on its way.",
+                        "%(n)d messages are on their way.",
+                        sent.messages,
                     )
-                    % {"n": made},
+                    % {"n": sent.messages},
                 )
                 return redirect("notifications:outbox", request.operation.slug)
             preview = broadcasts.broadcast_preview(**arguments)
+        except broadcasts.BroadcastAlreadySent as error:
+            messages.info(request, error.message)
+            return redirect("notifications:outbox", request.operation.slug)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

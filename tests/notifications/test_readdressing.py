@@ -20,7 +20,7 @@ from django.urls import reverse
 from evac.cockpit.retention import anonymise_personal_data
 from evac.flights.services import booking_create
 from evac.notifications import addressing, broadcasts, delivery, services
-from evac.notifications.models import Notification
+from evac.notifications.models import Broadcast, Notification
 from evac.notifications.sms import PermanentSendError
 from evac.people.models import Citizen
 from evac.people.services import citizen_update
@@ -238,7 +238,9 @@ def test_a_broadcast_keeps_the_staff_words_with_a_subject_in_the_new_language(
         operation, almaty, phone="+77011112233", email="hanna@example.org", preferred_language="uk"
     )
     text = "Автобус о 06:00 від посольства."
-    broadcasts.broadcast_send(operation=operation, by=alice, text=text, token="t1", city=almaty)
+    broadcasts.broadcast_send(
+        operation=operation, by=alice, texts={"*": text}, token="t1", city=almaty
+    )
     (broadcast,) = N.objects.filter(kind=N.Kind.BROADCAST)
     assert (broadcast.channel, broadcast.body) == (N.Channel.SMS, text)
 
@@ -295,7 +297,7 @@ def test_messages_waiting_from_before_get_their_parameters_from_their_rows(
     alice, operation, flight, booked_olena
 ):
     broadcasts.broadcast_send(
-        operation=operation, by=alice, text="Stay in.", token="t", flight=flight
+        operation=operation, by=alice, texts={"*": "Stay in."}, token="t", flight=flight
     )
     N.objects.update(parameters={})
     migration = importlib.import_module("evac.notifications.migrations.0004_parameters")
@@ -312,12 +314,15 @@ def test_the_words_kept_for_rewriting_go_with_the_rest_when_an_operation_is_anon
     alice, operation, almaty, olena
 ):
     text = "Koval family: the bus leaves at 06:00."
-    broadcasts.broadcast_send(operation=operation, by=alice, text=text, token="t1", city=almaty)
-    assert N.objects.get(kind=N.Kind.BROADCAST).parameters == {"text": text}
+    broadcasts.broadcast_send(
+        operation=operation, by=alice, texts={"*": text}, token="t1", city=almaty
+    )
+    assert N.objects.get(kind=N.Kind.BROADCAST).parameters == {"texts": {"*": text}}
 
     anonymise_personal_data(operation)
 
     assert N.objects.get(kind=N.Kind.BROADCAST).parameters == {}
+    assert Broadcast.objects.get(token="t1").texts == {}
 
 
 # What stays as it was ---------------------------------------------------------------------

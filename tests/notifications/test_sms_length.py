@@ -107,6 +107,8 @@ def test_a_broadcast_too_long_for_three_segments_is_refused(operation, alice, fl
     from evac.notifications.broadcasts import broadcast_preview
 
     with pytest.raises(ValidationError) as refused:
-        broadcast_preview(operation=operation, by=alice, text="Увага! " * 40, flight=flight)
+        broadcast_preview(
+            operation=operation, by=alice, texts={"uk": "Увага! " * 40}, flight=flight
+        )
 
     assert "too long" in str(refused.value)
