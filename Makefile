@@ -11,6 +11,9 @@ STAMP := $(VENV)/.requirements-installed
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 # Extra arguments for pytest: make test ARGS="-k healthz -x"
 ARGS ?=
+# Extra arguments for seed_demo: make run SEED_ARGS=--reanchor (replay the week from now) or
+# SEED_ARGS=--historical (the dates of 2022).
+SEED_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run migrate seed test lint screenshots
@@ -20,7 +23,8 @@ help:
 	@echo "make test     the whole test suite (ARGS=... passes options to pytest)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make migrate  apply database migrations"
-	@echo "make seed     load the January 2022 demo scenario (idempotent)"
+	@echo "make seed     load the January 2022 demo, replayed in the present (idempotent;"
+	@echo "              SEED_ARGS=--reanchor replays it from now, --historical keeps 2022)"
 	@echo "make screenshots  retake docs/screenshots/ in Chromium from the demo"
 
 $(PY):
@@ -44,15 +48,17 @@ migrate: venv
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo $(SEED_ARGS)
 
 # honcho reads no .env file here (--env /dev/null): migrate and seed above don't either, and
 # all of them must see the same database.
 run: export PYTHONUNBUFFERED = 1
 run: export EVAC_ADDR ?= 127.0.0.1:8000
 run: seed
-	@printf '\nEvac: http://%s/ (demo logins above)\n%s\n\n' \
-		"$(EVAC_ADDR)" "Ctrl-C stops the web server, the worker and beat."
+	@printf '\nEvac: http://%s/ (demo logins above)\n%s\n%s\n\n' \
+		"$(EVAC_ADDR)" \
+		"Second step for coordinator and officer: $(PY) manage.py demo_code coordinator (or officer) prints the code." \
+		"Ctrl-C stops the web server, the worker and beat."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile.dev --env /dev/null
 
 test: venv

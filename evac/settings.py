@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "evac.operations.web.operation_context",
+                # "A replay of January 2022" on the demo operation's pages.
+                "evac.demo.context.demo_replay",
             ],
         },
     },

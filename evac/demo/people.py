@@ -13,6 +13,7 @@ from typing import Any
 
 from evac.demo import names
 from evac.demo.names import to_latin
+from evac.demo.timeline import Timeline
 from evac.people.models import Citizen, Language
 from evac.places.models import City
 
@@ -346,7 +347,7 @@ class Cast:
         lost, certified = waiting[0].members[0], waiting[1].members[0]
         lost.update(document_type=Citizen.DocumentType.NONE, document_number="")
         lost.update(document_issuing_country="", document_expires_on=None)
-        lost["notes"] = "Passport stolen on 6 January; needs a certificate of return."
+        lost["notes"] = "Passport stolen on {jan6}; needs a certificate of return."
         certified.update(document_type=Citizen.DocumentType.TRAVEL_DOCUMENT)
         certified.update(document_number="KZ0001734", document_issuing_country="UA")
         certified["document_expires_on"] = date(2022, 2, 10)
@@ -375,8 +376,25 @@ class Cast:
         return start + timedelta(minutes=self.rng.randint(1, minutes))
 
 
-def plan_parties(seed: int, cities: dict[str, City]) -> list[Party]:
-    """Everybody in the demo, in the order they registered."""
+def plan_parties(seed: int, cities: dict[str, City], timeline: Timeline) -> list[Party]:
+    """Everybody in the demo, in the order they registered, moved to the timeline."""
     # A seeded generator on purpose: the same invented people on every run.
     parties = Cast(random.Random(seed), cities).parties()  # noqa: S311
+    for party in parties:
+        _move(party, timeline)
     return sorted(parties, key=lambda p: p.registered_at)
+
+
+MOVING_DATES = ("date_of_birth", "document_expires_on")
+
+
+def _move(party: Party, timeline: Timeline) -> None:
+    """Registration, ages and documents' validity as they were that week, on the timeline."""
+    party.registered_at = timeline.at(party.registered_at)
+    days = timeline.january()
+    for member in party.members:
+        for name in MOVING_DATES:
+            if member.get(name):
+                member[name] = timeline.day(member[name])
+        if member.get("notes"):
+            member["notes"] = member["notes"].format(**days)

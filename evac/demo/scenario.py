@@ -1,12 +1,13 @@
 """The January 2022 Kazakhstan scenario ("The case we build for" in DESIGN), loaded for demos.
 
 The story is played through the same services the staff use — register, book, board,
-depart — so every seat count, status and manifest obeys the real rules. Only timestamps are
-touched directly: the services stamp today's clock, and the story happened in January 2022.
+depart — as Evac itself (by=None), each step stamped with its own moment of the story
+through the services' `at` / `registered_at`, so every seat count, status, manifest and
+change history obeys the real rules. By default the week is replayed in the present
+(evac/demo/timeline.py); `historical=True` keeps the dates of 2022.
 
-Running it again changes nothing but the demo logins' password: places, the operation and
-the staff are looked up by natural keys, and the people and flights are loaded only while
-the operation has nobody registered.
+Running it again keeps the loaded story and resets only the demo logins; `reanchor=True`
+(or asking for the other kind of dates) removes it and replays it from now.
 """
 
 from collections import defaultdict
@@ -14,12 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
 
+from evac.core.clock import now
+from evac.demo.logins import demo_staff_load
+from evac.demo.models import Replay
 from evac.demo.people import ALMATY, NUR_SULTAN, Fate, Party, plan_parties
-from evac.flights.models import GATE_STATUSES, Booking, Flight, GroundTransfer
+from evac.demo.timeline import Timeline, replay_timeline
+from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
 from evac.flights.services import (
     booking_create,
     booking_set_status,
@@ -27,7 +30,8 @@ from evac.flights.services import (
     flight_set_status,
     household_book,
 )
-from evac.operations.models import Membership, Operation, Role
+from evac.notifications.models import Notification
+from evac.operations.models import Membership, Operation
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.selectors import people_counts, waiting_in
 from evac.people.services import (
@@ -52,12 +56,7 @@ AIRPORTS = {
     "NQZ": ("Nursultan Nazarbayev International Airport", NUR_SULTAN, Airport.Status.OPEN),
     "KBP": ("Boryspil International Airport", KYIV, Airport.Status.OPEN),
 }
-ALA_NOTE = "Closed to civil aircraft since 5 January; used by CSTO military transport."
-STAFF = (
-    ("coordinator", Role.COORDINATOR),
-    ("officer", Role.OFFICER),
-    ("viewer", Role.VIEWER),
-)
+ALA_NOTE = "Closed to civil aircraft since {jan5}; used by CSTO military transport."
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,7 @@ FLIGHT_9_JANUARY = FlightPlan(
     booked_at=datetime(2022, 1, 8, 12, 0, tzinfo=UTC),
     notes="Regular flight; 33 Ukrainian citizens on board.",
 )
+PLANNED_BEFORE_BOOKING = timedelta(hours=6)
 FLIGHT_13_JANUARY = FlightPlan(
     "PS 9004",
     date(2022, 1, 13),
@@ -115,6 +115,7 @@ class Registered:
 class DemoResult:
     operation: Operation
     story_loaded: bool  # False when it was already there and was left alone
+    replay: Replay
     status_counts: dict[str, int]
     waiting_in_almaty: int
     open_flights: list[Flight]
@@ -128,9 +129,8 @@ class DemoResult:
 
     def summary(self) -> str:
         counts = self.status_counts
-        state = "loaded" if self.story_loaded else "already loaded; demo logins reset"
-        lines = [
-            f"{self.operation} ({self.operation.slug}): {state}.",
+        lines = [f"{self.operation} ({self.operation.slug}): {self._state()}"]
+        lines += [
             f"  {self.registered} registered, {self.waiting_in_almaty} waiting in Almaty, "
             f"{counts[Citizen.Status.EVACUATED]} evacuated, "
             f"{counts[Citizen.Status.DECIDED_TO_STAY]} decided to stay.",
@@ -146,26 +146,63 @@ class DemoResult:
             lines.append(f"  Public status check: {person}, reference {person.reference}")
         lines.append(f"Logins (password: {self.password}):")
         lines += [f"  {m.user.username:<12} {m.get_role_display()}" for m in self.logins]
+        lines.append(
+            "Second step (coordinator, officer): the code their authenticator shows now is "
+            "printed by `.venv/bin/python manage.py demo_code coordinator` (or officer)."
+        )
         return "\n".join(lines)
+
+    def _state(self) -> str:
+        replay = self.replay
+        if replay.historical:
+            kind = "the week of 5-11 January 2022 with its dates as they were"
+        else:
+            day_one = replay.day_one.strftime("%d %b %Y")
+            kind = f"the week of 5-11 January 2022 replayed in the present (5 January is {day_one})"
+        if self.story_loaded:
+            return f"loaded {kind}."
+        loaded = replay.loaded_at.strftime("%d %b %Y %H:%M UTC")
+        return (
+            f"kept {kind}, loaded {loaded}; demo logins reset. "
+            "`seed_demo --reanchor` replays it from now."
+        )
 
 
 @transaction.atomic
-def load_demo(password: str) -> DemoResult:
+def load_demo(password: str, *, historical: bool = False, reanchor: bool = False) -> DemoResult:
+    """Load the story, or keep the one loaded unless `reanchor` or the other kind of dates
+    (`historical`: those of 2022; otherwise replayed in the present) is asked for."""
     if not password:
         raise ValueError("the demo logins need a password")
-    airports = _load_places()
-    operation = _load_operation()
-    logins = _load_staff(operation, password)
-    story_loaded = not operation.citizens.exists()
+    replay = Replay.objects.filter(operation__slug=OPERATION_SLUG).first()
+    story_loaded = replay is None or reanchor or replay.historical != historical
     if story_loaded:
-        _load_story(operation, airports)
-    return _result(operation, airports, logins, password, story_loaded)
+        if historical:
+            timeline = Timeline()
+        else:
+            first = datetime.combine(FLIGHT_13_JANUARY.day, DEPARTS_LOCAL, tzinfo=ALMATY_TIME)
+            timeline = replay_timeline(next_departure=first, now=now())
+    else:
+        timeline = Timeline(replay.shift)
+    airports = _load_places(timeline)
+    operation = _load_operation(timeline)
+    logins = demo_staff_load(operation, password)
+    if story_loaded:
+        _forget_story(operation)
+        _load_story(operation, airports, timeline)
+        replay, _ = Replay.objects.update_or_create(
+            operation=operation, defaults={"shift": timeline.shift, "loaded_at": now()}
+        )
+    return _result(operation, airports, logins, password, story_loaded, replay)
 
 
 # Places, the operation and its staff ------------------------------------------------
 
 
-def _load_places() -> dict[str, Airport]:
+ALMATY_TIME = ZoneInfo("Asia/Almaty")
+
+
+def _load_places(timeline: Timeline) -> dict[str, Airport]:
     cities = {}
     for key, (name, native, russian, country, zone) in CITIES.items():
         cities[key], _ = City.objects.update_or_create(
@@ -175,7 +212,7 @@ def _load_places() -> dict[str, Airport]:
         )
     airports = {}
     for code, (name, city, status) in AIRPORTS.items():
-        note = ALA_NOTE if status == Airport.Status.SUSPENDED else ""
+        note = ALA_NOTE.format(**timeline.january()) if status == Airport.Status.SUSPENDED else ""
         airports[code], _ = Airport.objects.update_or_create(
             iata_code=code,
             defaults={"name": name, "city": cities[city], "status": status, "status_note": note},
@@ -183,13 +220,13 @@ def _load_places() -> dict[str, Airport]:
     return airports
 
 
-def _load_operation() -> Operation:
+def _load_operation(timeline: Timeline) -> Operation:
     operation, _ = Operation.objects.update_or_create(
         slug=OPERATION_SLUG,
         defaults={
             "name": "Kazakhstan, January 2022",
             "country": "KZ",
-            "starts_on": date(2022, 1, 5),
+            "starts_on": timeline.day(date(2022, 1, 5)),
             "ends_on": None,
             "status": Operation.Status.ACTIVE,
             "hotline_phone": "+7 7172 55 00 22",
@@ -201,87 +238,83 @@ def _load_operation() -> Operation:
     return operation
 
 
-def _load_staff(operation: Operation, password: str) -> list[Membership]:
-    user_model = get_user_model()
-    logins = []
-    for username, role in STAFF:
-        user = user_model.objects.filter(username=username).first() or user_model(username=username)
-        user.first_name, user.last_name = "Demo", username.capitalize()
-        user.email = f"{username}@example.org"
-        user.is_active = True
-        # Django's admin sees every operation, so it is for superusers only; demo staff work
-        # through the operation-scoped pages, like real staff.
-        user.is_staff = False
-        user.is_superuser = False
-        user.set_password(password)
-        user.save()
-        membership, _ = Membership.objects.update_or_create(
-            user=user, operation=operation, defaults={"role": role}
-        )
-        logins.append(membership)
-    return logins
-
-
 # The story --------------------------------------------------------------------------
 
 
-def _load_story(operation: Operation, airports: dict[str, Airport]) -> None:
+def _forget_story(operation: Operation) -> None:
+    """Remove a loaded story (for a replay from now): its records, not the operation."""
+    Notification.objects.filter(operation=operation).delete()
+    ManifestExport.objects.filter(flight__operation=operation).delete()
+    Booking.objects.filter(flight__operation=operation).delete()
+    operation.transfers.all().delete()
+    operation.flights.all().delete()
+    operation.households.update(head=None)
+    operation.citizens.all().delete()
+    operation.households.all().delete()
+
+
+def _load_story(operation: Operation, airports: dict[str, Airport], t: Timeline) -> None:
     cities = {ALMATY: airports["ALA"].city, NUR_SULTAN: airports["NQZ"].city}
     parties: dict[Fate, list[Registered]] = defaultdict(list)
-    for party in plan_parties(SEED, cities):
+    for party in plan_parties(SEED, cities, t):
         registered = _register(operation, party)
         parties[registered.fate].append(registered)
     route = (airports["NQZ"], airports["KBP"])
 
-    _fly_9_january(operation, route, parties)
-    _record_decisions(parties)
-    _fill_13_january(operation, route, parties, from_city=cities[ALMATY])
-    flight = _open_flight(operation, FLIGHT_16_JANUARY, route)
-    _book_all(parties[Fate.BOOKED_16_JANUARY], flight, FLIGHT_16_JANUARY.booked_at)
+    _fly_9_january(operation, route, parties, t)
+    _record_decisions(parties, t)
+    _fill_13_january(operation, route, parties, t, from_city=cities[ALMATY])
+    flight = _open_flight(operation, FLIGHT_16_JANUARY, route, t)
+    _book_all(parties[Fate.BOOKED_16_JANUARY], flight, t.at(FLIGHT_16_JANUARY.booked_at))
 
 
 def _register(operation: Operation, party: Party) -> Registered:
+    """`party` comes from plan_parties already moved to the timeline."""
     if party.is_household:
         household = household_register(
-            operation=operation, source=party.source, by=None, members=party.members
+            operation=operation,
+            source=party.source,
+            by=None,
+            members=party.members,
+            registered_at=party.registered_at,
         )
         people = list(household.members.order_by("pk"))
-        _backdate(Household.objects.filter(pk=household.pk), party.registered_at, "created_at")
     else:
         household = None
         (fields,) = party.members
-        people = [citizen_register(operation=operation, source=party.source, by=None, **fields)]
-    # registered_at is not a field the services let a caller set, and they stamp today.
-    _backdate(
-        Citizen.objects.filter(pk__in=[p.pk for p in people]),
-        party.registered_at,
-        "registered_at",
-    )
-    for person in people:
-        person.registered_at = party.registered_at
+        people = [
+            citizen_register(
+                operation=operation,
+                source=party.source,
+                by=None,
+                registered_at=party.registered_at,
+                **fields,
+            )
+        ]
     return Registered(party.fate, people, household, party.registered_at)
 
 
 def _fly_9_january(
-    operation: Operation, route: tuple[Airport, Airport], parties: dict[Fate, list[Registered]]
+    operation: Operation,
+    route: tuple[Airport, Airport],
+    parties: dict[Fate, list[Registered]],
+    t: Timeline,
 ) -> None:
     """33 board; one passenger never reaches the airport and is back on the waiting list."""
     plan = FLIGHT_9_JANUARY
-    flight = _open_flight(operation, plan, route)
-    flyers = _book_all(parties[Fate.FLEW_9_JANUARY], flight, plan.booked_at)
-    missed = _book_all(parties[Fate.MISSED_9_JANUARY], flight, plan.booked_at)
-    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
+    flight = _open_flight(operation, plan, route, t)
+    flyers = _book_all(parties[Fate.FLEW_9_JANUARY], flight, t.at(plan.booked_at))
+    missed = _book_all(parties[Fate.MISSED_9_JANUARY], flight, t.at(plan.booked_at))
+    gate = flight.departs_at - BOARDING_STARTS
+    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None, at=gate)
     for booking in flyers:
-        booking_set_status(booking=booking, status=Booking.Status.BOARDED, by=None)
+        booking_set_status(booking=booking, status=Booking.Status.BOARDED, by=None, at=gate)
     for booking in missed:
-        booking_set_status(booking=booking, status=Booking.Status.NO_SHOW, by=None)
-    _backdate(
-        flight.bookings.filter(status__in=GATE_STATUSES),
-        flight.departs_at - BOARDING_STARTS,
-        "status_changed_at",
+        booking_set_status(booking=booking, status=Booking.Status.NO_SHOW, by=None, at=gate)
+    flight = flight_set_status(
+        flight=flight, status=Flight.Status.DEPARTED, by=None, at=flight.departs_at
     )
-    flight = flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=None)
-    flight_set_status(flight=flight, status=Flight.Status.LANDED, by=None)
+    flight_set_status(flight=flight, status=Flight.Status.LANDED, by=None, at=flight.arrives_at)
     (no_show,) = parties[Fate.MISSED_9_JANUARY]
     _log(
         no_show,
@@ -293,36 +326,27 @@ def _fly_9_january(
     )
 
 
-def _record_decisions(parties: dict[Fate, list[Registered]]) -> None:
+def _record_decisions(parties: dict[Fate, list[Registered]], t: Timeline) -> None:
     """People who stay, who made their own way out, or whom nobody can reach."""
     for party in parties[Fate.STAYS]:
-        _log(
-            party,
-            "phone",
-            "inbound",
-            "reached",
-            datetime(2022, 1, 10, 8, 15, tzinfo=UTC),
-            "Will stay in Almaty with family until civil flights resume. Keep sending updates.",
-        )
-        _set_status(party, Citizen.Status.DECIDED_TO_STAY)
+        at = t.at(datetime(2022, 1, 10, 8, 15, tzinfo=UTC))
+        note = "Will stay in Almaty with family until civil flights resume. Keep sending updates."
+        _log(party, "phone", "inbound", "reached", at, note)
+        _set_status(party, Citizen.Status.DECIDED_TO_STAY, at)
     for party in parties[Fate.LEFT_BY_OWN_MEANS]:
-        _log(
-            party,
-            "messenger",
-            "inbound",
-            "reached",
-            datetime(2022, 1, 9, 11, 0, tzinfo=UTC),
-            "Drove to Bishkek with friends; flying home from there.",
-        )
-        _set_status(party, Citizen.Status.LEFT_BY_OWN_MEANS)
+        at = t.at(datetime(2022, 1, 9, 11, 0, tzinfo=UTC))
+        note = "Drove to Bishkek with friends; flying home from there."
+        _log(party, "messenger", "inbound", "reached", at, note)
+        _set_status(party, Citizen.Status.LEFT_BY_OWN_MEANS, at)
     for party in parties[Fate.UNREACHABLE]:
         for day, channel, outcome in (
             (8, "phone", "no_answer"),
             (9, "sms", "left_message"),
             (10, "phone", "no_answer"),
         ):
-            _log(party, channel, "outbound", outcome, datetime(2022, 1, day, 7, 0, tzinfo=UTC))
-        _set_status(party, Citizen.Status.UNREACHABLE)
+            at = t.at(datetime(2022, 1, day, 7, 0, tzinfo=UTC))
+            _log(party, channel, "outbound", outcome, at)
+        _set_status(party, Citizen.Status.UNREACHABLE, at)
     medical = next(
         (p for p in parties[Fate.WAITING] if p.household is None and p.head.medical_need), None
     )
@@ -342,48 +366,45 @@ def _fill_13_january(
     operation: Operation,
     route: tuple[Airport, Airport],
     parties: dict[Fate, list[Registered]],
+    t: Timeline,
     *,
     from_city: City,
 ) -> None:
     """Almaty people come by the group train; one person gives a seat back and stays."""
     plan = FLIGHT_13_JANUARY
-    flight = _open_flight(operation, plan, route)
+    flight = _open_flight(operation, plan, route, t)
     travelling_by_rail = parties[Fate.RAIL_TO_13_JANUARY]
-    rail_seats = _book_all(travelling_by_rail, flight, plan.booked_at)
+    rail_seats = _book_all(travelling_by_rail, flight, t.at(plan.booked_at))
     for booking in rail_seats:
         # Confirmed once the embassy had bought the group's rail tickets.
-        booking_set_status(booking=booking, status=Booking.Status.CONFIRMED, by=None)
-    _backdate(
-        Booking.objects.filter(pk__in=[b.pk for b in rail_seats]),
-        RAIL_TICKETS_BOUGHT,
-        "status_changed_at",
-    )
-    _rail_transfer(operation, travelling_by_rail, from_city=from_city, to_city=route[0].city)
+        booking_set_status(
+            booking=booking,
+            status=Booking.Status.CONFIRMED,
+            by=None,
+            at=t.at(RAIL_TICKETS_BOUGHT),
+        )
+    _rail_transfer(operation, travelling_by_rail, t, from_city=from_city, to_city=route[0].city)
     for fate in (Fate.BOOKED_13_JANUARY, Fate.MISSED_9_JANUARY, Fate.STAYS_AFTER_BOOKING):
-        _book_all(parties[fate], flight, plan.booked_at)
+        _book_all(parties[fate], flight, t.at(plan.booked_at))
 
     for party in parties[Fate.STAYS_AFTER_BOOKING]:
-        _log(
-            party,
-            "email",
-            "inbound",
-            "reached",
-            SEAT_GIVEN_BACK,
-            "Gives back the seat on PS 9004: staying with relatives in Nur-Sultan for now.",
-        )
-        _set_status(party, Citizen.Status.DECIDED_TO_STAY)
-        _backdate(
-            Booking.objects.filter(citizen__in=party.people, status=Booking.Status.CANCELLED),
-            SEAT_GIVEN_BACK,
-            "status_changed_at",
-        )
+        note = "Gives back the seat on PS 9004: staying with relatives in Nur-Sultan for now."
+        _log(party, "email", "inbound", "reached", t.at(SEAT_GIVEN_BACK), note)
+        _set_status(party, Citizen.Status.DECIDED_TO_STAY, t.at(SEAT_GIVEN_BACK))
 
 
 def _rail_transfer(
-    operation: Operation, parties: list[Registered], *, from_city: City, to_city: City
+    operation: Operation,
+    parties: list[Registered],
+    t: Timeline,
+    *,
+    from_city: City,
+    to_city: City,
 ) -> None:
     passengers = [person for party in parties for person in party.people]
-    departs = datetime.combine(date(2022, 1, 11), time(21, 20), tzinfo=from_city.time_zone)
+    departs = t.at(datetime.combine(date(2022, 1, 11), time(21, 20), tzinfo=from_city.time_zone))
+    departs_local = departs.astimezone(from_city.time_zone).strftime("%H:%M")
+    days = t.january()
     # No service writes transfers yet; a transfer carries no seat rule beyond its checks.
     transfer = GroundTransfer(
         operation=operation,
@@ -395,32 +416,33 @@ def _rail_transfer(
         seats_total=12,
         description=(
             "Group rail tickets bought by the embassy: Almaty-2 station, carriage 7. "
-            "Passengers continue on PS 9004 from Nur-Sultan on 13 January."
+            f"Passengers continue on PS 9004 from Nur-Sultan on {days['jan13']}."
         ),
     )
     transfer.full_clean()
     transfer.save()
     transfer.passengers.set(passengers)
+    note = (
+        f"Rail tickets: Almaty-2, {days['jan11']} {departs_local}, carriage 7; "
+        f"then PS 9004 on {days['jan13']}."
+    )
     for party in parties:
-        _log(
-            party,
-            "sms",
-            "outbound",
-            "reached",
-            RAIL_TICKETS_BOUGHT,
-            "Rail tickets: Almaty-2, 11 January 21:20, carriage 7; then PS 9004 on 13 January.",
-        )
+        _log(party, "sms", "outbound", "reached", t.at(RAIL_TICKETS_BOUGHT), note)
 
 
 # Small steps ------------------------------------------------------------------------
 
 
-def _open_flight(operation: Operation, plan: FlightPlan, route: tuple[Airport, Airport]) -> Flight:
+def _open_flight(
+    operation: Operation, plan: FlightPlan, route: tuple[Airport, Airport], t: Timeline
+) -> Flight:
     departure, arrival = route
-    departs = datetime.combine(plan.day, DEPARTS_LOCAL, tzinfo=departure.city.time_zone)
+    departs = t.at(datetime.combine(plan.day, DEPARTS_LOCAL, tzinfo=departure.city.time_zone))
+    planned = t.at(plan.booked_at - PLANNED_BEFORE_BOOKING)
     flight = flight_create(
         operation=operation,
         by=None,
+        at=planned,
         number=plan.number,
         carrier=CARRIER,
         kind=Flight.Kind.SCHEDULED,
@@ -431,7 +453,7 @@ def _open_flight(operation: Operation, plan: FlightPlan, route: tuple[Airport, A
         seats_total=plan.seats,
         notes=plan.notes,
     )
-    return flight_set_status(flight=flight, status=Flight.Status.OPEN, by=None)
+    return flight_set_status(flight=flight, status=Flight.Status.OPEN, by=None, at=planned)
 
 
 def _book_all(parties: list[Registered], flight: Flight, at: datetime) -> list[Booking]:
@@ -439,21 +461,15 @@ def _book_all(parties: list[Registered], flight: Flight, at: datetime) -> list[B
     bookings: list[Booking] = []
     for party in parties:
         if party.household is not None:
-            bookings += household_book(flight=flight, household=party.household, by=None)
+            bookings += household_book(flight=flight, household=party.household, by=None, at=at)
         else:
-            bookings.append(booking_create(flight=flight, citizen=party.head, by=None))
-    _backdate(
-        Booking.objects.filter(pk__in=[b.pk for b in bookings]),
-        at,
-        "created_at",
-        "status_changed_at",
-    )
+            bookings.append(booking_create(flight=flight, citizen=party.head, by=None, at=at))
     return bookings
 
 
-def _set_status(party: Registered, status: str) -> None:
+def _set_status(party: Registered, status: str, at: datetime) -> None:
     for person in party.people:
-        citizen_set_status(citizen=person, status=status, by=None)
+        citizen_set_status(citizen=person, status=status, by=None, at=at)
 
 
 def _log(
@@ -475,11 +491,6 @@ def _log(
     )
 
 
-def _backdate(rows: QuerySet, moment: datetime, *fields: str) -> None:
-    """Put the story's date on rows the services stamped with today's clock."""
-    rows.update(**dict.fromkeys(fields, moment))
-
-
 # What was loaded ----------------------------------------------------------------------
 
 
@@ -489,6 +500,7 @@ def _result(
     logins: list[Membership],
     password: str,
     story_loaded: bool,
+    replay: Replay,
 ) -> DemoResult:
     open_flights = list(
         operation.flights.filter(status=Flight.Status.OPEN)
@@ -508,6 +520,7 @@ def _result(
     return DemoResult(
         operation=operation,
         story_loaded=story_loaded,
+        replay=replay,
         status_counts=people_counts(operation).by_status,
         waiting_in_almaty=waiting_in(operation=operation, city=airports["ALA"].city).count(),
         open_flights=open_flights,

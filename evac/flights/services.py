@@ -9,6 +9,7 @@ writer at a time (IMMEDIATE transactions), so racing requests can't overbook; th
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
-from evac.core.history import record_by
+from evac.core.history import past_event_moment, record_by
 from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport, SeatLoss
 from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
 from evac.notifications import services as notifications
@@ -64,14 +65,18 @@ def lock_flight(flight_id: int) -> Flight:
 # Flights -----------------------------------------------------------------------------
 
 
-def flight_create(*, operation: Operation, by: Actor, **fields) -> Flight:
+def flight_create(
+    *, operation: Operation, by: Actor, at: datetime | None = None, **fields
+) -> Flight:
+    """`at`: when the flight was planned, for Evac itself recording it later (the demo)."""
     require_permission(by, operation, Permission.PLAN_FLIGHTS)
+    at = past_event_moment(by, at)
     unknown = set(fields) - FLIGHT_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"flight_create() got fields it can't set: {sorted(unknown)}")
     flight = Flight(operation=operation, **fields)
     flight.full_clean()
-    record_by(flight, by).save()
+    record_by(flight, by, at).save()
     return flight
 
 
@@ -93,9 +98,15 @@ def flight_update(*, flight: Flight, by: Actor, **changes) -> Flight:
 
 
 @transaction.atomic
-def flight_set_status(*, flight: Flight, status: str, by: Actor) -> Flight:
-    """Move a flight on; cancelling or departing also settles every passenger's fate."""
+def flight_set_status(
+    *, flight: Flight, status: str, by: Actor, at: datetime | None = None
+) -> Flight:
+    """Move a flight on; cancelling or departing also settles every passenger's fate.
+
+    `at`: when it happened, for Evac itself recording it later (the demo's replay).
+    """
     require_permission(by, flight.operation, Permission.PLAN_FLIGHTS)
+    at = past_event_moment(by, at)
     flight = lock_flight(flight.pk)
     if not flight.can_become(status):
         raise InvalidTransition(
@@ -120,43 +131,48 @@ def flight_set_status(*, flight: Flight, status: str, by: Actor) -> Flight:
                 by=by,
                 citizen_status=Citizen.Status.WAITING,
                 reason=SeatLoss.FLIGHT_CANCELLED,
+                at=at,
             )
     elif status == Flight.Status.DEPARTED:
         for booking in active:
-            _settle_at_departure(booking, by=by)
+            _settle_at_departure(booking, by=by, at=at)
     flight.refresh_from_db(fields=["seats_booked"])
     flight.status = status
-    record_by(flight, by).save(update_fields=["status"])
+    record_by(flight, by, at).save(update_fields=["status"])
     notifications.flight_status_changed(flight=flight)
     return flight
 
 
-def _settle_at_departure(booking: Booking, *, by: Actor) -> None:
+def _settle_at_departure(booking: Booking, *, by: Actor, at: datetime | None = None) -> None:
     """Boarded passengers are evacuated; everyone else on the manifest is waiting again, and
     is told that the seat is gone."""
     citizen = booking.citizen
     if booking.status == Booking.Status.BOARDED:
         citizen.status = Citizen.Status.EVACUATED
     else:
-        _set_booking_status(booking, Booking.Status.NO_SHOW, by=by, save=False)
+        _set_booking_status(booking, Booking.Status.NO_SHOW, by=by, save=False, at=at)
         citizen.status = Citizen.Status.WAITING
     booking.is_active = False
-    record_by(booking, by).save()
-    record_by(citizen, by).save(update_fields=["status"])
+    record_by(booking, by, at).save()
+    record_by(citizen, by, at).save(update_fields=["status"])
     if citizen.status == Citizen.Status.WAITING:
-        notifications.seat_released(booking=booking, reason=SeatLoss.NO_SHOW)
+        notifications.seat_released(booking=booking, reason=SeatLoss.NO_SHOW, lost_at=at)
 
 
 # Bookings ----------------------------------------------------------------------------
 
 
-def booking_create(*, flight: Flight, citizen: Citizen, by: Actor) -> Booking:
-    """Give one person a seat."""
-    (booking,) = _book(flight=flight, citizens=[citizen], by=by)
+def booking_create(
+    *, flight: Flight, citizen: Citizen, by: Actor, at: datetime | None = None
+) -> Booking:
+    """Give one person a seat. `at`: when, for Evac itself recording an earlier booking."""
+    (booking,) = _book(flight=flight, citizens=[citizen], by=by, at=at)
     return booking
 
 
-def household_book(*, flight: Flight, household: Household, by: Actor) -> list[Booking]:
+def household_book(
+    *, flight: Flight, household: Household, by: Actor, at: datetime | None = None
+) -> list[Booking]:
     """Give every waiting member of a household a seat on the same flight, or nobody one.
 
     Members who decided to stay, left, were evacuated or can't be reached are not booked;
@@ -173,12 +189,15 @@ def household_book(*, flight: Flight, household: Household, by: Actor) -> list[B
     waiting = [m for m in members if m.status == Citizen.Status.WAITING]
     if not waiting:
         raise Conflict(_("Nobody in this household is waiting for a seat."))
-    return _book(flight=flight, citizens=waiting, by=by)
+    return _book(flight=flight, citizens=waiting, by=by, at=at)
 
 
 @transaction.atomic
-def _book(*, flight: Flight, citizens: Sequence[Citizen], by: Actor) -> list[Booking]:
+def _book(
+    *, flight: Flight, citizens: Sequence[Citizen], by: Actor, at: datetime | None = None
+) -> list[Booking]:
     require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
+    at = past_event_moment(by, at)
     if any(c.operation_id != flight.operation_id for c in citizens):
         raise Conflict(_("A person can only be booked on a flight of their own operation."))
     wanted = len(citizens)
@@ -215,20 +234,22 @@ def _book(*, flight: Flight, citizens: Sequence[Citizen], by: Actor) -> list[Boo
     bookings = []
     for citizen in locked:
         citizen.status = Citizen.Status.BOOKED
-        record_by(citizen, by).save(update_fields=["status"])
+        record_by(citizen, by, at).save(update_fields=["status"])
         booking = Booking(
             flight_id=flight.pk,
             citizen=citizen,
             created_by=_user(by),
             status_changed_by=_user(by),
         )
+        if at is not None:
+            booking.created_at = booking.status_changed_at = at
         try:
             with transaction.atomic():
-                record_by(booking, by).save()
+                record_by(booking, by, at).save()
         except IntegrityError:
             raise AlreadyBooked(_("%(name)s already holds a seat.") % {"name": citizen}) from None
         bookings.append(booking)
-    notifications.bookings_made(bookings=bookings)
+    notifications.bookings_made(bookings=bookings, booked_at=at)
     return bookings
 
 
@@ -245,29 +266,42 @@ def booking_cancel(*, booking: Booking, by: Actor) -> Booking:
     )
 
 
-def release_seat(booking: Booking, *, by: Actor, citizen_status: str, reason: str) -> Booking:
+def release_seat(
+    booking: Booking,
+    *,
+    by: Actor,
+    citizen_status: str,
+    reason: str,
+    at: datetime | None = None,
+) -> Booking:
     """Cancel a locked booking, free its seat, and give the person `citizen_status`.
 
     Every cancelled seat comes through here, so every person who loses one is told why
     (`reason`, a SeatLoss), in their language and on their channel.
     The caller holds the flight's lock and has checked that the change is allowed.
     """
-    _set_booking_status(booking, Booking.Status.CANCELLED, by=by, save=False)
+    _set_booking_status(booking, Booking.Status.CANCELLED, by=by, save=False, at=at)
     booking.is_active = False
-    record_by(booking, by).save()
-    notifications.seat_released(booking=booking, reason=reason)
+    record_by(booking, by, at).save()
+    notifications.seat_released(booking=booking, reason=reason, lost_at=at)
     Flight.objects.filter(pk=booking.flight_id).update(seats_booked=F("seats_booked") - 1)
     citizen = Citizen.objects.select_for_update().get(pk=booking.citizen_id)
     if citizen.status == Citizen.Status.BOOKED:
         citizen.status = citizen_status
-        record_by(citizen, by).save(update_fields=["status"])
+        record_by(citizen, by, at).save(update_fields=["status"])
     booking.citizen = citizen
     return booking
 
 
 @transaction.atomic
-def booking_set_status(*, booking: Booking, status: str, by: Actor) -> Booking:
-    """Confirm, check in, board or mark a no-show. Cancelling is booking_cancel."""
+def booking_set_status(
+    *, booking: Booking, status: str, by: Actor, at: datetime | None = None
+) -> Booking:
+    """Confirm, check in, board or mark a no-show. Cancelling is booking_cancel.
+
+    `at`: when, for Evac itself recording an earlier change (the demo's replay).
+    """
+    at = past_event_moment(by, at)
     require_permission(
         by, booking.flight.operation, Permission.HANDLE_PASSENGERS, citizen_id=booking.citizen_id
     )
@@ -281,11 +315,13 @@ def booking_set_status(*, booking: Booking, status: str, by: Actor) -> Booking:
         raise InvalidTransition(
             _("Passengers are marked boarded or no-show only while the flight is boarding.")
         )
-    _set_booking_status(booking, status, by=by, save=True)
+    _set_booking_status(booking, status, by=by, save=True, at=at)
     return booking
 
 
-def _set_booking_status(booking: Booking, status: str, *, by: Actor, save: bool) -> None:
+def _set_booking_status(
+    booking: Booking, status: str, *, by: Actor, save: bool, at: datetime | None = None
+) -> None:
     if booking.status == status:
         return
     if not booking.can_become(status):
@@ -297,10 +333,10 @@ def _set_booking_status(booking: Booking, status: str, *, by: Actor, save: bool)
             }
         )
     booking.status = status
-    booking.status_changed_at = now()
+    booking.status_changed_at = at or now()
     booking.status_changed_by = _user(by)
     if save:
-        record_by(booking, by).save()
+        record_by(booking, by, at).save()
 
 
 def _user(by: Actor):

@@ -253,16 +253,19 @@ def one_time_code_send(
     )
 
 
-def bookings_made(*, bookings: Sequence[Booking]) -> None:
+def bookings_made(*, bookings: Sequence[Booking], booked_at: datetime | None = None) -> None:
     """A confirmation now and reminders before departure, for each new seat.
 
-    Called inside the booking's transaction, so seats and messages commit together.
+    Called inside the booking's transaction, so seats and messages commit together. A seat
+    booked earlier and recorded now (`booked_at`, the demo's replay) gets no confirmation:
+    its moment has passed; only the reminders still ahead.
     """
     if not bookings:
         return
     flight = _flight_for_messages(bookings[0].flight_id)
     for booking in bookings:
-        _confirmation(booking, flight)
+        if booked_at is None:
+            _confirmation(booking, flight)
         _reminders(booking, flight)
 
 
@@ -330,18 +333,23 @@ def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
         )
 
 
-def seat_released(*, booking: Booking, reason: str) -> Notification | None:
+def seat_released(
+    *, booking: Booking, reason: str, lost_at: datetime | None = None
+) -> Notification | None:
     """A lost seat, for any reason (a SeatLoss): what was still to be said about it is
     dropped, and the person is told at once that it is gone and why: a cancelled flight in
     its own notice, anything else in a seat_cancelled message. One message per seat, so a
     cancellation retried or reached from two doors tells them once.
 
     Called by flights.services.release_seat (and for a no-show when the flight leaves), in
-    the transaction that cancels the seat.
+    the transaction that cancels the seat. A seat lost earlier and recorded now (`lost_at`,
+    the demo's replay) is not told: that moment has passed.
     """
     N.objects.filter(booking=booking, kind__in=SEAT_KINDS, status=N.Status.PENDING).update(
         status=N.Status.CANCELLED
     )
+    if lost_at is not None:
+        return None
     flight = _flight_for_messages(booking.flight_id)
     if reason == SeatLoss.FLIGHT_CANCELLED:
         key, kind, parameters = f"cancelled:{booking.pk}", N.Kind.FLIGHT_CANCELLED, {}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
-from evac.core.history import record_by
+from evac.core.history import past_event_moment, record_by
 from evac.flights.models import Booking, SeatLoss
 from evac.flights.services import lock_flight, release_seat
 from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
@@ -111,36 +111,56 @@ def citizen_register(
     source: str,
     by: Actor,
     household: Household | None = None,
+    registered_at: datetime | None = None,
     **fields: Any,
 ) -> Citizen:
+    """`registered_at`: when Evac itself records a registration that happened earlier."""
     require_permission(by, operation, Permission.REGISTER_PEOPLE)
     _check_fields(fields)
+    registered_at = past_event_moment(by, registered_at)
     citizen = Citizen(operation=operation, source=source, household=household, **fields)
+    if registered_at is not None:
+        citizen.registered_at = registered_at
     # A need typed on the public portal is a claim until staff confirm it.
     citizen.needs_claimed = source == Citizen.Source.SELF_REGISTRATION and any(
         getattr(citizen, name) for name in NEED_FIELDS
     )
     citizen.full_clean()
-    record_by(citizen, by).save()
+    record_by(citizen, by, registered_at).save()
     return citizen
 
 
 @transaction.atomic
 def household_register(
-    *, operation: Operation, source: str, by: Actor, members: list[dict[str, Any]]
+    *,
+    operation: Operation,
+    source: str,
+    by: Actor,
+    members: list[dict[str, Any]],
+    registered_at: datetime | None = None,
 ) -> Household:
     """Register people who travel together; the first member is the head of the household."""
     require_permission(by, operation, Permission.REGISTER_PEOPLE)
     if not members:
         raise ValueError("a household needs at least one member")
-    household = record_by(Household(operation=operation), by)
+    registered_at = past_event_moment(by, registered_at)
+    household = record_by(Household(operation=operation), by, registered_at)
+    if registered_at is not None:
+        household.created_at = registered_at
     household.save()
     people = [
-        citizen_register(operation=operation, source=source, by=by, household=household, **member)
+        citizen_register(
+            operation=operation,
+            source=source,
+            by=by,
+            household=household,
+            registered_at=registered_at,
+            **member,
+        )
         for member in members
     ]
     household.head = people[0]
-    record_by(household, by).save(update_fields=["head"])
+    record_by(household, by, registered_at).save(update_fields=["head"])
     return household
 
 
@@ -184,12 +204,16 @@ def citizen_status_choices(citizen: Citizen) -> list[str]:
 
 
 @transaction.atomic
-def citizen_set_status(*, citizen: Citizen, status: str, by: Actor) -> Citizen:
+def citizen_set_status(
+    *, citizen: Citizen, status: str, by: Actor, at: datetime | None = None
+) -> Citizen:
     """Record a decision: stays, left by own means, unreachable, or waiting again.
 
-    A person who holds a seat loses it, so it can go to somebody who is waiting.
+    A person who holds a seat loses it, so it can go to somebody who is waiting. `at`: when
+    Evac itself records a decision taken earlier.
     """
     require_permission(by, citizen.operation, Permission.EDIT_CITIZENS, citizen_id=citizen.pk)
+    at = past_event_moment(by, at)
     if status not in DECIDED_STATUSES:
         raise InvalidTransition(_("“Booked” and “evacuated” follow from the flights."))
     seat = citizen.bookings.filter(is_active=True).first()
@@ -215,9 +239,9 @@ def citizen_set_status(*, citizen: Citizen, status: str, by: Actor) -> Citizen:
             raise Conflict(_("This person's seat changed a moment ago; please try again."))
         # The seat is lost because of this decision: SeatLoss names each one alike.
         reason = SeatLoss(status)
-        return release_seat(booking, by=by, citizen_status=status, reason=reason).citizen
+        return release_seat(booking, by=by, citizen_status=status, reason=reason, at=at).citizen
     current.status = status
-    record_by(current, by).save(update_fields=["status"])
+    record_by(current, by, at).save(update_fields=["status"])
     return current
 
 

@@ -1,4 +1,5 @@
-"""The demo scenario: the January 2022 numbers, the rules behind them, and safe re-runs."""
+"""The demo scenario with its historical dates (seed_demo --historical): the January 2022
+numbers, the rules behind them, and safe re-runs. The replay in the present: test_replay.py."""
 
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
@@ -15,6 +16,7 @@ from evac.demo import scenario
 from evac.demo.names import to_latin
 from evac.demo.people import plan_parties
 from evac.demo.scenario import OPERATION_SLUG, load_demo
+from evac.demo.timeline import Timeline
 from evac.flights.models import Booking, Flight, GroundTransfer
 from evac.operations.access import role_in
 from evac.operations.models import Membership, Operation, Role
@@ -35,7 +37,7 @@ def demo(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=FAST_HASHERS),
         transaction.atomic(),
     ):
-        yield load_demo("demo-test-password")
+        yield load_demo("demo-test-password", historical=True)
         transaction.set_rollback(True)
 
 
@@ -237,7 +239,7 @@ class TestTheLoadedScenario:
 
 def test_the_same_seed_invents_the_same_people():
     cities = {"almaty": City(name="Almaty"), "nur_sultan": City(name="Nur-Sultan")}
-    first, second = plan_parties(2022, cities), plan_parties(2022, cities)
+    first, second = plan_parties(2022, cities, Timeline()), plan_parties(2022, cities, Timeline())
     assert [p.members for p in first] == [p.members for p in second]
     assert sum(p.size for p in first) == 170
 
@@ -276,16 +278,16 @@ def _snapshot() -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_running_it_twice_duplicates_nothing_and_resets_the_passwords():
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--historical", stdout=StringIO())
     before = _snapshot()
     assert _log_in(username="officer", password=settings.EVAC_DEMO_PASSWORD) is not None
 
     out = StringIO()
-    call_command("seed_demo", "--password", "kazakhstan-drill", stdout=out)
+    call_command("seed_demo", "--historical", "--password", "kazakhstan-drill", stdout=out)
 
     assert _snapshot() == before
     assert before["Citizen"] == 170 and before["User"] == before["Membership"] == 3
-    assert "already loaded" in out.getvalue()
+    assert "kept the week of 5-11 January 2022 with its dates as they were" in out.getvalue()
     assert "password: kazakhstan-drill" in out.getvalue()
     for username in ("coordinator", "officer", "viewer"):
         assert _log_in(username=username, password="kazakhstan-drill") is not None
@@ -304,7 +306,7 @@ def test_a_failure_part_way_leaves_nothing_behind(monkeypatch):
 
     monkeypatch.setattr(scenario, "_fill_13_january", break_down)
     with pytest.raises(RuntimeError):
-        load_demo("demo-test-password")
+        load_demo("demo-test-password", historical=True)
 
     assert not Operation.objects.filter(slug=OPERATION_SLUG).exists()
     assert not Citizen.objects.exists()
