@@ -162,7 +162,7 @@ def registry_rows(operation: Operation) -> CitizenQuerySet:
     """The registry's rows with what each row shows, in the default order; one query a page."""
     return (
         operation.citizens.select_related("current_city", "household")
-        .defer("current_city__name_native", "medical_details", "notes", "temporary_address")
+        .defer("medical_details", "notes", "temporary_address")
         .order_by(*REGISTRY_SORTS[DEFAULT_REGISTRY_SORT])
     )
 

@@ -34,10 +34,16 @@ class City(models.Model):
 
     @property
     def local_name(self) -> str:
-        return city_name_in(self.name, self.name_native, self.name_ru, get_language() or "en")
+        return self.name_in(get_language() or "en")
 
     def name_in(self, language: str) -> str:
-        return city_name_in(self.name, self.name_native, self.name_ru, language)
+        """As city_name_in, reading the other spellings only when they are asked for."""
+        language = language.split("-")[0]
+        if language == "en":
+            return self.name
+        if language == "ru" and self.name_ru:
+            return self.name_ru
+        return self.name_native or self.name
 
     def local_time(self, moment: datetime) -> datetime:
         return moment.astimezone(self.time_zone)
