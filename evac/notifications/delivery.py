@@ -57,6 +57,12 @@ def notifications_due_for_dispatch(*, limit: int) -> list[int]:
     return ids
 
 
+def notifications_requeue_lost() -> int:
+    """The broker lost its queue: pending messages marked as on it are marked as not, so the
+    dispatch round that follows queues them again. Returns how many."""
+    return N.objects.filter(status=N.Status.PENDING, queued_at__isnull=False).update(queued_at=None)
+
+
 def _backoff(attempts: int) -> timedelta:
     # 30 s, 1 min, 2 min, 4 min … at most an hour: a flaky network gets time to recover.
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))

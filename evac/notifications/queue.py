@@ -18,6 +18,9 @@ from evac.notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 SEND_NOTIFICATION = "evac.notifications.tasks.send_notification"
+# A key the dispatcher keeps in the broker's Redis. When it is gone, so is everything the
+# broker held (FLUSHALL, a restart without persistence): the sends queued with it included.
+BROKER_MARKER_KEY = "evac:broker-marker"
 
 
 def queue_sends(ids: Sequence[int]) -> int:
@@ -65,3 +68,22 @@ def _queue_marked(ids: list[int]) -> None:
         queue_sends(ids)
     except Exception:
         logger.exception("could not queue notification sends %s", ids)
+
+
+def broker_lost_its_queue() -> bool:
+    """Whether the broker lost what it held since the last call (Redis; False otherwise).
+
+    Sets the marker if it is missing, so exactly one caller hears of each loss. The first
+    call ever answers True too: that costs one round of duplicate sends, which the claim
+    makes harmless. A broker that can't be reached answers False (nothing can be queued
+    anyway; the next round asks again).
+    """
+    try:
+        with app.connection_for_write(transport_options=quick_broker_options()) as connection:
+            if connection.transport.driver_type != "redis":
+                return False
+            client = connection.default_channel.client
+            return bool(client.set(BROKER_MARKER_KEY, now().isoformat(), nx=True))
+    except Exception:
+        logger.warning("could not ask the broker whether it lost its queue", exc_info=True)
+        return False

@@ -4,10 +4,14 @@ The broker only ever carries "look at notification 42": the row holds the messag
 time and its state, so a flushed Redis or a lost task costs a delay, never a message.
 """
 
+import logging
+
 from celery import shared_task
 
 from evac.notifications import delivery, services
-from evac.notifications.queue import SEND_NOTIFICATION, queue_sends
+from evac.notifications.queue import SEND_NOTIFICATION, broker_lost_its_queue, queue_sends
+
+logger = logging.getLogger(__name__)
 
 # How many due messages one dispatch marks and queues per round.
 DISPATCH_BATCH = 2000
@@ -30,8 +34,15 @@ def send_notification(notification_id: int) -> str:
 
 @shared_task(name="evac.notifications.tasks.dispatch_due", ignore_result=True)
 def dispatch_due() -> int:
-    """Settle sends left by dead workers, then queue one send per due message."""
+    """Settle sends left by dead workers, then queue one send per due message.
+
+    If the broker lost its queue since the last round, everything it held is queued again
+    now, rather than after EVAC_NOTIFICATION_REQUEUE_SECONDS.
+    """
     delivery.recover_stale_sending()
+    if broker_lost_its_queue():
+        lost = delivery.notifications_requeue_lost()
+        logger.warning("the broker lost its queue; queueing %d pending messages again", lost)
     queued = 0
     while True:
         ids = delivery.notifications_due_for_dispatch(limit=DISPATCH_BATCH)

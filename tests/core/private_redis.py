@@ -44,6 +44,12 @@ class PrivateRedis:
     def thaw(self) -> None:
         os.kill(self.process.pid, signal.SIGCONT)
 
+    def flush(self) -> None:
+        """Everything it held is gone, as after a restart without persistence."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as conn:
+            conn.sendall(b"FLUSHALL\r\n")
+            assert conn.recv(16).startswith(b"+OK")
+
 
 @contextmanager
 def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
