@@ -4,6 +4,7 @@ import django_filters
 from rest_framework import serializers
 
 from evac.notifications.models import Notification
+from evac.notifications.privacy import may_read_body, shown_address
 from evac.people.reference import normalize_reference_code
 
 
@@ -25,6 +26,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "flight",
             "booking",
             "to_address",
+            # null for a role that may not read this kind of message.
             "subject",
             "body",
             "status",
@@ -35,6 +37,17 @@ class NotificationSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, notification: Notification) -> dict:
+        """Subject and text only for a role that may read this kind, the address masked
+        otherwise (evac/notifications/privacy.py); a one-time code is masked for everybody."""
+        data = super().to_representation(notification)
+        view = self.context.get("view")
+        permissions = getattr(view, "permissions", frozenset())
+        if not may_read_body(notification.kind, permissions):
+            data["subject"] = data["body"] = None
+        data["to_address"] = shown_address(notification, permissions)
+        return data
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -12,3 +12,5 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["status", "channel", "kind", "operation"]
     search_fields = ["to_address", "idempotency_key", "provider_message_id"]
     date_hierarchy = "due_at"
+    # A one-time code waiting for the provider: nobody on staff reads it, here neither.
+    exclude = ["secret"]

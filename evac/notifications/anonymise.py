@@ -30,6 +30,8 @@ FIELDS = {
             "to_address",
             "last_error",
             "provider_message_id",
+            # A one-time code not yet handed over (emptied once it is).
+            "secret",
         },
         # The key names what a message was about by ids and times ("confirmation:42").
         kept={"channel", "kind", "language", "status", "idempotency_key"},

@@ -85,6 +85,8 @@ def message_context(
             **_person_context(citizen, operation),
             "city": texts.city_name(citizen.current_city, citizen.preferred_language),
         }
+    if kind == N.Kind.REGISTRATION_REPEATED:
+        return _person_context(citizen, operation)
     if kind == N.Kind.REGISTRATION_CONFIRMATION and "portal_url" in parameters:
         return {**_person_context(citizen, operation), "portal_url": parameters["portal_url"]}
     if kind == N.Kind.SEAT_CANCELLED and flight is not None and "reason" in parameters:

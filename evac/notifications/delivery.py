@@ -24,7 +24,7 @@ from django.core.mail import EmailMessage
 from django.db import connection, transaction
 
 from evac.core.clock import now
-from evac.notifications.models import Notification
+from evac.notifications.models import CODE_MASK, Notification
 from evac.notifications.sms import (
     PermanentSendError,
     SendError,
@@ -81,13 +81,15 @@ def notification_send(*, notification_id: int) -> str:
         # the request went out): if the provider has the message, record it, don't resend.
         found = _find_sent(notification)
         if found:
-            this_claim.update(status=N.Status.SENT, sent_at=now(), provider_message_id=found)
+            this_claim.update(
+                status=N.Status.SENT, sent_at=now(), provider_message_id=found, secret=""
+            )
             return "sent"
     try:
         message_id = _hand_over(notification)
     except TransientSendError as error:
         if notification.attempts >= settings.EVAC_NOTIFICATION_MAX_ATTEMPTS:
-            this_claim.update(status=N.Status.FAILED, last_error=_error_text(error))
+            this_claim.update(status=N.Status.FAILED, last_error=_error_text(error), secret="")
             return "failed"
         this_claim.update(
             status=N.Status.PENDING,
@@ -97,7 +99,7 @@ def notification_send(*, notification_id: int) -> str:
         )
         return "retry later"
     except PermanentSendError as error:
-        this_claim.update(status=N.Status.FAILED, last_error=_error_text(error))
+        this_claim.update(status=N.Status.FAILED, last_error=_error_text(error), secret="")
         return "failed"
     _record_sent(notification, message_id)
     return "sent"
@@ -121,7 +123,8 @@ def _record_sent(notification: Notification, message_id: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, sent_at = %s, provider_message_id = %s, "  # noqa: S608
-            f"last_error = '' {no_disk_wait}WHERE id = %s AND status = %s AND attempts = %s",
+            f"last_error = '', secret = '' {no_disk_wait}"
+            "WHERE id = %s AND status = %s AND attempts = %s",
             [
                 N.Status.SENT,
                 connection.ops.adapt_datetimefield_value(now()),
@@ -154,10 +157,17 @@ def _error_text(error: Exception) -> str:
     return f"{error.__class__.__name__}: {error}"[:2000]
 
 
+def _unmasked(text: str, notification: Notification) -> str:
+    """The text as the provider gets it: a one-time code in place of its mask."""
+    return text.replace(CODE_MASK, notification.secret) if notification.secret else text
+
+
 def _hand_over(notification: Notification) -> str:
     if notification.channel == N.Channel.SMS:
         return sms_backend().send(
-            to=notification.to_address, text=notification.body, reference=str(notification.pk)
+            to=notification.to_address,
+            text=_unmasked(notification.body, notification),
+            reference=str(notification.pk),
         )
     return _send_email(notification)
 
@@ -171,8 +181,8 @@ _PERMANENT_ANYMAIL = {"AnymailRecipientsRefused", "AnymailInvalidAddress"}
 def _send_email(notification: Notification) -> str:
     message_id = make_msgid(domain="evac.local")
     email = EmailMessage(
-        subject=notification.subject,
-        body=notification.body,
+        subject=_unmasked(notification.subject, notification),
+        body=_unmasked(notification.body, notification),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_address],
         headers={"Message-ID": message_id, "X-Evac-Notification": str(notification.pk)},
@@ -212,7 +222,7 @@ def recover_stale_sending(*, older_than: timedelta | None = None) -> int:
         found = _find_sent(notification)
         if found:
             settled += this_claim.update(
-                status=N.Status.SENT, sent_at=now(), provider_message_id=found
+                status=N.Status.SENT, sent_at=now(), provider_message_id=found, secret=""
             )
         elif found == "":
             settled += this_claim.update(
@@ -222,7 +232,9 @@ def recover_stale_sending(*, older_than: timedelta | None = None) -> int:
                 last_error="A worker stopped before handing this message over.",
             )
         else:
-            settled += this_claim.update(status=N.Status.FAILED, last_error=UNKNOWN_OUTCOME)
+            settled += this_claim.update(
+                status=N.Status.FAILED, last_error=UNKNOWN_OUTCOME, secret=""
+            )
         logger.warning("settled notification %s left sending by a dead worker", notification.pk)
     return settled
 
@@ -234,7 +246,7 @@ def _find_sent(notification: Notification) -> str | None:
         return sms_backend().find_sent(
             reference=str(notification.pk),
             to=notification.to_address,
-            text=notification.body,
+            text=_unmasked(notification.body, notification),
             since=notification.claimed_at,
         )
     except SendError:

@@ -32,6 +32,13 @@ class NotificationKind(models.TextChoices):
     STAFF_DIGEST = "staff_digest", _("Staff digest")
     REGISTRATION_CONFIRMATION = "registration_confirmation", _("Registration confirmation")
     ONE_TIME_CODE = "one_time_code", _("One-time code")
+    # To the person on file when someone registers again with their details on the portal.
+    REGISTRATION_REPEATED = "registration_repeated", _("Registration repeated")
+
+
+# What the outbox holds in place of a one-time code: the code itself goes only to the
+# provider (Notification.secret, emptied once the message is sent or given up).
+CODE_MASK = "••••••"
 
 
 class NotificationStatus(models.TextChoices):
@@ -95,6 +102,10 @@ class Notification(models.Model):
     # hours before departure, the portal's address), so the text can be made again in a new
     # language or for a new channel when the person's contact details change.
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # A one-time code: subject and body hold CODE_MASK, and the hand-over puts this in its
+    # place. Kept only until the provider has the message (or it is given up); never shown
+    # on a page, in the API or in the admin (evac/notifications/privacy.py).
+    secret = models.CharField(max_length=32, blank=True, editable=False)
     to_address = models.CharField(_("to"), max_length=254)
     due_at = models.DateTimeField(_("due at"))
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
@@ -175,7 +186,8 @@ class Notification(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        return self.status == self.Status.FAILED
+        # A code is not sent again: it is gone, and the person asks the portal for a new one.
+        return self.status == self.Status.FAILED and self.kind != self.Kind.ONE_TIME_CODE
 
     @property
     def can_cancel(self) -> bool:

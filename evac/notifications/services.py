@@ -30,7 +30,7 @@ from evac.notifications.addressing import (
     notifications_readdress,
 )
 from evac.notifications.compose import message_context, message_fields
-from evac.notifications.models import Notification
+from evac.notifications.models import CODE_MASK, Notification
 from evac.notifications.queue import queue_sends_on_commit
 from evac.notifications.selectors import staff_digest
 from evac.operations.access import Actor, Permission, require_permission
@@ -63,6 +63,7 @@ def message_to_citizen(
     flight: Flight | None = None,
     by: Actor = None,
     own: tuple[Address, dict[str, Any]] | None = None,
+    secret: str = "",
 ) -> Notification | None:
     """The message to `citizen` called `key`: made if new, re-rendered and re-timed if still
     pending (see _written). None when the person has no phone and no e-mail: staff see them
@@ -92,6 +93,7 @@ def message_to_citizen(
         "kind": kind,
         "parameters": parameters or {},
         "due_at": due_at,
+        "secret": secret,
         **message_fields(
             kind,
             citizen.preferred_language,
@@ -230,13 +232,30 @@ def registration_confirmed(*, citizen: Citizen, status_url: str = "") -> Notific
     )
 
 
+def registration_repeated(*, citizen: Citizen) -> Notification | None:
+    """Tell the person on file that someone registered again with their details.
+
+    At most one a day to each person, whatever number of tries: the key names the day.
+    """
+    return _send_soon(
+        message_to_citizen(
+            key=f"registration-repeated:{citizen.pk}:{now():%Y%m%d}",
+            kind=N.Kind.REGISTRATION_REPEATED,
+            operation=citizen.operation,
+            citizen=citizen,
+            due_at=now(),
+        )
+    )
+
+
 def one_time_code_send(
     *, citizen: Citizen, code: str, channel: str, code_id: int, minutes: int
 ) -> Notification | None:
     """A code for a change on the portal, at once, to the phone or e-mail on file.
 
-    The text holds the code, so it is readable in the outbox by staff, who may change the
-    record anyway; the portal keeps only a hash of it. `code_id` makes each code one message.
+    The outbox keeps the text with the code masked; the code waits in `secret` for the
+    hand-over and is emptied once the provider has it (delivery.py). The portal keeps only a
+    hash of it. `code_id` makes each code one message.
     """
     address = chosen_address(citizen, channel)
     if address is None:
@@ -248,7 +267,8 @@ def one_time_code_send(
             operation=citizen.operation,
             citizen=citizen,
             due_at=now(),
-            own=(address, {"code": code, "minutes": minutes}),
+            own=(address, {"code": CODE_MASK, "minutes": minutes}),
+            secret=code,
         )
     )
 
@@ -470,7 +490,7 @@ def notification_retry(*, notification: Notification, by: Actor) -> Notification
 def notification_cancel(*, notification: Notification, by: Actor) -> Notification:
     require_permission(by, notification.operation, SEND_MESSAGES)
     changed = N.objects.filter(pk=notification.pk, status=N.Status.PENDING).update(
-        status=N.Status.CANCELLED
+        status=N.Status.CANCELLED, secret=""
     )
     if not changed:
         raise InvalidTransition(_("Only a message still waiting to go out can be cancelled."))

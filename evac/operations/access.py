@@ -34,6 +34,8 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
     # Health is the most sensitive thing Evac holds: only the roles that arrange care see it.
     VIEW_MEDICAL = "view_medical"
+    # What a message to one person says (evac/notifications/privacy.py has the table).
+    READ_MESSAGES = "read_messages"
     # Who looked at whose record: for the people who answer for the operation.
     VIEW_ACCESS_LOG = "view_access_log"
     # Closing an operation and scheduling its personal data to be anonymised.
@@ -54,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.HANDLE_PASSENGERS,
             Permission.VIEW_MEDICAL,
             Permission.EXPORT_DOCUMENTS,
+            Permission.READ_MESSAGES,
         }
     ),
     Role.VIEWER: frozenset({Permission.VIEW}),
@@ -67,6 +70,7 @@ CLOSED_OPERATION_PERMISSIONS = frozenset(
         Permission.VIEW,
         Permission.VIEW_MEDICAL,
         Permission.EXPORT_DOCUMENTS,
+        Permission.READ_MESSAGES,
         Permission.VIEW_ACCESS_LOG,
         Permission.MANAGE_OPERATION,
         Permission.MANAGE_STAFF,

@@ -23,7 +23,7 @@ from evac.flights.models import Booking
 from evac.flights.services import booking_set_status
 from evac.notifications.addressing import citizen_address
 from evac.notifications.models import Notification
-from evac.notifications.services import registration_confirmed
+from evac.notifications.services import registration_confirmed, registration_repeated
 from evac.operations.access import CitizenActor
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry
@@ -42,7 +42,10 @@ from evac.portal.codes import one_time_code_check, one_time_code_spend
 PORTAL_CHANNEL = ContactLogEntry.Channel.MESSENGER
 PORTAL_NOTE = "Citizen portal"
 # The messages a registration sends, counted per phone or e-mail against the cap.
-CONFIRMATION_KINDS = (Notification.Kind.REGISTRATION_CONFIRMATION,)
+CONFIRMATION_KINDS = (
+    Notification.Kind.REGISTRATION_CONFIRMATION,
+    Notification.Kind.REGISTRATION_REPEATED,
+)
 
 
 def _log(citizen: Citizen, by: CitizenActor, note: str) -> None:
@@ -80,7 +83,8 @@ def portal_register(
 
     The caller answers both alike, so the portal never says who is registered. A likely
     duplicate (people_register's rule) registers nobody: the existing records are flagged
-    for staff, with a contact-log entry saying what was typed. Each new person gets a
+    for staff, with a contact-log entry saying what was typed, and the person on file is
+    told through their own phone or e-mail (once a day at most). Each new person gets a
     confirmation with their reference code, unless their phone or e-mail had too many
     lately (EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION).
     """
@@ -102,6 +106,9 @@ def portal_register(
                     channel=PORTAL_CHANNEL,
                     note=f"{PORTAL_NOTE}: {_attempt_note(pair.person)}",
                 )
+                # The person on file hears of it where they are, not whoever typed.
+                if confirmations_left(existing) > 0:
+                    registration_repeated(citizen=existing)
         return []
     for citizen in registered:
         if confirmations_left(citizen) > 0:

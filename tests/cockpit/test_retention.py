@@ -197,11 +197,17 @@ def test_on_a_closed_operation_only_reading_and_closing_matters_stay_allowed(
             Permission.VIEW,
             Permission.VIEW_MEDICAL,
             Permission.EXPORT_DOCUMENTS,  # a read: the manifest a border may still ask for
+            Permission.READ_MESSAGES,
             Permission.VIEW_ACCESS_LOG,
             Permission.MANAGE_OPERATION,
             Permission.MANAGE_STAFF,  # who keeps access to what is left
         },
-        "bob": {Permission.VIEW, Permission.VIEW_MEDICAL, Permission.EXPORT_DOCUMENTS},
+        "bob": {
+            Permission.VIEW,
+            Permission.VIEW_MEDICAL,
+            Permission.EXPORT_DOCUMENTS,
+            Permission.READ_MESSAGES,
+        },
         "carol": {Permission.VIEW},
     }
 

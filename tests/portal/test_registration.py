@@ -89,7 +89,9 @@ def test_nobody_is_registered_without_consent(client, operation, almaty):
 def test_a_second_registration_with_the_same_document_makes_no_record_and_tells_staff(
     client, operation, almaty
 ):
-    first = make_citizen(operation, almaty, surname="Bondar", document_number="FE318227")
+    first = make_citizen(
+        operation, almaty, surname="Bondar", document_number="FE318227", phone="+77011112233"
+    )
     url = reverse("portal:register", args=[operation.slug])
 
     response = client.post(url, form(almaty, person(0, phone="+77019998877")))
@@ -103,6 +105,10 @@ def test_a_second_registration_with_the_same_document_makes_no_record_and_tells_
     entry = ContactLogEntry.objects.get(citizen=first)
     assert entry.direction == ContactLogEntry.Direction.INBOUND
     assert "Citizen portal" in entry.note and "+77019998877" in entry.note
+    # The person on file is told on their own phone; the number typed gets nothing.
+    told = Notification.objects.get()
+    assert told.kind == Notification.Kind.REGISTRATION_REPEATED
+    assert told.citizen == first and told.to_address == str(first.phone)
 
 
 def _without_tokens(page: bytes) -> str:

@@ -4,9 +4,19 @@ from django import template
 
 from evac.flights.models import Flight
 from evac.notifications import selectors, texts
+from evac.notifications.models import Notification
+from evac.notifications.privacy import shown_address
+from evac.operations.access import Permission
 from evac.people.models import Citizen
 
 register = template.Library()
+
+
+@register.filter
+def address_for(notification: Notification, can: dict[str, bool]) -> str:
+    """Where a message went, as the page's reader may see it (notifications/privacy.py)."""
+    permissions = {Permission(name) for name, allowed in can.items() if allowed}
+    return shown_address(notification, permissions)
 
 
 @register.filter
