@@ -27,15 +27,13 @@ from evac.notifications.models import Broadcast, Notification
 from evac.notifications.queue import queue_sends_on_commit
 from evac.notifications.selectors import broadcast_audience
 from evac.notifications.services import SEND_MESSAGES, message_to_citizen
-from evac.notifications.sms import SmsLength, sms_length
+from evac.notifications.sms import MAX_SMS_SEGMENTS, SmsLength, sms_length
 from evac.operations.access import Actor, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Language
 from evac.places.models import City
 
 N = Notification
-# The longest SMS Evac sends, in segments: beyond 3 some phones and networks drop parts.
-MAX_SMS_SEGMENTS = 3
 
 
 class BroadcastAlreadySent(Conflict):

@@ -2,13 +2,15 @@
 rendered fields. The same when a message is scheduled and when it is rewritten for a
 person's new contact details (addressing.notifications_readdress)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from evac.flights.models import Flight
 from evac.notifications import texts
 from evac.notifications.models import Notification
+from evac.notifications.sms import MAX_SMS_SEGMENTS, sms_length
 from evac.operations.models import Operation
-from evac.people.models import Citizen
+from evac.people.models import Citizen, Language
 
 N = Notification
 # Messages about one flight: their text is made from the flight as it is now.
@@ -59,6 +61,25 @@ def _flight_context(flight: Flight, citizen: Citizen) -> dict[str, Any]:
     }
 
 
+def registration_context(
+    citizen: Citizen,
+    operation: Operation,
+    *,
+    portal_url: str,
+    others: Sequence[Citizen],
+    part: int | None,
+) -> dict[str, Any]:
+    """A registration confirmation: the person's code and, named by their first given name,
+    the codes of those registered with them (`part` 2, 3 … carry codes that didn't fit)."""
+    named = [f"{p.reference} {(p.given_names.split() or [''])[0]}".strip() for p in others]
+    return {
+        **_person_context(citizen, operation),
+        "portal_url": portal_url,
+        "others": ", ".join(named),
+        "part": part,
+    }
+
+
 def message_context(
     kind: str,
     *,
@@ -87,8 +108,16 @@ def message_context(
         }
     if kind == N.Kind.REGISTRATION_REPEATED:
         return _person_context(citizen, operation)
-    if kind == N.Kind.REGISTRATION_CONFIRMATION and "portal_url" in parameters:
-        return {**_person_context(citizen, operation), "portal_url": parameters["portal_url"]}
+    if kind == N.Kind.REGISTRATION_CONFIRMATION and parameters.keys() & {"portal_url", "part"}:
+        ids = parameters.get("with", [])
+        found = Citizen.objects.in_bulk(ids)
+        return registration_context(
+            citizen,
+            operation,
+            portal_url=parameters.get("portal_url", ""),
+            others=[found[pk] for pk in ids if pk in found],
+            part=parameters.get("part"),
+        )
     if kind == N.Kind.SEAT_CANCELLED and flight is not None and "reason" in parameters:
         return {**_flight_context(flight, citizen), "reason": parameters["reason"]}
     if kind in FLIGHT_KINDS and flight is not None:
@@ -97,3 +126,39 @@ def message_context(
         if "hours" in parameters:
             return {**_flight_context(flight, citizen), "hours": parameters["hours"]}
     return None
+
+
+def registration_parts(
+    citizen: Citizen, others: list[Citizen], status_url: str
+) -> list[list[Citizen]]:
+    """The people registered with `citizen`, split into as few registration messages as
+    hold them, each within MAX_SMS_SEGMENTS in every language (a message rewritten later
+    in another language must still fit)."""
+    parts: list[list[Citizen]] = [[]]
+    for person in others:
+        candidate = [*parts[-1], person]
+        number = len(parts)
+        if _registration_fits(citizen, candidate, status_url, number) or (
+            number > 1 and not parts[-1]
+        ):
+            parts[-1] = candidate
+        else:
+            parts.append([person])
+    return parts
+
+
+def _registration_fits(
+    citizen: Citizen, others: list[Citizen], status_url: str, number: int
+) -> bool:
+    context = registration_context(
+        citizen,
+        citizen.operation,
+        portal_url=status_url if number == 1 else "",
+        others=others,
+        part=number if number > 1 else None,
+    )
+    for language in Language.values:
+        body = texts.render(N.Kind.REGISTRATION_CONFIRMATION, language, context, sms=True).body
+        if sms_length(body).segments > MAX_SMS_SEGMENTS:
+            return False
+    return True

@@ -29,7 +29,7 @@ from evac.notifications.addressing import (
     citizen_address,
     notifications_readdress,
 )
-from evac.notifications.compose import message_context, message_fields
+from evac.notifications.compose import message_context, message_fields, registration_parts
 from evac.notifications.models import CODE_MASK, Notification
 from evac.notifications.queue import queue_sends_on_commit
 from evac.notifications.selectors import staff_digest
@@ -218,18 +218,36 @@ def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
     return made
 
 
-def registration_confirmed(*, citizen: Citizen, status_url: str = "") -> Notification | None:
-    """A "we have your registration, code …" message, sent at once to a person who registered."""
-    return _send_soon(
-        message_to_citizen(
-            key=f"registration:{citizen.pk}",
-            kind=N.Kind.REGISTRATION_CONFIRMATION,
-            operation=citizen.operation,
-            citizen=citizen,
-            due_at=now(),
-            parameters={"portal_url": status_url},
+def registration_confirmed(
+    *, citizen: Citizen, status_url: str = "", registered_with: Sequence[Citizen] = ()
+) -> Notification | None:
+    """A "we have your registration, code …" message, sent at once to a person who
+    registered, naming the codes of everyone registered with them too (a child with no
+    phone learns their code only this way). Codes that don't fit in one SMS of three
+    segments, in any language the person might switch to, follow in further parts.
+    Returns the first part."""
+    others = [person for person in registered_with if person.pk != citizen.pk]
+    first = None
+    for number, group in enumerate(registration_parts(citizen, others, status_url), start=1):
+        ids = [person.pk for person in group]
+        if number == 1:
+            key, parameters = f"registration:{citizen.pk}", {"portal_url": status_url}
+            if ids:
+                parameters["with"] = ids
+        else:
+            key, parameters = f"registration:{citizen.pk}:{number}", {"with": ids, "part": number}
+        notification = _send_soon(
+            message_to_citizen(
+                key=key,
+                kind=N.Kind.REGISTRATION_CONFIRMATION,
+                operation=citizen.operation,
+                citizen=citizen,
+                due_at=now(),
+                parameters=parameters,
+            )
         )
-    )
+        first = first or notification
+    return first
 
 
 def registration_repeated(*, citizen: Citizen) -> Notification | None:

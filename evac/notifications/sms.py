@@ -37,6 +37,9 @@ from evac.core.clock import now
 
 logger = logging.getLogger(__name__)
 
+# The longest SMS Evac sends, in segments: beyond 3 some phones and networks drop parts.
+MAX_SMS_SEGMENTS = 3
+
 
 class SendError(Exception):
     pass

@@ -85,8 +85,9 @@ def portal_register(
     duplicate (people_register's rule) registers nobody: the existing records are flagged
     for staff, with a contact-log entry saying what was typed, and the person on file is
     told through their own phone or e-mail (once a day at most). Each new person gets a
-    confirmation with their reference code, unless their phone or e-mail had too many
-    lately (EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION).
+    confirmation with their reference code and those of everyone registered with them
+    (one per phone or e-mail), unless it had too many lately
+    (EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION).
     """
     by = CitizenActor(operation_id=operation.pk)
     try:
@@ -110,9 +111,14 @@ def portal_register(
                 if confirmations_left(existing) > 0:
                     registration_repeated(citizen=existing)
         return []
+    told = set()
     for citizen in registered:
-        if confirmations_left(citizen) > 0:
-            registration_confirmed(citizen=citizen, status_url=status_url)
+        address = citizen_address(citizen)
+        # Each message names everyone's code: one is enough for a phone typed for several.
+        if address is None or address.to in told or confirmations_left(citizen) <= 0:
+            continue
+        registration_confirmed(citizen=citizen, status_url=status_url, registered_with=registered)
+        told.add(address.to)
     return registered
 
 

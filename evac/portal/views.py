@@ -258,6 +258,11 @@ def register(request: HttpRequest, op: str) -> HttpResponse:
     request.session[f"{_session_key(operation)}:registered"] = [
         {"name": f"{person['given_names']} {person['surname']}"} for person in found
     ]
+    # Whether anything can reach them at all: from what was typed only, so it says nothing
+    # about who was on file already.
+    request.session[f"{_session_key(operation)}:reachable"] = any(
+        person.get("phone") or person.get("email") for person in found
+    )
     return redirect("portal:registered", operation.slug)
 
 
@@ -267,7 +272,10 @@ def registered(request: HttpRequest, op: str) -> HttpResponse:
     people = request.session.get(f"{_session_key(operation)}:registered")
     if not people:
         return redirect("portal:register", operation.slug)
-    return _render(request, operation, "portal/registered.html", {"people": people})
+    reachable = request.session.get(f"{_session_key(operation)}:reachable", True)
+    return _render(
+        request, operation, "portal/registered.html", {"people": people, "reachable": reachable}
+    )
 
 
 @public_post

@@ -75,7 +75,47 @@ def test_a_mother_registers_herself_and_her_son_and_gets_codes_and_a_message(
     assert mother.reference not in done and boy.reference not in done
     sent = send_all_pending()
     assert [n.kind for n in sent] == [Notification.Kind.REGISTRATION_CONFIRMATION]
-    assert mother.reference in sms_file.read()[-1]["text"]
+    text = sms_file.read()[-1]["text"]
+    assert mother.reference in text
+    # The boy has no phone: his code reaches him through his mother's message.
+    assert f"With you: {boy.reference} Maksym." in text
+    assert "We are sending the reference codes of everyone registered" in done
+
+
+def test_a_registration_with_no_phone_or_e_mail_does_not_promise_a_message(
+    client, operation, almaty, sms_file
+):
+    url = reverse("portal:register", args=[operation.slug])
+
+    response = client.post(url, form(almaty, person(0, phone="")))
+
+    done = client.get(response["Location"]).content.decode()
+    assert "You gave no phone or e-mail, so we cannot send you anything." in done
+    assert "We are sending" not in done
+    assert not Notification.objects.exists()
+
+
+def test_a_large_family_on_one_phone_gets_every_code_in_messages_of_three_segments_at_most(
+    client, operation, almaty, sms_file
+):
+    from evac.notifications.sms import MAX_SMS_SEGMENTS, sms_length
+
+    names = "Oleksandra Viktoriia Kostiantyn Yaroslava Myroslav Stanislava Volodymyr Khrystyna"
+    names += " Anastasiia Oleksandr Sviatoslav Bohdana"
+    family = [
+        person(n, given_names=name, document_number=f"FE3100{n:02d}", preferred_language="uk")
+        for n, name in enumerate(names.split())
+    ]
+
+    client.post(reverse("portal:register", args=[operation.slug]), form(almaty, *family))
+
+    sent = [line["text"] for line in sms_file.read()] if send_all_pending() else []
+    registered = Citizen.objects.filter(operation=operation)
+    assert registered.count() == 12
+    assert len(sent) >= 2  # one phone for all: one message and the codes that followed
+    assert all(sms_length(text).segments <= MAX_SMS_SEGMENTS for text in sent)
+    everything = " ".join(sent)
+    assert all(citizen.reference in everything for citizen in registered)
 
 
 def test_nobody_is_registered_without_consent(client, operation, almaty):
