@@ -59,7 +59,14 @@ run: seed
 		"$(EVAC_ADDR)" \
 		"Second step for coordinator and officer: $(PY) manage.py demo_code coordinator (or officer) prints the code." \
 		"Ctrl-C stops the web server, the worker and beat."
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile.dev --env /dev/null
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start --procfile Procfile.dev --env /dev/null; \
+	status=$$?; \
+	if [ $$status -ne 0 ] && [ $$status -ne 130 ]; then \
+		printf '\n%s\n%s\n' \
+			"Evac stopped: one of its processes exited (status $$status) and honcho stopped the others." \
+			"The first line \"<name>.1 stopped (rc=...)\" above names it; the lines before it say why." >&2; \
+	fi; \
+	exit $$status
 
 test: venv
 	$(BIN)/pytest $(ARGS)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from gunicorn, before anything reads a session (whitenoise).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Staff pages only in the languages they are written in (English, Ukrainian).
@@ -130,6 +132,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+# Production serves static files from gunicorn through whitenoise: `collectstatic` writes each
+# file under a name holding a hash of its content (evac.3f2a….css) with a gzip copy beside it,
+# so a browser may keep it for a year and a new release is fetched at once. That needs
+# collectstatic to have run, so it is on whenever DEBUG is off, except where the tests say
+# otherwise (pyproject.toml); with DEBUG (make run) files come from the source folders.
+EVAC_STATIC_MANIFEST = env_bool("EVAC_STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if EVAC_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 PHONENUMBER_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "UA") or None
 PHONENUMBER_DB_FORMAT = "E164"
