@@ -138,6 +138,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 # collectstatic to have run, so it is on whenever DEBUG is off, except where the tests say
 # otherwise (pyproject.toml); with DEBUG (make run) files come from the source folders.
 EVAC_STATIC_MANIFEST = env_bool("EVAC_STATIC_MANIFEST", not DEBUG)
+if not EVAC_STATIC_MANIFEST:
+    # Nothing is collected there then, but whitenoise warns at every start if it is missing.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
