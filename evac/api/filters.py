@@ -10,7 +10,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
 from evac.flights.models import Flight
+from evac.notifications.models import Notification
 from evac.people.filters import CitizenFilter, DaysFilter
+from evac.people.reference import normalize_reference_code
 from evac.people.selectors import REGISTRY_SORTS
 
 
@@ -144,3 +146,20 @@ class NamedOrdering(BaseFilterBackend):
 CITIZEN_ORDERINGS = {
     key: REGISTRY_SORTS[key] for key in ("name", "-name", "registered_at", "-registered_at")
 }
+
+
+class NotificationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Notification.Status.choices)
+    channel = django_filters.ChoiceFilter(choices=Notification.Channel.choices)
+    kind = django_filters.ChoiceFilter(choices=Notification.Kind.choices)
+    flight = django_filters.NumberFilter(field_name="flight_id")
+    citizen = django_filters.CharFilter(
+        method="filter_citizen", max_length=20, help_text="Reference code of the person."
+    )
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []
+
+    def filter_citizen(self, messages, name: str, code: str):
+        return messages.filter(citizen__reference_code=normalize_reference_code(code))

@@ -20,6 +20,8 @@ from evac.audit.models import AccessAction
 from evac.flights import exports
 from evac.flights.models import Booking, Flight
 from evac.flights.services import FLIGHT_EDITABLE_FIELDS
+from evac.notifications.models import Notification
+from evac.notifications.privacy import may_read_body, shown_address
 from evac.operations.access import Permission, permissions_in
 from evac.operations.models import Operation, Role
 from evac.people.models import Citizen, ContactLogEntry, Household
@@ -425,6 +427,51 @@ class StatisticsSerializer(serializers.Serializer):
     by_status = StatusCountsSerializer()
     waiting_by_city = WaitingCitySerializer(many=True)
     flights = FlightSeatsSerializer(many=True)
+
+
+# Messages -------------------------------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    citizen = serializers.CharField(source="citizen.reference", read_only=True, allow_null=True)
+    staff_user = serializers.CharField(
+        source="staff_user.username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "kind",
+            "channel",
+            "language",
+            "citizen",
+            "staff_user",
+            "flight",
+            "booking",
+            "to_address",
+            # null for a role that may not read this kind of message.
+            "subject",
+            "body",
+            "status",
+            "due_at",
+            "sent_at",
+            "attempts",
+            "last_error",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, notification: Notification) -> dict:
+        """Subject and text only for a role that may read this kind, the address masked
+        otherwise (evac/notifications/privacy.py); a one-time code is masked for everybody."""
+        data = super().to_representation(notification)
+        view = self.context.get("view")
+        permissions = getattr(view, "permissions", frozenset())
+        if not may_read_body(notification.kind, permissions):
+            data["subject"] = data["body"] = None
+        data["to_address"] = shown_address(notification, permissions)
+        return data
 
 
 # Tokens ---------------------------------------------------------------------------------

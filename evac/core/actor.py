@@ -27,3 +27,9 @@ class CitizenActor:
 
 
 Actor: TypeAlias = AbstractBaseUser | AnonymousUser | CitizenActor | None
+
+
+def user_of(by: Actor) -> AbstractBaseUser | None:
+    """The staff member to name as the author of a change: a signed-in user, or None for
+    Evac itself and for a person acting on the portal."""
+    return by if getattr(by, "is_authenticated", False) else None

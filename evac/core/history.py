@@ -2,13 +2,13 @@ from datetime import datetime
 
 from django.db.models import Model
 
-from evac.core.actor import Actor
+from evac.core.actor import Actor, user_of
 
 
 def record_by(instance: Model, by: Actor, at: datetime | None = None) -> Model:
     """Name who is making the next save in the change history (None: Evac itself), and when,
     if it is a past event being recorded now (`at`; otherwise the clock's now)."""
-    instance._history_user = by if getattr(by, "is_authenticated", False) else None
+    instance._history_user = user_of(by)
     if at is not None:
         instance._history_date = at
     return instance

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
@@ -238,8 +239,8 @@ def _book(
         booking = Booking(
             flight_id=flight.pk,
             citizen=citizen,
-            created_by=_user(by),
-            status_changed_by=_user(by),
+            created_by=user_of(by),
+            status_changed_by=user_of(by),
         )
         if at is not None:
             booking.created_at = booking.status_changed_at = at
@@ -334,13 +335,9 @@ def _set_booking_status(
         )
     booking.status = status
     booking.status_changed_at = at or now()
-    booking.status_changed_by = _user(by)
+    booking.status_changed_by = user_of(by)
     if save:
         record_by(booking, by, at).save()
-
-
-def _user(by: Actor):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 # Filling a flight from the waiting list ---------------------------------------------
@@ -430,7 +427,7 @@ def manifest_export_record(*, flight: Flight, by: Actor, format: str, rows: int)
     """Write down that `by` took a copy of the manifest (whole documents: officers and
     coordinators only, see flights.manifest_files)."""
     require_permission(by, flight.operation, Permission.EXPORT_DOCUMENTS)
-    export = ManifestExport(flight=flight, by=_user(by), format=format, rows=rows)
+    export = ManifestExport(flight=flight, by=user_of(by), format=format, rows=rows)
     export.full_clean()
     export.save()
     return export

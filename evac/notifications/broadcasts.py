@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.flights.models import Flight
@@ -215,7 +216,7 @@ def broadcast_send(
                 city=city,
                 texts=texts,
                 messages=preview.count,
-                created_by=by if getattr(by, "is_authenticated", False) else None,
+                created_by=user_of(by),
             )
     except IntegrityError:
         raise BroadcastAlreadySent(Broadcast.objects.get(token=token)) from None

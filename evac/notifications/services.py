@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.models import Booking, Flight, SeatLoss
@@ -42,10 +43,6 @@ N = Notification
 SEND_MESSAGES = Permission.EDIT_CITIZENS
 # Messages about a seat that stop mattering when the seat or the flight goes away.
 SEAT_KINDS = (N.Kind.BOOKING_CONFIRMATION, N.Kind.FLIGHT_REMINDER, N.Kind.FLIGHT_CHANGED)
-
-
-def _user(by: Actor):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 # Scheduling -------------------------------------------------------------------------------
@@ -138,7 +135,7 @@ def _written(key: str, fields: dict[str, Any], by: Actor) -> Notification:
     if existing is None:
         try:
             with transaction.atomic():
-                return N.objects.create(idempotency_key=key, created_by=_user(by), **fields)
+                return N.objects.create(idempotency_key=key, created_by=user_of(by), **fields)
         except IntegrityError:  # made by someone else a moment ago: theirs stands
             return N.objects.get(idempotency_key=key)
     if existing.status == N.Status.PENDING or (revivable and existing.status == N.Status.CANCELLED):

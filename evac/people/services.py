@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
@@ -284,7 +285,7 @@ def _contact_log_write(
         outcome=outcome,
         note=note,
         at=at or now(),
-        by=by if getattr(by, "is_authenticated", False) else None,
+        by=user_of(by),
     )
     entry.full_clean()
     with transaction.atomic():

@@ -14,27 +14,22 @@ from evac.core.text import ADDRESS_LENGTH
 from evac.people.forms import BaseMemberFormSet, CitizenFieldsForm, DateInput, PhoneField
 from evac.people.models import Citizen, Language
 from evac.people.selectors import registry_cities
+from evac.people.services import PERSON_FIELDS
 from evac.places.models import City
 
-# What a person is asked about themselves and each person with them; staff notes, native
-# spellings and document details beyond the number are for staff to add.
-PUBLIC_PERSON_FIELDS = (
-    "surname",
-    "given_names",
-    "date_of_birth",
-    "sex",
-    "nationality",
-    "document_type",
-    "document_number",
-    "phone",
-    "email",
-    "preferred_language",
-    "preferred_channel",
-    "medical_need",
-    "medical_details",
-    "reduced_mobility",
-    "pregnant",
+# What a person is asked about themselves and each person with them: the staff's fields
+# (PERSON_FIELDS) in the same order, but staff notes, native spellings and document details
+# beyond the number, which are for staff to add.
+STAFF_ONLY_FIELDS = frozenset(
+    {
+        "surname_native",
+        "given_names_native",
+        "document_issuing_country",
+        "document_expires_on",
+        "notes",
+    }
 )
+PUBLIC_PERSON_FIELDS = tuple(name for name in PERSON_FIELDS if name not in STAFF_ONLY_FIELDS)
 
 
 # The longest free text a public form takes (an address, what the crew needs to know).

@@ -6,7 +6,7 @@ from evac.audit.models import AccessAction, AccessLogEntry
 from evac.flights.models import ManifestExport
 from evac.flights.services import booking_create
 from tests.api.client import op_url, session_client, token_client
-from tests.audit.builders import assert_holds_no_personal_data, make_olena
+from tests.audit.factories import assert_holds_no_personal_data, make_olena
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from evac.audit.services import access_log_record
 from evac.core.requests import caller_of
 from evac.flights.models import Flight, ManifestExport
 from evac.flights.services import booking_create, flight_set_status
-from tests.audit.builders import assert_holds_no_personal_data, make_olena
+from tests.audit.factories import assert_holds_no_personal_data, make_olena
 from tests.factories import make_citizen
 from tests.people.test_edit_views import as_posted
 

@@ -10,9 +10,8 @@ from evac.cockpit.services import operation_close
 from evac.cockpit.tasks import anonymise_due_operations
 from evac.core import clock
 from evac.operations.models import Operation
-from tests.cockpit.pages import links_to
 from tests.factories import make_citizen
-from tests.flights.builders import text
+from tests.pages import links_to, text
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from evac.demo.scenario import load_demo
 from evac.places.models import City
-from tests.cockpit.pages import links_to
+from tests.pages import links_to
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from evac.flights.models import Flight
 from evac.flights.services import booking_create, flight_set_status
-from tests.cockpit.pages import links_to
 from tests.factories import make_citizen, make_departed_flight, make_flight
+from tests.pages import links_to
 
 pytestmark = pytest.mark.django_db
 

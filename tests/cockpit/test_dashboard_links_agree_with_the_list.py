@@ -9,8 +9,8 @@ from django.utils import timezone
 from evac.flights.services import booking_create
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status
-from tests.cockpit.pages import links
 from tests.factories import make_citizen
+from tests.pages import links
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status
-from tests.cockpit.pages import links_to
 from tests.factories import make_citizen
+from tests.pages import links_to
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from evac.operations.models import Operation, Role
-from tests.cockpit.pages import links_to
 from tests.factories import make_citizen, make_flight, make_member, make_operation
+from tests.pages import links_to
 
 pytestmark = pytest.mark.django_db
 

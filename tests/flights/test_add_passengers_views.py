@@ -10,7 +10,7 @@ from evac.flights.models import Flight
 from evac.people.models import Citizen
 from evac.people.services import household_register
 from tests.factories import make_citizen, make_flight
-from tests.flights.builders import text
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 

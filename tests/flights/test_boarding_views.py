@@ -6,7 +6,7 @@ from django.urls import reverse
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_cancel, booking_create, flight_set_status
 from tests.factories import make_citizen
-from tests.flights.builders import text
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}

@@ -21,7 +21,7 @@ from evac.flights.services import (
 )
 from evac.people.models import Citizen
 from tests.factories import make_citizen, make_flight
-from tests.flights.builders import text
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 

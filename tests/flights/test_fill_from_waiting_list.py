@@ -15,7 +15,7 @@ from evac.flights.services import FlightNotOpen, flight_fill_from_waiting_list
 from evac.people.models import Citizen, years_before
 from evac.people.services import household_register
 from tests.factories import make_citizen, make_flight
-from tests.flights.builders import bulk_households, bulk_waiting
+from tests.flights.factories import bulk_households, bulk_waiting
 
 pytestmark = pytest.mark.django_db
 

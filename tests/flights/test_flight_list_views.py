@@ -9,7 +9,8 @@ from evac.core.clock import now
 from evac.flights.models import Flight
 from evac.flights.services import booking_create, flight_set_status
 from tests.factories import make_citizen, make_flight
-from tests.flights.builders import bulk_flights, text
+from tests.flights.factories import bulk_flights
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from evac.flights.models import Booking, Flight
 from evac.flights.services import flight_set_status, manifest_export_record
 from evac.flights.views import WAITING_UNITS_SHOWN
-from tests.flights.builders import bulk_households, bulk_passengers, bulk_waiting
+from tests.flights.factories import bulk_households, bulk_passengers, bulk_waiting
 
 pytestmark = pytest.mark.django_db
 

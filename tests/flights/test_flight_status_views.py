@@ -5,7 +5,7 @@ from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, booking_set_status, flight_set_status
 from evac.people.models import Citizen
 from tests.factories import make_citizen, make_flight
-from tests.flights.builders import text
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from evac.flights.services import (
     flight_set_status,
 )
 from tests.factories import make_citizen, make_flight
-from tests.flights.builders import text
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 

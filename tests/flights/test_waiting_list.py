@@ -17,7 +17,7 @@ from evac.flights.services import booking_create
 from evac.people.models import Citizen, years_before
 from evac.people.services import citizen_set_status, household_register
 from tests.factories import make_citizen, make_flight
-from tests.flights.builders import bulk_waiting
+from tests.flights.factories import bulk_waiting
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from evac.core.clock import now
 from evac.people.models import Citizen
-from tests.flights.builders import bulk_households, bulk_waiting
+from tests.flights.factories import bulk_households, bulk_waiting
 
 pytestmark = pytest.mark.django_db
 

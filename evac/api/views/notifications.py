@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from evac.api import serializers_notifications as s
-from evac.api.filters import OperationFilterBackend
+from evac.api import serializers as s
+from evac.api.filters import NotificationFilter, OperationFilterBackend
 from evac.api.views.base import OperationView
 from evac.notifications.models import Notification
 from evac.notifications.selectors import outbox
@@ -16,7 +16,7 @@ from evac.notifications.selectors import outbox
 class NotificationList(OperationView):
     serializer_class = s.NotificationSerializer
     filter_backends = [OperationFilterBackend]
-    filterset_class = s.NotificationFilter
+    filterset_class = NotificationFilter
     ordering = ("-due_at", "-pk")
 
     def get_queryset(self) -> QuerySet[Notification]:

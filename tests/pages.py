@@ -1,8 +1,21 @@
-"""Reading rendered staff pages in tests: the links on a page, as a person would read them."""
+"""Reading rendered pages in tests as a person would: their words, and their links.
 
+Test helper modules are named one way: `factories.py` makes rows (tests/factories.py, and
+an area's own beside its tests), `pages.py` reads what pages show.
+"""
+
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 from django.http import HttpResponse
+
+
+def text(response: HttpResponse) -> str:
+    """The page's words without tags, entities decoded and spaces collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 class _Links(HTMLParser):

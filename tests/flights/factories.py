@@ -1,11 +1,8 @@
-"""Test data in bulk for the flight pages, and reading those pages as a person would."""
+"""Test data in bulk for the flight pages."""
 
-import re
 from datetime import date, timedelta
-from html import unescape
 
 from django.db.models import F
-from django.http import HttpResponse
 
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight
@@ -124,10 +121,3 @@ def bulk_households(
         for i in range(size)
     )
     return households
-
-
-def text(response: HttpResponse) -> str:
-    """The page's words without tags, entities decoded and spaces collapsed."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
