@@ -38,6 +38,8 @@ def text_fields(model: type[models.Model]) -> set[str]:
 @pytest.mark.parametrize("model", evac_models(), ids=lambda m: m._meta.label)
 def test_every_text_field_is_declared_personal_or_kept(model):
     fields = declared(model)
+    if fields is None and not text_fields(model):
+        return  # nothing that could hold a person's words
     assert fields is not None, f"{model._meta.label}: no FIELDS entry in its app's anonymise.py"
     undeclared = text_fields(model) - fields.personal - fields.kept
     assert not undeclared, f"{model._meta.label}: declare {sorted(undeclared)} personal or kept"
