@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create
+from evac.notifications.models import Notification
 from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.portal.codes import one_time_code_issue
 from tests.factories import make_citizen
 from tests.url_patterns import url_patterns
 
@@ -73,7 +75,7 @@ def snapshot() -> dict:
 
 @pytest.fixture
 def ours(operation, almaty, flight, alice):
-    olena = make_citizen(operation, almaty, surname="Zaporozhets")
+    olena = make_citizen(operation, almaty, surname="Zaporozhets", phone="+77011234567")
     booking = booking_create(
         flight=flight, citizen=make_citizen(operation, almaty, surname="Khmelnytska"), by=alice
     )
@@ -124,3 +126,14 @@ def test_a_viewer_reads_but_changes_nothing(client, ours, carol):
         assert post.status_code in (403, 405), f"a viewer's POST to {url} got {post.status_code}"
     assert snapshot() == before
     assert readable >= 5
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol"])
+def test_no_staff_page_shows_a_one_time_code(client, operation, ours, who, request):
+    """A code on its way to a person's phone is masked in the outbox for every role."""
+    olena = Citizen.objects.get(surname="Zaporozhets")
+    one_time_code_issue(citizen=olena, channel="sms")
+    code = Notification.objects.get(kind=Notification.Kind.ONE_TIME_CODE).secret
+    client.force_login(request.getfixturevalue(who))
+    for url in ours:
+        assert code not in client.get(url).content.decode(errors="replace"), url

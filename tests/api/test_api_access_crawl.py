@@ -28,9 +28,11 @@ from evac.api.services import api_token_create, api_token_revoke
 from evac.api.views.base import not_found
 from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
 from evac.flights.services import booking_create
+from evac.notifications.models import Notification
 from evac.operations.models import Membership, Operation
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.services import contact_log_add, household_register
+from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, session_client, token_client
 from tests.api.test_access_by_role import ENDPOINTS
 from tests.factories import make_citizen
@@ -292,6 +294,9 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         ],
     )
     token, _key = api_token_create(user=alice, name="alice's integration", by=alice)
+    # A code on its way to olena's phone: no role may read it anywhere.
+    one_time_code_issue(citizen=olena, channel="sms")
+    code = Notification.objects.get(kind=Notification.Kind.ONE_TIME_CODE).secret
     world = SimpleNamespace(
         operation=operation,
         operation_slug=operation.slug,
@@ -302,7 +307,8 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         booking_id=booking.pk,
         token_id=token.pk,
         # What nobody outside the operation may see; alice's key is hers alone.
-        alices_secrets=[token.prefix],
+        code=code,
+        alices_secrets=[token.prefix, code],
         secrets=[
             token.prefix,
             operation.slug,
@@ -313,6 +319,7 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
             olena.reference_code,
             passenger.reference_code,
             "+7701",
+            code,
         ],
     )
     world.bodies = bodies(world)
@@ -404,6 +411,14 @@ def test_a_viewers_key_reads_everything_and_changes_nothing(world, addresses, ca
     assert crawl(client, VIEWER, world, addresses) == []
     # Not even a manifest export: a viewer takes no file with whole documents.
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "carol"])
+def test_no_role_reads_a_one_time_code_anywhere_in_the_api(world, addresses, who, request):
+    client = session_client(request.getfixturevalue(who))
+    for address in addresses:
+        response = client.get(address.url)
+        assert world.code not in response.content.decode(errors="replace"), address.url
 
 
 def _with_csrf_token(client: APIClient) -> APIClient:

@@ -1,7 +1,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evac.notifications.models import Notification
@@ -177,3 +179,26 @@ def test_add_a_person_shows_one_more_empty_form_and_keeps_what_was_typed(client,
     page = client.post(url, data).content.decode()
     assert 'name="people-1-surname"' in page and 'value="Shevchenko"' in page
     assert not Citizen.objects.exists()
+
+
+def _writes(queries) -> int:
+    return sum(q["sql"].startswith(("INSERT", "UPDATE")) for q in queries.captured_queries)
+
+
+def test_a_likely_duplicate_costs_about_the_same_work_as_a_new_registration(
+    client, operation, almaty
+):
+    """Each path writes a handful of rows and queues one message; neither stands out."""
+    url = reverse("portal:register", args=[operation.slug])
+    with CaptureQueriesContext(connection) as new:
+        client.post(url, form(almaty, person(0)), REMOTE_ADDR="10.1.0.1")
+    with CaptureQueriesContext(connection) as repeated:
+        Client().post(url, form(almaty, person(0)), REMOTE_ADDR="10.1.0.2")
+
+    assert abs(_writes(new) - _writes(repeated)) <= 2
+    assert abs(len(new) - len(repeated)) <= 15
+    kinds = sorted(Notification.objects.values_list("kind", flat=True))
+    assert kinds == [
+        Notification.Kind.REGISTRATION_CONFIRMATION,
+        Notification.Kind.REGISTRATION_REPEATED,
+    ]
