@@ -1,9 +1,9 @@
-"""The staff pages are in English and Ukrainian; the citizen portal also in Russian.
+"""The staff pages are in English, Ukrainian and Russian; so is the citizen portal.
 
 LocaleMiddleware picks the language from the cookie the language switches set, else from the
-browser. A staff page asked for in a language it doesn't have (Russian, which the portal's
-catalogue holds only a few of its words for) is served in English rather than half
-translated; the portal, the API and Django's admin keep the language LocaleMiddleware chose.
+browser. A staff page asked for in a language it isn't written in (one the portal may gain
+before the staff pages do) is served in English rather than half translated; the portal,
+the API and Django's admin keep the language LocaleMiddleware chose.
 """
 
 from collections.abc import Callable
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-STAFF_LANGUAGES = ("en", "uk")
+STAFF_LANGUAGES = ("en", "uk", "ru")
 # Not staff pages: the portal has Russian; the API and the admin speak for themselves.
 OTHER_NAMESPACES = frozenset({"portal", "api", "admin"})
 OTHER_URL_NAMES = frozenset({"portal_index", "set_language"})

@@ -35,6 +35,7 @@ def test_a_server_error_on_a_staff_page_leads_back_to_the_staff_start():
 
 def test_a_server_error_is_told_in_the_readers_language():
     assert "Щось пішло не так" in page(fetch("/p/kz/broken/", "uk"))
+    assert "Что-то пошло не так" in page(fetch("/ops/kz/broken/", "ru"))
 
 
 @pytest.mark.django_db
@@ -52,6 +53,7 @@ def test_a_refusal_is_a_styled_403_with_a_way_back():
     assert response.status_code == 403
     assert "Немає доступу" in page(response)
     assert '<a href="/staff/">' in page(response)
+    assert "Нет доступа" in page(fetch("/ops/kz/refused/", "ru"))
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The staff pages are whole in Ukrainian, and English stays the default.
+"""The staff pages are whole in Ukrainian and in Russian, and English stays the default.
 
 Two checks, as for the citizen portal (tests/portal/test_translations.py). The catalogue:
 every string the staff templates (all of templates/ but the portal's) and the code outside
@@ -138,8 +138,13 @@ def test_the_staff_templates_and_code_are_read_as_expected():
     assert not any(isinstance(m, str) and "portal" in m.lower() for m in in_code)
 
 
-def test_every_string_of_the_staff_templates_and_code_is_translated_into_ukrainian():
-    assert untranslated(template_msgids() | code_msgids(), "uk") == []
+# The staff pages' languages besides English, each checked whole.
+TRANSLATED = ("uk", "ru")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_string_of_the_staff_templates_and_code_is_translated(language):
+    assert untranslated(template_msgids() | code_msgids(), language) == []
 
 
 def test_ukrainian_plurals_follow_the_number():
@@ -362,23 +367,26 @@ def staff_pages(world: SimpleNamespace) -> Iterator[str]:
         yield reverse("operations:closing", args=[closed.slug])
 
 
-def check(response, data: list[str] = (), status: int = 200) -> set[str]:
-    """The Latin words left on a page answered in Ukrainian (none, for a good page)."""
+def check(response, data: list[str] = (), status: int = 200, language: str = "uk") -> set[str]:
+    """The Latin words left on a page answered in `language` (none, for a good page)."""
     assert response.status_code == status, response
     html = response.content.decode()
-    assert read(html).lang == "uk"
+    assert read(html).lang == language
     return latin_left(html, [*(value for value in data if len(value) > 2), *data_of_the_world()])
 
 
-def test_a_ukrainian_coordinator_meets_no_english_on_the_staff_pages(world):
-    client = reading("uk", world.alice)
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_coordinator_reading_ukrainian_or_russian_meets_no_english_on_the_staff_pages(
+    world, language
+):
+    client = reading(language, world.alice)
     pages, left = 0, {}
     for url in staff_pages(world):
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response["Content-Type"]:
             continue  # an action (POST only), a file, or the JSON the gate page polls
         pages += 1
-        if found := check(response):
+        if found := check(response, language=language):
             left[url] = found
     assert left == {}
     assert pages >= 40
@@ -579,11 +587,13 @@ AFTER = [
 ]
 
 
+@pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize("action", AFTER, ids=lambda action: action.__name__)
-def test_what_the_pages_say_after_an_action_is_in_ukrainian_too(world, action):
-    response, typed = action(reading("uk", world.alice), world)
+def test_what_the_pages_say_after_an_action_is_translated_too(world, action, language):
+    response, typed = action(reading(language, world.alice), world)
     status = 429 if action is locked_out else 200
-    assert check(response, [str(value) for value in typed.values()], status) == set()
+    typed_values = [str(value) for value in typed.values()]
+    assert check(response, typed_values, status, language) == set()
 
 
 # English by default; the header's switch; dates in the reader's language ----------------
@@ -602,7 +612,7 @@ def test_the_header_switch_changes_the_language_and_the_choice_stays(world):
     page = client.get(manifest).content.decode()
     switch = re.search(r'<form action="/i18n/setlang/".*?</form>', page, re.S).group()
     options = re.findall(r'<option value="(\w+)"', switch)
-    assert tuple(options) == STAFF_LANGUAGES  # not Russian: the staff pages are not in it
+    assert tuple(options) == STAFF_LANGUAGES == ("en", "uk", "ru")
     assert f'name="next" type="hidden" value="{manifest}"' in switch
 
     response = client.post(reverse("set_language"), {"language": "uk", "next": manifest})
@@ -617,8 +627,7 @@ def test_the_header_switch_changes_the_language_and_the_choice_stays(world):
     assert read(client.get(manifest).content.decode()).lang == "en"
 
 
-def test_a_russian_browser_gets_the_staff_pages_in_english_and_the_portal_in_russian(world):
-    """The staff pages have no Russian: English, rather than a few words of the portal's."""
+def test_a_russian_browser_gets_the_staff_pages_and_the_portal_in_russian(world):
     client = reading("ru", world.alice)
     for url in [
         reverse("operations:dashboard", args=[world.operation.slug]),
@@ -626,14 +635,16 @@ def test_a_russian_browser_gets_the_staff_pages_in_english_and_the_portal_in_rus
         reverse("two_factor:security"),
     ]:
         html = client.get(url).content.decode()
-        assert read(html).lang == "en" and "Рейсы" not in html, url
+        assert read(html).lang == "ru" and "Log out" not in html, url
+    dashboard = client.get(reverse("operations:dashboard", args=[world.operation.slug]))
+    assert "Рейсы" in dashboard.content.decode() and "Выйти" in dashboard.content.decode()
     portal = client.get(reverse("portal:home", args=[world.operation.slug])).content.decode()
     assert read(portal).lang == "ru"
-    # Russian chosen in the portal's footer: the same.
+    # Russian chosen in the portal's footer or the header's switch: the same.
     client = reading("en", world.alice)
     client.post(reverse("set_language"), {"language": "ru"})
     flights = client.get(reverse("flights:list", args=[world.operation.slug])).content.decode()
-    assert read(flights).lang == "en" and "<h1>Flights</h1>" in flights
+    assert read(flights).lang == "ru" and "<h1>Рейсы</h1>" in flights
 
 
 def test_the_login_page_has_the_switch_too():
