@@ -27,7 +27,7 @@ def coordinator(live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("language", ["en", "uk"])
+@pytest.mark.parametrize("language", ["en", "uk", "ru"])
 def test_the_staff_header_is_one_row_at_1366_pixels(
     browser: Browser, live_server, coordinator, language, tmp_path
 ):
