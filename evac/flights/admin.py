@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from evac.flights.models import Booking, Flight, GroundTransfer
+from evac.notifications.services import FlightPlan, flight_updated
 
 
 class BookingInline(admin.TabularInline):
@@ -31,6 +33,16 @@ class FlightAdmin(SimpleHistoryAdmin):
     # Status changes cancel or settle bookings, so they go through the services only.
     readonly_fields = ["status", "seats_booked"]
     inlines = [BookingInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # An edit here (or a revert to an old version) skips flight_update, but a new time,
+        # report time or airport must re-plan the reminders and reach the passengers all the
+        # same.
+        with transaction.atomic():
+            before = FlightPlan.of(Flight.objects.get(pk=obj.pk)) if change else None
+            super().save_model(request, obj, form, change)
+            if before is not None:
+                flight_updated(flight=obj, before=before)
 
 
 @admin.register(Booking)

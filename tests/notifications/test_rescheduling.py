@@ -142,3 +142,25 @@ def test_a_new_departure_airport_is_news_too(flight, olena, almaty):
 
     notice = N.objects.get(kind=N.Kind.FLIGHT_CHANGED)
     assert "(TSE)" in notice.body
+
+
+def test_a_report_time_changed_in_the_admin_re_plans_the_reminders_too(
+    rf, admin_user, flight, olena
+):
+    from django.contrib import admin
+
+    from evac.flights.admin import FlightAdmin
+    from evac.flights.models import Flight
+
+    booking_create(flight=flight, citizen=olena, by=None)
+    edited = Flight.objects.get(pk=flight.pk)
+    edited.report_minutes_before = 120
+
+    request = rf.post("/admin/")
+    request.user = admin_user
+    FlightAdmin(Flight, admin.site).save_model(request, edited, form=None, change=True)
+
+    assert _pending_reminders() == [
+        edited.report_at - timedelta(hours=24),
+        edited.report_at - timedelta(hours=3),
+    ]

@@ -112,3 +112,34 @@ def test_a_broadcast_too_long_for_three_segments_is_refused(operation, alice, fl
         )
 
     assert "too long" in str(refused.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_family_of_twelve_registered_together_gets_every_code_in_messages_that_fit(
+    operation, almaty, language
+):
+    """Through the service, with the production portal address: the longest real case."""
+    from evac.notifications.services import registration_confirmed
+    from tests.factories import make_citizen
+
+    names = ["Oleksandra", "Kostiantyn", "Anastasiia", "Sviatoslav", "Khrystyna", "Volodymyr"] * 2
+    family = [
+        make_citizen(
+            operation,
+            almaty,
+            given_names=name,
+            phone="+77011234567" if n == 0 else "",
+            preferred_language=language,
+        )
+        for n, name in enumerate(names)
+    ]
+
+    registration_confirmed(citizen=family[0], status_url=PORTAL_URL, registered_with=family)
+
+    bodies = list(
+        Notification.objects.filter(citizen=family[0]).order_by("pk").values_list("body", flat=True)
+    )
+    assert PORTAL_URL in bodies[0]
+    assert all(sms_length(body).segments <= MAX_SMS_SEGMENTS for body in bodies), bodies
+    assert all(any(person.reference in body for body in bodies) for person in family)
