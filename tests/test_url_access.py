@@ -137,3 +137,27 @@ def test_no_staff_page_shows_a_one_time_code(client, operation, ours, who, reque
     client.force_login(request.getfixturevalue(who))
     for url in ours:
         assert code not in client.get(url).content.decode(errors="replace"), url
+
+
+def test_an_officer_cancels_no_seat_through_any_page(client, operation, flight, alice, bob):
+    # Cancelling a seat is a coordinator's; an officer's "decided to stay" on a booked
+    # person is refused (tests/people/test_seat_by_status.py). Every page, every POST,
+    # with the booked person's code wherever a page takes one.
+    passenger = make_citizen(operation, flight.departure_airport.city, surname="Khmelnytska")
+    booking = booking_create(flight=flight, citizen=passenger, by=alice)
+    values = {
+        "op": operation.slug,
+        "pk": flight.pk,
+        "booking_pk": booking.pk,
+        "code": passenger.reference_code,
+        "fmt": "csv",
+        "membership_id": alice.memberships.get().pk,
+    }
+    client.force_login(bob)
+    for url in staff_urls(values):
+        client.get(url)
+        for status in ("decided_to_stay", "left_by_own_means", "unreachable"):
+            client.post(url, {**PAYLOAD, "status": status})
+
+    booking.refresh_from_db()
+    assert booking.is_active

@@ -30,6 +30,9 @@ class Permission(StrEnum):
     CONFIRM_NEEDS = "confirm_needs"
     PLAN_FLIGHTS = "plan_flights"
     MANAGE_BOOKINGS = "manage_bookings"
+    # A decision about a booked person (stays, left, unreachable) cancels their seat, so it
+    # is for those who manage seats, and for the person themselves on the portal.
+    CANCEL_SEAT_BY_STATUS = "cancel_seat_by_status"
     HANDLE_PASSENGERS = "handle_passengers"
     MANAGE_STAFF = "manage_staff"
     # Health is the most sensitive thing Evac holds: only the roles that arrange care see it.
@@ -83,7 +86,13 @@ CLOSED_OPERATION_PERMISSIONS = frozenset(
 # change their contacts, say they stay or left (which frees their seat), confirm their seat.
 CITIZEN_PERMISSIONS: dict[bool, frozenset[Permission]] = {
     False: frozenset({Permission.REGISTER_PEOPLE}),
-    True: frozenset({Permission.EDIT_CITIZENS, Permission.HANDLE_PASSENGERS}),
+    True: frozenset(
+        {
+            Permission.EDIT_CITIZENS,
+            Permission.HANDLE_PASSENGERS,
+            Permission.CANCEL_SEAT_BY_STATUS,
+        }
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from evac.core.history import past_event_moment, record_by
 from evac.flights.models import Booking, SeatLoss
 from evac.flights.services import lock_flight, release_seat
 from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
-from evac.operations.access import Actor, Permission, require_permission
+from evac.operations.access import Actor, Permission, has_permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.selectors import PossibleDuplicate, likely_duplicates
@@ -193,8 +194,10 @@ DECIDED_STATUS_ORDER = (
 )
 
 
-def citizen_status_choices(citizen: Citizen) -> list[str]:
-    """The decisions citizen_set_status accepts for this person now, for a page to offer."""
+def citizen_status_choices(citizen: Citizen, *, by: Actor) -> list[str]:
+    """The decisions citizen_set_status accepts from `by` for this person now, for a page."""
+    if citizen_status_refusal(citizen=citizen, by=by):
+        return []
     return [
         status
         for status in DECIDED_STATUS_ORDER
@@ -202,6 +205,25 @@ def citizen_status_choices(citizen: Citizen) -> list[str]:
         # As in citizen_set_status: a booked person is waiting again only by cancelling.
         and not (citizen.status == Citizen.Status.BOOKED and status == Citizen.Status.WAITING)
     ]
+
+
+def citizen_status_refusal(*, citizen: Citizen, by: Actor) -> str:
+    """Why `by` may not change this person's status at all now, or "" if they may.
+
+    Every decision about a booked person (stays, left, unreachable) cancels their seat, and
+    cancelling a seat is a coordinator's (Permission.CANCEL_SEAT_BY_STATUS): an officer who
+    takes such a call logs it and asks a coordinator. The person may give up their own seat
+    on the portal. citizen_set_status refuses with these words; pages say them beforehand.
+    """
+    if citizen.status != Citizen.Status.BOOKED or has_permission(
+        by, citizen.operation, Permission.CANCEL_SEAT_BY_STATUS, citizen_id=citizen.pk
+    ):
+        return ""
+    return _(
+        "%(person)s holds a seat, and a change of status would cancel it: only a "
+        "coordinator may cancel a seat. Log the call, and ask a coordinator to record "
+        "the decision."
+    ) % {"person": citizen}
 
 
 @transaction.atomic
@@ -225,6 +247,9 @@ def citizen_set_status(
         raise InvalidTransition(
             _("To put a booked person back on the waiting list, cancel the seat.")
         )
+    refusal = citizen_status_refusal(citizen=current, by=by)
+    if refusal:
+        raise PermissionDenied(refusal)
     if not current.can_become(status):
         raise InvalidTransition(
             _("A person who is %(old)s can't become %(new)s.")

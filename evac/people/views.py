@@ -8,7 +8,7 @@ Writes go through people.services; their refusals come back as form errors or me
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,6 +54,7 @@ from evac.people.services import (
     citizen_confirm_needs,
     citizen_set_status,
     citizen_status_choices,
+    citizen_status_refusal,
     citizen_update,
     contact_log_add,
     people_register,
@@ -267,10 +268,14 @@ def _detail_page(
                 zone=citizen.current_city.time_zone,
             ),
             "status_actions": [
-                (status, Citizen.Status(status).label) for status in citizen_status_choices(citizen)
+                (status, Citizen.Status(status).label)
+                for status in citizen_status_choices(citizen, by=request.user)
             ]
             if may_edit
             else [],
+            "status_refusal": citizen_status_refusal(citizen=citizen, by=request.user)
+            if may_edit
+            else "",
             "contact_form": (contact_form or ContactForm(citizen=citizen)) if may_edit else None,
         },
     )
@@ -314,9 +319,13 @@ def citizen_edit(request: OperationRequest, code: str) -> HttpResponse:
 def citizen_status(request: OperationRequest, code: str) -> HttpResponse:
     """GET: say what a decision would do and ask to confirm it. POST: record it."""
     citizen = _citizen_or_404(request, code)
-    allowed = citizen_status_choices(citizen)
-    form = StatusForm(request.POST if request.method == "POST" else request.GET, allowed=allowed)
     back = reverse("people:detail", args=[request.operation.slug, citizen.reference_code])
+    refusal = citizen_status_refusal(citizen=citizen, by=request.user)
+    if refusal:  # said before the confirmation step, in the service's words
+        messages.error(request, refusal)
+        return redirect(back)
+    allowed = citizen_status_choices(citizen, by=request.user)
+    form = StatusForm(request.POST if request.method == "POST" else request.GET, allowed=allowed)
     if not form.is_valid():
         messages.error(
             request,
@@ -340,8 +349,11 @@ def citizen_status(request: OperationRequest, code: str) -> HttpResponse:
         )
     try:
         citizen_set_status(citizen=citizen, status=status, by=request.user)
-    except Conflict as refusal:  # InvalidTransition is a Conflict
-        messages.error(request, refusal.message)
+    except Conflict as refused:  # InvalidTransition is a Conflict
+        messages.error(request, refused.message)
+        return redirect(back)
+    except PermissionDenied as refused:  # the person was booked a moment ago
+        messages.error(request, str(refused))
         return redirect(back)
     done = _("%(person)s is now marked as %(status)s.") % {
         "person": citizen,

@@ -470,3 +470,20 @@ def test_a_browser_session_writes_nowhere_without_its_csrf_token(world, addresse
 
     assert wrong == []
     assert snapshot() == before
+
+
+def test_an_officers_key_cancels_no_seat_anywhere(world, addresses, bob):
+    # Cancelling a seat is a coordinator's: every address with every method, the booked
+    # passenger's code wherever one is taken, and each decision that would free a seat.
+    booking = Booking.objects.get(pk=world.booking_id)
+    client = token_client(bob)
+    for address in [a for a in addresses if a.kind == OPERATION]:
+        url = fill(address.pattern, world, ref=booking.citizen.reference_code)
+        for method in METHODS:
+            body = world.bodies.get((address.pattern.callback, method))
+            request(client, method, url, body)
+            for status in ("decided_to_stay", "left_by_own_means", "unreachable"):
+                request(client, method, url, {**(body or {}), "status": status})
+
+    booking.refresh_from_db()
+    assert booking.is_active

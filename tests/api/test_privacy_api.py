@@ -66,11 +66,12 @@ def test_officers_and_coordinators_read_the_details_in_the_record(request, user,
     assert "medical_details" not in listed["results"][0]
 
 
-def test_writes_answer_with_the_details_to_the_officer_who_made_them(bob, hanna):
-    api = token_client(bob)
-
-    edited = api.patch(_person_url(hanna), {"notes": "window seat"}, format="json")
-    status = api.post(_person_url(hanna) + "status/", {"status": "unreachable"}, format="json")
+def test_writes_answer_with_the_details_to_the_staff_who_made_them(alice, bob, hanna):
+    edited = token_client(bob).patch(_person_url(hanna), {"notes": "window seat"}, format="json")
+    # Hanna holds a seat, so marking her unreachable is a coordinator's (it cancels it).
+    status = token_client(alice).post(
+        _person_url(hanna) + "status/", {"status": "unreachable"}, format="json"
+    )
 
     assert edited.status_code == 200 and edited.json()["medical_details"] == MEDICAL
     assert status.status_code == 200 and status.json()["medical_details"] == MEDICAL

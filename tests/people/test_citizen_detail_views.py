@@ -150,12 +150,12 @@ def test_a_viewer_sees_no_forms_or_actions(client, carol, operation, almaty):
     assert reverse("people:status", args=[operation.slug, olena.reference_code]) not in content
 
 
-def test_an_officer_is_offered_only_the_allowed_status_changes(
-    client, bob, alice, operation, almaty, flight
+def test_a_coordinator_is_offered_only_the_allowed_status_changes(
+    client, alice, operation, almaty, flight
 ):
     olena = make_citizen(operation, almaty)
     booking_create(flight=flight, citizen=olena, by=alice)
-    client.force_login(bob)
+    client.force_login(alice)
 
     response = page(client, operation, olena)
 

@@ -18,11 +18,11 @@ def status_url(operation, citizen) -> str:
 
 
 def test_the_confirmation_says_which_seat_is_freed_and_changes_nothing(
-    client, bob, alice, operation, almaty, flight
+    client, alice, operation, almaty, flight
 ):
     olena = make_citizen(operation, almaty, surname="Koval", given_names="Olena")
     booking = booking_create(flight=flight, citizen=olena, by=alice)
-    client.force_login(bob)
+    client.force_login(alice)
 
     response = client.get(status_url(operation, olena), {"status": "decided_to_stay"})
 
@@ -39,11 +39,11 @@ def test_the_confirmation_says_which_seat_is_freed_and_changes_nothing(
 
 
 def test_confirming_records_the_decision_and_frees_the_seat(
-    client, bob, alice, operation, almaty, flight
+    client, alice, operation, almaty, flight
 ):
     olena = make_citizen(operation, almaty)
     booking = booking_create(flight=flight, citizen=olena, by=alice)
-    client.force_login(bob)
+    client.force_login(alice)
 
     response = client.post(status_url(operation, olena), {"status": "decided_to_stay"})
 
@@ -56,7 +56,7 @@ def test_confirming_records_the_decision_and_frees_the_seat(
     assert flight.seats_booked == 0
     message = str(next(iter(get_messages(response.wsgi_request))))
     assert "decided to stay" in message and flight.number in message
-    assert olena.history.latest().history_user == bob
+    assert olena.history.latest().history_user == alice
 
 
 @pytest.mark.parametrize("status", ["unreachable", "left_by_own_means", "decided_to_stay"])
@@ -85,11 +85,11 @@ def test_someone_who_decided_to_stay_can_wait_again(client, bob, operation, alma
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_change_the_rules_forbid_is_refused_with_a_message(
-    client, bob, alice, operation, almaty, flight, method
+    client, alice, operation, almaty, flight, method
 ):
     olena = make_citizen(operation, almaty)
     booking_create(flight=flight, citizen=olena, by=alice)
-    client.force_login(bob)
+    client.force_login(alice)
 
     # A booked person goes back to waiting only by cancelling the seat; evacuated is
     # never set by hand.
