@@ -161,6 +161,11 @@ class CitizenSerializer(StrictModelSerializer):
         choices=countries, allow_blank=True, read_only=True, help_text="Empty when not known."
     )
     is_vulnerable = serializers.BooleanField(read_only=True)
+    needs_claimed = serializers.BooleanField(
+        read_only=True,
+        help_text="medical_need, reduced_mobility and pregnant as the person stated them on "
+        "the portal, not yet confirmed by staff: they don't count for the waiting list yet.",
+    )
 
     class Meta:
         model = Citizen
@@ -173,6 +178,7 @@ class CitizenSerializer(StrictModelSerializer):
             "status",
             "source",
             "is_vulnerable",
+            "needs_claimed",
             "registered_at",
             "last_contacted_at",
         ]

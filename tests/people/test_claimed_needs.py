@@ -11,6 +11,7 @@ from evac.flights.selectors import waiting_units
 from evac.flights.templatetags.flight_tags import needs
 from evac.people.models import Citizen
 from evac.people.services import citizen_confirm_needs
+from tests.api.client import op_url, session_client
 from tests.factories import make_citizen
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,8 @@ def test_another_operations_member_cannot_confirm_it(client, operation, dave, cl
 
 def test_the_manifest_words_say_claimed(operation, claimant):
     assert "pregnancy (claimed)" in needs(claimant)
+
+
+def test_the_api_says_a_need_is_claimed(operation, carol, claimant):
+    answer = session_client(carol).get(op_url(operation, f"citizens/{claimant.reference_code}/"))
+    assert answer.json()["needs_claimed"] is True
