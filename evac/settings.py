@@ -56,6 +56,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an id for every request, in the logs and the X-Request-ID header (evac/core/logs.py).
+    "evac.core.logs.RequestIdMiddleware",
+    # Requests and latency by view, for /metrics (evac/core/metrics.py).
+    "evac.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from gunicorn, before anything reads a session (whitenoise).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -391,11 +395,46 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+# GET /metrics for Prometheus (evac/cockpit/metrics.py, docs/operations.md): off unless this
+# is set; a scrape then sends "Authorization: Bearer <token>".
+EVAC_METRICS_TOKEN = env_str("EVAC_METRICS_TOKEN")
+
+# Logs: one JSON object per line with the request id (evac/core/logs.py) in production;
+# plain lines with DEBUG (make run). LOG_FORMAT=json or text overrides.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "evac.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "evac.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes reports every login at INFO; failures and lockouts come at WARNING.
     "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
 }
+
+# Errors to Sentry when SENTRY_DSN is set (off otherwise): Django and Celery alike, without
+# personal data.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        # No user, no request bodies, no local variables (they may hold a one-time code).
+        data_collection={"user_info": False, "http_bodies": [], "stack_frame_variables": False},
+        max_request_body_size="never",
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from evac.cockpit import metrics as cockpit_metrics
 from evac.cockpit import views as cockpit_views
 from evac.core import views as core_views
 from evac.portal import views as portal_views
@@ -33,6 +34,8 @@ urlpatterns = [
     path("ops/<slug:op>/access-log/", include("evac.audit.urls")),
     path("ops/<slug:op>/staff/", include("evac.accounts.staff_urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    # For Prometheus, behind EVAC_METRICS_TOKEN (evac/cockpit/metrics.py).
+    path("metrics", cockpit_metrics.metrics, name="metrics"),
     # REST API (/api/v1/), its OpenAPI schema and docs; see evac/api/urls.py.
     path("api/", include("evac.api.urls")),
 ]

@@ -43,6 +43,8 @@ ACCOUNT_PAGES = {
     "password_change_done",
     "set_language",
     "healthz",
+    # Behind its own token, tested in tests/cockpit/test_metrics.py.
+    "metrics",
     "portal_index",
 }
 

@@ -1,4 +1,4 @@
-"""Celery worker processes that survive their database connection dying.
+"""Celery worker processes that survive their database connection dying, and say they live.
 
 PostgreSQL drops connections when it restarts, fails over, or kills an idle session. A worker
 that keeps its connection across tasks (CELERY_DB_REUSE_MAX) would hold on to the dead one
@@ -12,11 +12,14 @@ restarted it. Two guards, whatever the reuse setting:
 """
 
 import logging
+import time
 from contextlib import suppress
 from typing import Any
 
-from celery import Task
+from celery import Task, bootsteps
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+
+from evac.core.broker import quick_broker_options
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +66,70 @@ class DatabaseRetryingTask(Task):
                 "task %s lost its database connection (%s); running it again", self.name, error
             )
             return super().__call__(*args, **kwargs)
+
+
+# Heartbeats -------------------------------------------------------------------------------
+# Each worker node writes the time into a hash in the broker's Redis every few seconds; the
+# metrics endpoint reads it, so a dead or stuck worker shows as a heartbeat that stops.
+HEARTBEATS_KEY = "evac:worker-heartbeats"
+HEARTBEAT_SECONDS = 15.0
+
+
+def _broker_redis(app):
+    """A Redis client on the broker, or None when the broker is not Redis."""
+    connection = app.connection_for_write(transport_options=quick_broker_options())
+    if connection.transport.driver_type != "redis":
+        connection.release()
+        return None, None
+    return connection, connection.default_channel.client
+
+
+def heartbeat(app, hostname: str) -> None:
+    try:
+        connection, client = _broker_redis(app)
+        if client is None:
+            return
+        with connection:
+            client.hset(HEARTBEATS_KEY, hostname, f"{time.time():.3f}")
+    except Exception:  # a missed heartbeat is what the alert is for
+        logger.warning("could not write the worker heartbeat", exc_info=True)
+
+
+def worker_heartbeats(app=None) -> dict[str, float]:
+    """Each worker node's last heartbeat (Unix time); empty if the broker can't say."""
+    from evac.celery import app as default_app
+
+    try:
+        connection, client = _broker_redis(app or default_app)
+        if client is None:
+            return {}
+        with connection:
+            stored = client.hgetall(HEARTBEATS_KEY)
+    except Exception:  # a metrics scrape must answer even then
+        logger.warning("could not read the worker heartbeats", exc_info=True)
+        return {}
+    return {_text(name): float(_text(moment)) for name, moment in stored.items()}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class Heartbeat(bootsteps.StartStopStep):
+    """A worker bootstep: a heartbeat now, then every HEARTBEAT_SECONDS, from the main process."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.timer_ref = None
+
+    def start(self, worker) -> None:
+        heartbeat(worker.app, worker.hostname)
+        self.timer_ref = worker.timer.call_repeatedly(
+            HEARTBEAT_SECONDS, heartbeat, (worker.app, worker.hostname)
+        )
+
+    def stop(self, worker) -> None:
+        if self.timer_ref is not None:
+            self.timer_ref.cancel()

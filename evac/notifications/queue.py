@@ -87,3 +87,15 @@ def broker_lost_its_queue() -> bool:
     except Exception:
         logger.warning("could not ask the broker whether it lost its queue", exc_info=True)
         return False
+
+
+def queue_depth() -> int | None:
+    """Sends (and other tasks) waiting in the broker's queue; None if the broker can't say."""
+    try:
+        with app.connection_for_write(transport_options=quick_broker_options()) as connection:
+            if connection.transport.driver_type != "redis":
+                return None
+            return int(connection.default_channel.client.llen(app.conf.task_default_queue))
+    except Exception:
+        logger.warning("could not read the broker's queue depth", exc_info=True)
+        return None
