@@ -1,9 +1,10 @@
+from functools import partial
+
 from django.contrib import admin
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from evac.flights.models import Booking, Flight, GroundTransfer
-from evac.notifications.services import FlightPlan, flight_updated
+from evac.flights.services import flight_saved_in_admin
 
 
 class BookingInline(admin.TabularInline):
@@ -35,14 +36,10 @@ class FlightAdmin(SimpleHistoryAdmin):
     inlines = [BookingInline]
 
     def save_model(self, request, obj, form, change) -> None:
-        # An edit here (or a revert to an old version) skips flight_update, but a new time,
-        # report time or airport must re-plan the reminders and reach the passengers all the
-        # same.
-        with transaction.atomic():
-            before = FlightPlan.of(Flight.objects.get(pk=obj.pk)) if change else None
-            super().save_model(request, obj, form, change)
-            if before is not None:
-                flight_updated(flight=obj, before=before)
+        # An edit here re-plans the flight's messages as flight_update does.
+        flight_saved_in_admin(
+            flight=obj, save=partial(super().save_model, request, obj, form, change)
+        )
 
 
 @admin.register(Booking)

@@ -7,7 +7,7 @@ writer at a time (IMMEDIATE transactions), so racing requests can't overbook; th
 `flight_never_overbooked` constraint is the last line if a bug ever tries.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -96,6 +96,17 @@ def flight_update(*, flight: Flight, by: Actor, **changes) -> Flight:
     record_by(flight, by).save()
     notifications.flight_updated(flight=flight, before=before)
     return flight
+
+
+@transaction.atomic
+def flight_saved_in_admin(*, flight: Flight, save: Callable[[], None]) -> None:
+    """Save an edit made in the admin (or a revert to an old version) with `save`: it skips
+    flight_update, but a new time, report time or airport must re-plan the reminders and
+    reach the passengers all the same."""
+    before = notifications.FlightPlan.of(Flight.objects.get(pk=flight.pk)) if flight.pk else None
+    save()
+    if before is not None:
+        notifications.flight_updated(flight=flight, before=before)
 
 
 @transaction.atomic
