@@ -7,13 +7,16 @@ test; the test fails if it finds a pattern it can't fill in.
 
 import pytest
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create
 from evac.notifications.models import Notification
+from evac.operations.models import Membership, Role
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.portal.codes import one_time_code_issue
 from tests.factories import make_citizen
+from tests.logins import authenticator_for
 from tests.url_patterns import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +166,25 @@ def test_an_officer_cancels_no_seat_through_any_page(client, operation, flight, 
 
     booking.refresh_from_db()
     assert booking.is_active
+
+
+def test_a_coordinator_resets_no_second_step_guarding_another_operation(
+    client, operation, other_operation, bob, dave
+):
+    # bob works in both operations; dave coordinates only the other. No page of dave's
+    # operation, with bob's membership there, resets what guards bob's work in ours.
+    there = Membership.objects.create(user=bob, operation=other_operation, role=Role.OFFICER)
+    device = authenticator_for(bob)
+    values = {
+        "op": other_operation.slug,
+        "pk": 1,
+        "booking_pk": 1,
+        "code": "ABCDEFGH",
+        "fmt": "csv",
+        "membership_id": there.pk,
+    }
+    client.force_login(dave)
+    for url in staff_urls(values):
+        client.post(url, PAYLOAD)
+
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()

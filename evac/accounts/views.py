@@ -8,6 +8,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -163,7 +164,11 @@ def staff_unlock(request: OperationRequest, membership_id: int) -> HttpResponse:
 @require_POST
 def staff_reset_two_factor(request: OperationRequest, membership_id: int) -> HttpResponse:
     membership = _member(request, membership_id)
-    services.staff_reset_two_factor(by=request.user, membership=membership)
+    try:
+        services.staff_reset_two_factor(by=request.user, membership=membership)
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+        return redirect("staff:list", op=request.operation.slug)
     messages.success(
         request,
         _("%(user)s will set up a new authenticator at their next login.")
