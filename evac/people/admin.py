@@ -1,9 +1,10 @@
+from functools import partial
+
 from django.contrib import admin
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
 from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.people.services import citizen_saved_in_admin
 
 
 class ContactLogInline(admin.TabularInline):
@@ -41,14 +42,10 @@ class CitizenAdmin(SimpleHistoryAdmin):
     inlines = [ContactLogInline]
 
     def save_model(self, request, obj, form, change) -> None:
-        # An edit here (or a revert to an old version) skips citizen_update, but messages
-        # still waiting must follow a new phone, e-mail or language all the same.
-        with transaction.atomic():
-            stored = Citizen.objects.only(*MESSAGE_FIELDS).get(pk=obj.pk) if change else None
-            reach = citizen_reach(stored) if stored else None
-            super().save_model(request, obj, form, change)
-            if change and citizen_reach(obj) != reach:
-                notifications_readdress(citizen=obj)
+        # An edit here re-addresses the person's waiting messages as citizen_update does.
+        citizen_saved_in_admin(
+            citizen=obj, save=partial(super().save_model, request, obj, form, change)
+        )
 
 
 @admin.register(Household)

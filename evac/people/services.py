@@ -1,5 +1,6 @@
 """Every write to citizens, households and the contact log."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -183,6 +184,18 @@ def citizen_update(*, citizen: Citizen, by: Actor, **changes: Any) -> Citizen:
     if reach is not None and citizen_reach(citizen) != reach:
         notifications_readdress(citizen=citizen)
     return citizen
+
+
+@transaction.atomic
+def citizen_saved_in_admin(*, citizen: Citizen, save: Callable[[], None]) -> None:
+    """Save an edit made in the admin (or a revert to an old version) with `save`: it skips
+    citizen_update, but messages still waiting must follow a new phone, e-mail or language
+    all the same."""
+    stored = Citizen.objects.only(*MESSAGE_FIELDS).filter(pk=citizen.pk).first()
+    reach = citizen_reach(stored) if stored else None
+    save()
+    if stored is not None and citizen_reach(citizen) != reach:
+        notifications_readdress(citizen=citizen)
 
 
 # The order in which a page offers the decisions.
