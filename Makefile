@@ -75,6 +75,8 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The pictures in docs/screenshots/, retaken from the demo in Chromium by the browser test.
+# The pictures in docs/screenshots/, retaken in Chromium by the browser tests: the staff pages
+# and the public page from the demo as it is loaded today, the citizen's phone from its own test.
 screenshots: venv
-	EVAC_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_demo_screenshots.py
+	EVAC_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_demo_screenshots.py \
+		tests/browser/test_citizen_portal.py

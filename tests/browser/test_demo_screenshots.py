@@ -101,3 +101,16 @@ def test_the_demo_pages_show_the_kazakhstan_week(page: Page, demo, screenshot):
     expect(seats.nth(2).locator("[data-seat-label]")).to_have_text("No-show")
     expect(counts).to_have_text(re.compile(r"boarded\s+3\s+no-show\s+1\s+not yet\s+8\s"))
     screenshot(page, "boarding.png", full_page=False)
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def test_the_demos_public_page_shows_the_replay_and_the_schedule(page: Page, demo, screenshot):
+    page.set_viewport_size(PHONE)
+    page.goto(f"/p/{demo.operation.slug}/")
+    expect(page.get_by_role("note")).to_contain_text("replayed in the present")
+    for flight in demo.open_flights:
+        expect(page.get_by_text(flight.number)).to_be_visible()
+    expect(page.get_by_text("No flights are planned yet")).to_have_count(0)
+    screenshot(page, "portal-demo.png")
