@@ -16,10 +16,11 @@ ARGS ?=
 SEED_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run migrate seed test lint screenshots
+.PHONY: help venv run prod-local migrate seed test lint screenshots
 
 help:
 	@echo "make run      set up, migrate, load the demo and start web, worker and beat"
+	@echo "make prod-local  production settings on this machine's PostgreSQL and Redis"
 	@echo "make test     the whole test suite (ARGS=... passes options to pytest)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make migrate  apply database migrations"
@@ -67,6 +68,12 @@ run: seed
 			"The first line \"<name>.1 stopped (rc=...)\" above names it; the lines before it say why." >&2; \
 	fi; \
 	exit $$status
+
+# DEBUG off, PostgreSQL, Redis, gunicorn, two worker nodes and beat (scripts/prod_local.sh);
+# needs a PostgreSQL and a Redis server on this machine. scripts/prod_local_check.sh starts it,
+# checks it end to end and stops it (CI does).
+prod-local: venv
+	scripts/prod_local.sh
 
 test: venv
 	$(BIN)/pytest $(ARGS)
