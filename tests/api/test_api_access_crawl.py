@@ -487,3 +487,46 @@ def test_an_officers_key_cancels_no_seat_anywhere(world, addresses, bob):
 
     booking.refresh_from_db()
     assert booking.is_active
+
+
+# A hand-made cursor holding a NUL ("p=%00"): PostgreSQL's text can't hold one.
+NUL_CURSOR = "cD0lMDA%3D"
+
+
+def test_a_hand_made_cursor_is_a_400_or_ignored_everywhere_never_a_500(world, addresses, alice):
+    client = token_client(alice)
+    paged = []
+    for address in [a for a in addresses if a.kind in (OPERATION, SIGNED_IN)]:
+        if "get" not in address.allowed:
+            continue
+        response = client.get(f"{address.url}?cursor={NUL_CURSOR}")
+        assert response.status_code in (200, 400), f"{address.url}: {response.status_code}"
+        if response.status_code == 400:
+            assert error_of(response)["fields"] == {"cursor": ["This cursor is not valid."]}
+            paged.append(address.label)
+    # Every list that pages by cursor refused it (the others have no cursor to read).
+    assert {"api:citizens", "api:households", "api:flights", "api:operations"} <= set(paged)
+
+
+def test_no_write_takes_a_megabyte_of_text_or_a_contact_in_the_future(world, addresses, alice):
+    # Every write of an operation, as its coordinator, with its valid body spoiled: text
+    # fields a megabyte long, a contact dated 8999. Whatever each endpoint answers, nothing
+    # of it is stored.
+    client = token_client(alice)
+    huge = "x" * 1_000_000
+    for address in [a for a in addresses if a.kind == OPERATION]:
+        for method in ("post", "put", "patch"):
+            body = world.bodies.get((address.pattern.callback, method)) or {}
+            if method not in address.allowed or not isinstance(body, dict):
+                continue
+            for spoiled in (
+                {**body, **dict.fromkeys(("notes", "note", "temporary_address"), huge)},
+                {**body, "medical_details": huge, "at": "8999-01-01T00:00:00Z"},
+            ):
+                response = request(client, method, address.url, spoiled)
+                assert response.status_code < 500, f"{method.upper()} {address.url}"
+
+    stored = snapshot()
+    longest = max(len(str(value)) for rows in stored.values() for row in rows for value in row)
+    assert longest < 10_000
+    assert not ContactLogEntry.objects.filter(at__year__gt=2100).exists()
