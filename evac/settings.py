@@ -237,6 +237,9 @@ EVAC_DEMO_PASSWORD = env_str("EVAC_DEMO_PASSWORD", "evac-demo-2022")
 # Ages at which a person counts as a minor (under) or elderly (from), for seat priority.
 EVAC_MINOR_UNDER_AGE = env_int("EVAC_MINOR_UNDER_AGE", 18)
 EVAC_ELDERLY_FROM_AGE = env_int("EVAC_ELDERLY_FROM_AGE", 65)
+# A travel document is flagged when it expires before the day of arrival plus this many days
+# (people.documents); 0 means it must still be valid on the day the person arrives.
+EVAC_DOCUMENT_EXPIRY_MARGIN_DAYS = env_int("EVAC_DOCUMENT_EXPIRY_MARGIN_DAYS", 0)
 # Closing an operation schedules the anonymisation of its personal data this many days later
 # (a coordinator can change the date on the operation's closing page).
 EVAC_RETENTION_DAYS = env_int("EVAC_RETENTION_DAYS", 90)

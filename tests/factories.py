@@ -43,9 +43,19 @@ def make_airport(code: str, city: City, status: str = Airport.Status.OPEN) -> Ai
     return airport
 
 
+def _letters(n: int) -> str:
+    """1 → "b", 27 → "bb": a number spelt in letters, for names a passport could hold."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if n == 0:
+            return word.capitalize()
+
+
 def make_citizen(operation: Operation, city: City, **fields) -> Citizen:
     n = next(_numbers)
-    fields.setdefault("surname", f"Koval{n}")
+    fields.setdefault("surname", f"Koval-{_letters(n)}")  # passport Latin: letters only
     fields.setdefault("given_names", "Olena")
     fields.setdefault("date_of_birth", date(1985, 3, 14))
     fields.setdefault("sex", Citizen.Sex.FEMALE)

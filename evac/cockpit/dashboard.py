@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from evac.core.timefmt import time_to_departure
 from evac.flights.models import FLIGHTS_AHEAD_STATUSES, FLOWN_STATUSES, Booking, Flight
+from evac.flights.selectors import ExpiringDocuments, expiring_documents
 from evac.operations.models import Operation
 from evac.people.models import Citizen
 from evac.people.selectors import PeopleCounts, heard_from_before, people_counts
@@ -196,6 +197,7 @@ class Dashboard:
     flights_ahead: list[FlightAhead]
     not_contacted: NotContacted
     timeline: Timeline
+    expiring_documents: ExpiringDocuments
 
 
 def operation_dashboard(operation: Operation, *, days: int, now: datetime) -> Dashboard:
@@ -204,6 +206,7 @@ def operation_dashboard(operation: Operation, *, days: int, now: datetime) -> Da
         people=people,
         flights_ahead=flights_ahead(operation, now=now),
         not_contacted=not_contacted(operation, days=days, now=now),
+        expiring_documents=expiring_documents(operation),
         timeline=timeline(
             registered_by_day(operation, zone=people.main_time_zone),
             evacuated_by_day(operation),

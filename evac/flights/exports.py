@@ -14,10 +14,16 @@ border systems and by people of other countries, not by the staff member's brows
 
 Document types follow the ICAO/APIS letters where one exists:
 
-    passport          → P
-    national_id       → I      (identity card)
-    travel_document   → other  (certificate of return and other emergency documents)
-    none              → (empty; the person has no document to declare)
+    passport               → P
+    national_id            → I      (identity card)
+    child_travel_document  → P      (a passport-type booklet for a child)
+    birth_certificate      → other  (a child travelling with a parent's passport)
+    emergency_certificate  → other  (emergency certificate, certificate of return)
+    travel_document        → other
+    none                   → (empty; the person has no document to declare)
+
+The last two columns are what the gate needs beyond APIS: the IATA special-service codes
+(flights.checks) and what the document check found (people.documents), in English.
 
 Change DOCUMENT_TYPE_CODES if a carrier wants another code for "other" (UN/EDIFACT
 PAXLST and US APIS use F for "approved non-standard travel document").
@@ -35,7 +41,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from evac.flights.models import Booking
+from evac.flights.checks import PassengerCheck, passenger_checks
+from evac.flights.models import Booking, Flight
 from evac.people.models import Citizen
 from evac.people.privacy import mask_document
 
@@ -51,6 +58,8 @@ COLUMNS = (
     "Document expiry",
     "Booking reference",
     "Seat status",
+    "Special service",
+    "Document check",
 )
 # Columns that hold a date: real dates in the XLSX, ISO 8601 in the CSV and the JSON.
 DATE_COLUMNS = frozenset({"Date of birth", "Document expiry"})
@@ -68,11 +77,16 @@ COLUMN_WIDTHS = {
     "Document expiry": 16,
     "Booking reference": 18,
     "Seat status": 13,
+    "Special service": 20,
+    "Document check": 40,
 }
 
 DOCUMENT_TYPE_CODES: dict[str, str] = {
     Citizen.DocumentType.PASSPORT: "P",
     Citizen.DocumentType.NATIONAL_ID: "I",
+    Citizen.DocumentType.CHILD_TRAVEL_DOCUMENT: "P",
+    Citizen.DocumentType.BIRTH_CERTIFICATE: "other",
+    Citizen.DocumentType.EMERGENCY_CERTIFICATE: "other",
     Citizen.DocumentType.TRAVEL_DOCUMENT: "other",
     Citizen.DocumentType.NONE: "",
 }
@@ -93,8 +107,9 @@ def _alpha3(country) -> str:
     return (country.alpha3 or "") if country else ""
 
 
-def apis_values(booking: Booking) -> list[Cell]:
-    """One passenger's APIS fields, dates as dates (None when unknown)."""
+def apis_values(booking: Booking, check: PassengerCheck) -> list[Cell]:
+    """One passenger's APIS fields, dates as dates (None when unknown), then the special-
+    service codes and what the document check found."""
     person = booking.citizen
     return [
         person.surname.upper(),
@@ -108,13 +123,17 @@ def apis_values(booking: Booking) -> list[Cell]:
         person.document_expires_on,
         person.reference,
         str(Booking.Status(booking.status).label),
+        " ".join(check.special_service),
+        "; ".join(check.issue_labels),
     ]
 
 
-def apis_records(bookings: Iterable[Booking]) -> Iterator[list[Cell]]:
+def apis_records(flight: Flight, bookings: Iterable[Booking]) -> Iterator[list[Cell]]:
+    bookings = list(bookings)
+    checks = passenger_checks(flight, bookings)
     with translation.override("en"):
         for booking in bookings:
-            yield apis_values(booking)
+            yield apis_values(booking, checks[booking.pk])
 
 
 def as_text(row: Row) -> list[str]:
@@ -124,8 +143,8 @@ def as_text(row: Row) -> list[str]:
     ]
 
 
-def apis_rows(bookings: Iterable[Booking]) -> Iterator[list[str]]:
-    for values in apis_records(bookings):
+def apis_rows(flight: Flight, bookings: Iterable[Booking]) -> Iterator[list[str]]:
+    for values in apis_records(flight, bookings):
         yield as_text(values)
 
 

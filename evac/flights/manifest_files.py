@@ -17,6 +17,7 @@ from django.utils import translation
 from evac.audit.models import AccessAction
 from evac.core.clock import now
 from evac.flights import exports, paxlst
+from evac.flights.checks import passenger_checks
 from evac.flights.models import Booking, Flight, ManifestExport
 from evac.flights.selectors import (
     booking_counts,
@@ -34,9 +35,14 @@ EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "paxlst": "edi"}
 
 # The PAXLST document codes (UN/EDIFACT 1001, IATA's list): P passport, I identity card,
 # F an approved non-standard travel document (emergency certificate, certificate of return).
+# A child's travel document is a passport-type booklet (P); a child on a birth certificate
+# travels on a non-standard document too (F).
 PAXLST_DOCUMENT_CODES: dict[str, str] = {
     Citizen.DocumentType.PASSPORT: "P",
     Citizen.DocumentType.NATIONAL_ID: "I",
+    Citizen.DocumentType.CHILD_TRAVEL_DOCUMENT: "P",
+    Citizen.DocumentType.BIRTH_CERTIFICATE: "F",
+    Citizen.DocumentType.EMERGENCY_CERTIFICATE: "F",
     Citizen.DocumentType.TRAVEL_DOCUMENT: "F",
     Citizen.DocumentType.NONE: "",
 }
@@ -76,7 +82,7 @@ def manifest_file_export(*, flight: Flight, format: str, by: Actor) -> ManifestF
     if format == ManifestExport.Format.PAXLST:
         content, rows = _paxlst(flight)
     else:
-        records = list(exports.apis_records(manifest_on_board(flight)))
+        records = list(exports.apis_records(flight, manifest_on_board(flight)))
         rows = len(records)
         if format == ManifestExport.Format.CSV:
             content = exports.to_csv(records)
@@ -93,7 +99,9 @@ def manifest_file_export(*, flight: Flight, format: str, by: Actor) -> ManifestF
 
 def _paxlst(flight: Flight) -> tuple[bytes, int]:
     operation = flight.operation
-    passengers = [_paxlst_passenger(booking) for booking in paxlst_passengers(flight)]
+    bookings = list(paxlst_passengers(flight))
+    checks = passenger_checks(flight, bookings)
+    passengers = [_paxlst_passenger(b, checks[b.pk].special_service) for b in bookings]
     prepared_at = now()
     text = paxlst.paxlst_message(
         leg=paxlst.FlightLeg(
@@ -119,7 +127,7 @@ def _paxlst(flight: Flight) -> tuple[bytes, int]:
     return text.encode("ascii"), len(passengers)
 
 
-def _paxlst_passenger(booking: Booking) -> paxlst.Passenger:
+def _paxlst_passenger(booking: Booking, special_service: tuple[str, ...]) -> paxlst.Passenger:
     person = booking.citizen
     return paxlst.Passenger(
         surname=person.surname,
@@ -136,6 +144,7 @@ def _paxlst_passenger(booking: Booking) -> paxlst.Passenger:
             else ""
         ),
         document_expires_on=person.document_expires_on,
+        special_service=special_service,
     )
 
 

@@ -10,8 +10,15 @@ from django.db.models import Aggregate, Case, Count, F, Max, Q, QuerySet, Sum, V
 from django.db.models.functions import RowNumber
 
 from evac.core.clock import now, today
-from evac.flights.models import FINISHED_STATUSES, Booking, Flight, ManifestExport
+from evac.flights.models import (
+    FINISHED_STATUSES,
+    FLIGHTS_AHEAD_STATUSES,
+    Booking,
+    Flight,
+    ManifestExport,
+)
 from evac.operations.models import Operation
+from evac.people.documents import expiry_margin
 from evac.people.models import Citizen, confirmed_need_q, vulnerable_age_q
 from evac.people.privacy import document_tail
 from evac.places.models import City
@@ -408,3 +415,43 @@ def _units(operation: Operation, ranks: list[_UnitRow]) -> list[WaitingUnit]:
             )
         )
     return units
+
+
+# Documents --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpiringDocuments:
+    """People still to travel whose document expires before they would arrive."""
+
+    booked: int  # judged on their flight's day of arrival (local)
+    waiting: int  # judged on today: they have no flight yet
+
+    @property
+    def total(self) -> int:
+        return self.booked + self.waiting
+
+
+def expiring_documents(operation: Operation) -> ExpiringDocuments:
+    """Two queries whatever the size of the operation: the flights still ahead with their
+    arrival days, then one count over the people (people.documents' rule, with its margin)."""
+    margin = expiry_margin()
+    ahead = operation.flights.filter(status__in=FLIGHTS_AHEAD_STATUSES).select_related(
+        "arrival_airport__city"
+    )
+    on_a_flight = Q(pk__in=[])
+    for flight in ahead:
+        on_a_flight |= Q(
+            bookings__flight_id=flight.pk,
+            bookings__is_active=True,
+            document_expires_on__lt=flight.arrives_local.date() + margin,
+        )
+    counts = operation.citizens.aggregate(
+        booked=Count("pk", filter=on_a_flight, distinct=True),
+        waiting=Count(
+            "pk",
+            filter=Q(status=Citizen.Status.WAITING, document_expires_on__lt=today() + margin),
+            distinct=True,
+        ),
+    )
+    return ExpiringDocuments(booked=counts["booked"], waiting=counts["waiting"])

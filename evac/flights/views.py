@@ -25,6 +25,7 @@ from evac.core.errors import Conflict
 from evac.core.requests import caller_of
 from evac.core.responses import file_response
 from evac.flights import manifest_files
+from evac.flights.checks import attach, issue_counts, passenger_checks
 from evac.flights.forms import FlightForm, GateForm
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.selectors import (
@@ -85,6 +86,13 @@ def _flight(request: OperationRequest, pk: int) -> Flight:
 
 def _to_manifest(request: OperationRequest, flight: Flight) -> HttpResponse:
     return redirect("flights:manifest", request.operation.slug, flight.pk)
+
+
+def _checked(flight: Flight, bookings: list[Booking]) -> dict[str, int]:
+    """Hang each passenger's codes and document flags on their booking; the header's counts."""
+    checks = passenger_checks(flight, bookings)
+    attach(bookings, checks)
+    return issue_counts(checks, bookings)
 
 
 def _log_access(request: OperationRequest, flight: Flight, action: AccessAction) -> None:
@@ -295,6 +303,7 @@ def manifest(request: OperationRequest, pk: int) -> HttpResponse:
     _log_access(request, flight, AccessAction.MANIFEST_VIEWED)
     bookings = list(manifest_passengers(flight))
     counts = Counter(booking.status for booking in bookings)
+    document_checks = _checked(flight, bookings)
     return render(
         request,
         "flights/manifest.html",
@@ -306,6 +315,7 @@ def manifest(request: OperationRequest, pk: int) -> HttpResponse:
             "next_statuses": [(s, STATUS_ACTIONS[s]) for s in _next_statuses(flight)],
             "exports": recent_exports(flight),
             "paxlst_boarded_only": paxlst_lists_boarded_only(flight),
+            "document_checks": document_checks,
         },
     )
 
@@ -457,6 +467,7 @@ def boarding(request: OperationRequest, pk: int) -> HttpResponse:
     # The search (q) is not logged: it is typed names.
     _log_access(request, flight, AccessAction.BOARDING_OPENED)
     seats = list(manifest_on_board(flight))
+    context["document_checks"] = _checked(flight, seats)
     query = request.GET.get("q", "").strip()
     # Everyone is on the page and the search only hides rows, so boarding.js can filter
     # instantly over the whole flight after a search made without it.
@@ -566,12 +577,15 @@ def print_manifest(request: OperationRequest, pk: int) -> HttpResponse:
     flight = _flight(request, pk)
     _log_access(request, flight, AccessAction.MANIFEST_PRINTED)
     counts = booking_counts(flight)
+    bookings = list(manifest_on_board(flight))
+    document_checks = _checked(flight, bookings)
     return render(
         request,
         "flights/print.html",
         {
             "flight": flight,
-            "bookings": manifest_on_board(flight),
+            "bookings": bookings,
+            "document_checks": document_checks,
             "totals": [
                 (s.label, counts[s.value]) for s in Booking.Status if s != Booking.Status.CANCELLED
             ],

@@ -90,8 +90,25 @@ class CitizenSex(models.TextChoices):
 class CitizenDocumentType(models.TextChoices):
     PASSPORT = "passport", _("Passport")
     NATIONAL_ID = "national_id", _("National identity card")
-    TRAVEL_DOCUMENT = "travel_document", _("Travel document / certificate of return")
+    # What children and people who lost their passport travel on (a 10-year-old with no
+    # passport is registrable): people.documents knows which ages each one fits.
+    CHILD_TRAVEL_DOCUMENT = "child_travel_document", _("Child's travel document")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate, with a parent's passport")
+    EMERGENCY_CERTIFICATE = (
+        "emergency_certificate",
+        _("Emergency certificate / certificate of return"),
+    )
+    TRAVEL_DOCUMENT = "travel_document", _("Other travel document")
     NONE = "none", _("No valid document")
+
+
+class CitizenWheelchair(models.TextChoices):
+    """The IATA wheelchair codes: what the person can do, so the airline brings the right help."""
+
+    NONE = "", _("No wheelchair")
+    WCHR = "WCHR", _("WCHR: walks, climbs steps; wheelchair over distances")
+    WCHS = "WCHS", _("WCHS: walks to the seat, cannot climb steps")
+    WCHC = "WCHC", _("WCHC: cannot walk; carried to the seat")
 
 
 class CitizenChannel(models.TextChoices):
@@ -112,6 +129,7 @@ class Citizen(models.Model):
     DocumentType = CitizenDocumentType
     Channel = CitizenChannel
     Source = CitizenSource
+    Wheelchair = CitizenWheelchair
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="citizens")
     household = models.ForeignKey(
@@ -140,7 +158,7 @@ class Citizen(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex)
     nationality = CountryField(_("nationality"))
 
-    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType)
+    document_type = models.CharField(_("document type"), max_length=24, choices=DocumentType)
     document_number = models.CharField(_("document number"), max_length=40, blank=True)
     document_issuing_country = CountryField(_("issuing country"), blank=True)
     document_expires_on = models.DateField(_("document expires on"), null=True, blank=True)
@@ -174,6 +192,12 @@ class Citizen(models.Model):
     medical_details = LimitedTextField(_("medical details"), max_length=NOTE_LENGTH, blank=True)
     reduced_mobility = models.BooleanField(_("reduced mobility"), default=False)
     pregnant = models.BooleanField(_("pregnancy"), default=False)
+    # The exact help needed at the airport, recorded rather than guessed from "reduced
+    # mobility" (which either of these sets): the special-service codes come from them.
+    wheelchair = models.CharField(
+        _("wheelchair"), max_length=4, choices=CitizenWheelchair, blank=True, default=""
+    )
+    stretcher = models.BooleanField(_("travels on a stretcher"), default=False)
     # The three needs above as the person stated them on the public portal, not yet confirmed
     # by staff: shown as "claimed", and they don't move the person up the waiting list.
     needs_claimed = models.BooleanField(_("needs claimed, not confirmed"), default=False)
@@ -232,7 +256,7 @@ class Citizen(models.Model):
             models.CheckConstraint(
                 condition=(Q(document_type="none") & Q(document_number=""))
                 | (
-                    Q(document_type__in=["passport", "national_id", "travel_document"])
+                    Q(document_type__in=[t for t in CitizenDocumentType.values if t != "none"])
                     & ~Q(document_number="")
                 ),
                 name="citizen_document_number_matches_type",
@@ -246,6 +270,10 @@ class Citizen(models.Model):
                 name="citizen_document_expires_after_birth",
                 violation_error_message=_("A document can't expire before its holder was born."),
             ),
+            models.CheckConstraint(
+                condition=Q(wheelchair__in=CitizenWheelchair.values),
+                name="citizen_wheelchair_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +284,8 @@ class Citizen(models.Model):
         if self.date_of_birth and self.date_of_birth > today():
             errors["date_of_birth"] = _("A date of birth can't be in the future.")
         errors.update(self.latin_name_errors())
+        if self.wheelchair or self.stretcher:
+            self.reduced_mobility = True  # the waiting list's order counts it
         if errors:
             raise ValidationError(errors)
 

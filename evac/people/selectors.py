@@ -341,7 +341,7 @@ def citizen_bookings(citizen: Citizen) -> list[Booking]:
     """Every seat this person has held, the latest flight first."""
     return list(
         citizen.bookings.select_related(
-            "flight__departure_airport__city", "flight__arrival_airport"
+            "flight__departure_airport__city", "flight__arrival_airport__city"
         ).order_by("-flight__departs_at", "-pk")
     )
 

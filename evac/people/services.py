@@ -43,6 +43,8 @@ PERSON_FIELDS = (
     "reduced_mobility",
     "pregnant",
     "notes",
+    "wheelchair",
+    "stretcher",
 )
 PLACE_FIELDS = ("current_city", "temporary_address")
 CITIZEN_EDITABLE_FIELDS = frozenset(PERSON_FIELDS + PLACE_FIELDS)

@@ -20,11 +20,13 @@ from django.views.decorators.http import require_POST
 
 from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
+from evac.core.clock import today
 from evac.core.errors import Conflict
 from evac.core.requests import caller_of
 from evac.flights.models import Booking
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
+from evac.people.documents import DocumentIssue, document_issues
 from evac.people.filters import CitizenFilter
 from evac.people.forms import (
     CitizenEditForm,
@@ -251,7 +253,10 @@ def _detail_page(
     request: OperationRequest, citizen: Citizen, *, contact_form: ContactForm | None = None
 ) -> HttpResponse:
     bookings = citizen_bookings(citizen)
+    seat = _active_seat(bookings)
     may_edit = Permission.EDIT_CITIZENS in request.permissions
+    # Judged for the day the person's flight arrives, or today while they have none.
+    arrival_day = seat.flight.arrives_local.date() if seat else today()
     return _person_page(
         request,
         citizen,
@@ -260,7 +265,11 @@ def _detail_page(
         context={
             "members": household_members(citizen),
             "bookings": bookings,
-            "seat": _active_seat(bookings),
+            "seat": seat,
+            "document_issues": [
+                DocumentIssue(issue).label
+                for issue in document_issues(citizen, arrival_day=arrival_day)
+            ],
             "contacts": contact_log(citizen),
             "history": citizen_history(
                 citizen,

@@ -132,7 +132,7 @@ def test_the_json_manifest_has_the_export_columns_and_rows(api, operation, almat
 
     assert response.status_code == 200
     passengers = response.json()["passengers"]
-    expected = list(exports.apis_rows(manifest_on_board(flight)))
+    expected = list(exports.apis_rows(flight, manifest_on_board(flight)))
     assert [list(p.values()) for p in passengers] == expected
     assert list(passengers[0]) == [c.lower().replace(" ", "_") for c in exports.COLUMNS]
 

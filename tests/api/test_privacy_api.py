@@ -22,7 +22,7 @@ from tests.people.sensitive import (
 pytestmark = pytest.mark.django_db
 
 # The person's own endpoint, and the manifest for the carrier (the JSON twin of the CSV).
-WHOLE_NUMBER_ENDPOINTS = {"citizen", "manifest", "manifest-csv"}
+WHOLE_NUMBER_ENDPOINTS = {"citizen", "manifest", "manifest-csv", "manifest-paxlst"}
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from tests.factories import make_flight
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, operation, membership, the operation switcher, and six for the dashboard.
-MAX_QUERIES = 12
+# Session, user, operation, membership, the operation switcher, six for the dashboard, and
+# two for the documents that expire before travel (the flights ahead, one count).
+MAX_QUERIES = 14
 STATUSES = [
     Citizen.Status.WAITING,
     Citizen.Status.WAITING,

@@ -114,6 +114,8 @@ def test_the_csv_has_the_apis_columns_and_one_row_per_seat(client, flight_9004, 
             "",
             rows[0][9],
             "Booked",
+            "",
+            "",
         ],
         [
             "NOWAK",
@@ -127,6 +129,8 @@ def test_the_csv_has_the_apis_columns_and_one_row_per_seat(client, flight_9004, 
             "",
             rows[1][9],
             "Booked",
+            "",
+            "",
         ],
         [
             "SAVCHENKO",
@@ -140,6 +144,8 @@ def test_the_csv_has_the_apis_columns_and_one_row_per_seat(client, flight_9004, 
             "2029-05-31",
             ref["Savchenko"],
             "Boarded",
+            "",
+            "document expires before arrival",  # 31 May 2029, the flight lands in 2030
         ],
     ]
 

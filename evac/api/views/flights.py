@@ -195,7 +195,7 @@ class Manifest(FlightView):
         """
         flight = self.get_flight(pk)
         self.log_access(request, flight, AccessAction.MANIFEST_EXPORTED_JSON)
-        rows = exports.apis_rows(manifest_on_board(flight))
+        rows = exports.apis_rows(flight, manifest_on_board(flight))
         if Permission.EXPORT_DOCUMENTS not in self.permissions:
             rows = (exports.masked(row) for row in rows)
         passengers = [dict(zip(s.MANIFEST_KEYS, row, strict=True)) for row in rows]
