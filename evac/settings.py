@@ -240,6 +240,11 @@ EVAC_ELDERLY_FROM_AGE = env_int("EVAC_ELDERLY_FROM_AGE", 65)
 # A travel document is flagged when it expires before the day of arrival plus this many days
 # (people.documents); 0 means it must still be valid on the day the person arrives.
 EVAC_DOCUMENT_EXPIRY_MARGIN_DAYS = env_int("EVAC_DOCUMENT_EXPIRY_MARGIN_DAYS", 0)
+# What a flight plan may say: at most this many seats (an A380 carries 853), departing at
+# most this many days ahead, and marked departed at most this many hours before its time.
+EVAC_FLIGHT_MAX_SEATS = env_int("EVAC_FLIGHT_MAX_SEATS", 853)
+EVAC_FLIGHT_MAX_DAYS_AHEAD = env_int("EVAC_FLIGHT_MAX_DAYS_AHEAD", 365)
+EVAC_FLIGHT_DEPARTS_EARLY_HOURS = env_int("EVAC_FLIGHT_DEPARTS_EARLY_HOURS", 3)
 # Closing an operation schedules the anonymisation of its personal data this many days later
 # (a coordinator can change the date on the operation's closing page).
 EVAC_RETENTION_DAYS = env_int("EVAC_RETENTION_DAYS", 90)

@@ -8,12 +8,16 @@ instead, so CI can't go green by skipping.
 import os
 import shutil
 import socket
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import datetime
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 
 from evac.celery import app as celery_app
+from evac.core import clock
 from evac.core.broker import broker_forget_failure
 from evac.operations.models import Role
 from evac.places.models import Airport
@@ -93,6 +97,13 @@ def fresh_celery_connections():
 def fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests hash many passwords and need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pin_clock() -> Iterator[Callable[[datetime], datetime]]:
+    """`pin_clock(moment)`: evac's clock says `moment` for the rest of the test."""
+    with ExitStack() as pins:
+        yield lambda moment: pins.enter_context(clock.pinned(moment))
 
 
 @pytest.fixture

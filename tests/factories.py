@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 
+from evac.core import clock
 from evac.flights.models import Flight
 from evac.flights.services import flight_create, flight_set_status
 from evac.operations.models import Membership, Operation, Role
@@ -77,26 +78,35 @@ def make_flight(
     departs_at: datetime | None = None,
     number: str | None = None,
 ) -> Flight:
+    """A flight planned (and opened…) two days before it leaves, whenever that is.
+
+    The services refuse to plan a flight in the past or years ahead, so the flight is made
+    with the clock pinned to two days before its departure; the test then runs at today's.
+    """
     departs_at = departs_at or datetime(2030, 1, 13, 8, 20, tzinfo=ZoneInfo("UTC"))
-    flight = flight_create(
-        operation=operation,
-        by=None,
-        number=number or f"PS{next(_numbers):04d}",
-        carrier="Ukraine International Airlines",
-        departure_airport=departure,
-        arrival_airport=arrival,
-        departs_at=departs_at,
-        arrives_at=departs_at + timedelta(hours=5, minutes=30),
-        seats_total=seats,
-    )
-    path = {
-        Flight.Status.PLANNED: [],
-        Flight.Status.OPEN: [Flight.Status.OPEN],
-        Flight.Status.BOARDING: [Flight.Status.OPEN, Flight.Status.BOARDING],
-    }[status]
-    for step in path:
-        flight = flight_set_status(flight=flight, status=step, by=None)
+    with clock.pinned(departs_at - PLANNED_BEFORE):
+        flight = flight_create(
+            operation=operation,
+            by=None,
+            number=number or f"PS{next(_numbers):04d}",
+            carrier="Ukraine International Airlines",
+            departure_airport=departure,
+            arrival_airport=arrival,
+            departs_at=departs_at,
+            arrives_at=departs_at + timedelta(hours=5, minutes=30),
+            seats_total=seats,
+        )
+        path = {
+            Flight.Status.PLANNED: [],
+            Flight.Status.OPEN: [Flight.Status.OPEN],
+            Flight.Status.BOARDING: [Flight.Status.OPEN, Flight.Status.BOARDING],
+        }[status]
+        for step in path:
+            flight = flight_set_status(flight=flight, status=step, by=None)
     return flight
+
+
+PLANNED_BEFORE = timedelta(days=2)
 
 
 def make_departed_flight(
@@ -116,13 +126,18 @@ def make_departed_flight(
     flight = make_flight(
         operation, departure, arrival, seats=len(boarded) + len(no_shows) + 1, departs_at=departs_at
     )
-    seats = {c.pk: booking_create(flight=flight, citizen=c, by=None) for c in [*boarded, *no_shows]}
-    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
-    for citizen in boarded:
-        booking_set_status(booking=seats[citizen.pk], status=Booking.Status.BOARDED, by=None)
-    for citizen in no_shows:
-        booking_set_status(booking=seats[citizen.pk], status=Booking.Status.NO_SHOW, by=None)
-    return flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=None)
+    # Booked the day before, boarded and departed on time, whenever that was.
+    with clock.pinned(flight.departs_at - timedelta(days=1)):
+        seats = {
+            c.pk: booking_create(flight=flight, citizen=c, by=None) for c in [*boarded, *no_shows]
+        }
+    with clock.pinned(flight.departs_at):
+        flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
+        for citizen in boarded:
+            booking_set_status(booking=seats[citizen.pk], status=Booking.Status.BOARDED, by=None)
+        for citizen in no_shows:
+            booking_set_status(booking=seats[citizen.pk], status=Booking.Status.NO_SHOW, by=None)
+        return flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=None)
 
 
 def make_citizens_in_bulk(operation: Operation, city: City, count: int, **fields) -> list[Citizen]:

@@ -1,10 +1,26 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from evac.flights.models import Booking, Flight, GroundTransfer
-from evac.flights.services import flight_saved_in_admin
+from evac.flights.plans import flight_plan_refusals
+from evac.flights.services import FLIGHT_EDITABLE_FIELDS, flight_saved_in_admin
+
+
+class FlightAdminForm(forms.ModelForm):
+    """Shows the plan's refusals (flight_plan_refusals) beside their fields, as staff see them."""
+
+    class Meta:
+        model = Flight
+        fields = ["operation", *sorted(FLIGHT_EDITABLE_FIELDS)]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        before = Flight.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        for name, message in flight_plan_refusals(self.instance, before=before).items():
+            self.add_error(name if name in self.fields else None, message)
 
 
 class BookingInline(admin.TabularInline):
@@ -34,6 +50,8 @@ class FlightAdmin(SimpleHistoryAdmin):
     # Status changes cancel or settle bookings, so they go through the services only.
     readonly_fields = ["status", "seats_booked"]
     inlines = [BookingInline]
+
+    form = FlightAdminForm
 
     def save_model(self, request, obj, form, change) -> None:
         # An edit here re-plans the flight's messages as flight_update does.

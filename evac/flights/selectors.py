@@ -11,8 +11,8 @@ from django.db.models.functions import RowNumber
 
 from evac.core.clock import now, today
 from evac.flights.models import (
-    FINISHED_STATUSES,
     FLIGHTS_AHEAD_STATUSES,
+    FLOWN_STATUSES,
     Booking,
     Flight,
     ManifestExport,
@@ -49,16 +49,23 @@ def operation_flights(operation: Operation) -> QuerySet[Flight]:
 
 
 def flights_upcoming_and_past(operation: Operation) -> tuple[QuerySet[Flight], QuerySet[Flight]]:
-    """Upcoming: still to be flown, or scheduled for later; past: the rest, latest first.
+    """Upcoming: still to be flown; past: flown, or cancelled and due already; latest first.
 
-    A flight whose departure time has passed but that is still open or boarding is late,
-    not past: it stays with the upcoming ones until someone marks it departed or cancelled.
+    A departed flight is past whatever its scheduled time said. A flight whose departure
+    time has passed but that is still open or boarding is late, not past: it stays with the
+    upcoming ones until someone marks it departed or cancelled. Past flights carry `flown`,
+    how many people were on board when it left.
     """
-    upcoming = ~Q(status__in=FINISHED_STATUSES) | Q(departs_at__gte=now())
+    upcoming = ~Q(status__in=FLOWN_STATUSES) & (
+        ~Q(status=Flight.Status.CANCELLED) | Q(departs_at__gte=now())
+    )
     flights = operation_flights(operation)
+    past = flights.exclude(upcoming).annotate(
+        flown=Count("bookings", filter=Q(bookings__status=Booking.Status.BOARDED))
+    )
     return (
         flights.filter(upcoming).order_by("departs_at", "number", "pk"),
-        flights.exclude(upcoming).order_by("-departs_at", "number", "pk"),
+        past.order_by("-departs_at", "number", "pk"),
     )
 
 

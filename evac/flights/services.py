@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from evac.core.actor import user_of
@@ -20,6 +22,8 @@ from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
 from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport, SeatLoss
+from evac.flights.plans import flight_plan_refusals
+from evac.flights.previews import flight_status_preview
 from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
 from evac.notifications import services as notifications
 from evac.operations.access import Actor, Permission, require_permission
@@ -76,7 +80,7 @@ def flight_create(
     if unknown:
         raise TypeError(f"flight_create() got fields it can't set: {sorted(unknown)}")
     flight = Flight(operation=operation, **fields)
-    flight.full_clean()
+    _validate_plan(flight, before=None, at=at)
     record_by(flight, by, at).save()
     return flight
 
@@ -90,12 +94,28 @@ def flight_update(*, flight: Flight, by: Actor, **changes) -> Flight:
     # Locked and re-read, so seats_total is checked against the real seats_booked.
     flight = lock_flight(flight.pk)
     before = notifications.FlightPlan.of(flight)
+    plan_before = Flight(
+        departs_at=flight.departs_at, departure_airport_id=flight.departure_airport_id
+    )
     for name, value in changes.items():
         setattr(flight, name, value)
-    flight.full_clean()
+    _validate_plan(flight, before=plan_before)
     record_by(flight, by).save()
     notifications.flight_updated(flight=flight, before=before)
     return flight
+
+
+def _validate_plan(flight: Flight, *, before: Flight | None, at: datetime | None = None) -> None:
+    """The model's checks and the plan's, all at once, each beside its field."""
+    problems: dict = {}
+    try:
+        flight.full_clean()
+    except ValidationError as error:
+        problems = error.update_error_dict(problems)
+    for name, message in flight_plan_refusals(flight, before=before, at=at).items():
+        problems.setdefault(name, []).append(message)
+    if problems:
+        raise ValidationError(problems)
 
 
 @transaction.atomic
@@ -120,19 +140,9 @@ def flight_set_status(
     require_permission(by, flight.operation, Permission.PLAN_FLIGHTS)
     at = past_event_moment(by, at)
     flight = lock_flight(flight.pk)
-    if not flight.can_become(status):
-        raise InvalidTransition(
-            _("A flight that is %(old)s can't become %(new)s.")
-            % {"old": flight.get_status_display(), "new": Flight.Status(status).label}
-        )
-    if (
-        status in (Flight.Status.OPEN, Flight.Status.BOARDING)
-        and not flight.departure_airport.is_open
-    ):
-        raise Conflict(
-            _("%(airport)s is suspended; move the flight to an open airport first.")
-            % {"airport": flight.departure_airport}
-        )
+    preview = flight_status_preview(flight=flight, status=status, at=at)
+    if preview.refusal is not None:
+        raise preview.refusal
     active = list(
         flight.bookings.filter(is_active=True).select_related("citizen").order_by("citizen_id")
     )
@@ -214,22 +224,17 @@ def _book(
         raise Conflict(_("A person can only be booked on a flight of their own operation."))
     wanted = len(citizens)
     # Take the seats first, in one statement that only succeeds while the flight is open
-    # and has enough seats left. Zero rows updated means somebody else was faster.
+    # and has enough seats left, while its departure is still ahead. Zero rows updated means
+    # somebody else was faster, or the flight closed, or its time came.
     taken = Flight.objects.filter(
         pk=flight.pk,
         status=Flight.Status.OPEN,
+        departs_at__gt=at or now(),
         seats_booked__lte=F("seats_total") - wanted,
     ).update(seats_booked=F("seats_booked") + wanted)
     if not taken:
         flight.refresh_from_db()
-        if not flight.takes_bookings:
-            raise FlightNotOpen(
-                _("Flight %(number)s is not open for booking (it is %(status)s).")
-                % {
-                    "number": flight.number,
-                    "status": flight.get_status_display().lower(),
-                }
-            )
+        _refuse_closed(flight, at=at)
         raise FlightFull(
             _("Flight %(number)s has %(left)d seats left; %(wanted)d are needed.")
             % {"number": flight.number, "left": flight.seats_left, "wanted": wanted}
@@ -263,6 +268,28 @@ def _book(
         bookings.append(booking)
     notifications.bookings_made(bookings=bookings, booked_at=at)
     return bookings
+
+
+def _refuse_closed(flight: Flight, *, at: datetime | None = None) -> None:
+    """Say why a flight takes no bookings, if it doesn't: not open, or its time has passed."""
+    if not flight.takes_bookings:
+        raise FlightNotOpen(
+            _("Flight %(number)s is not open for booking (it is %(status)s).")
+            % {"number": flight.number, "status": flight.get_status_display().lower()}
+        )
+    if flight.departs_at <= (at or now()):
+        raise FlightNotOpen(
+            _(
+                "Flight %(number)s was due to leave at %(time)s on %(date)s (local time); "
+                "nobody can be booked on it any more. If it is delayed, change its departure "
+                "time first."
+            )
+            % {
+                "number": flight.number,
+                "time": formats.time_format(flight.departs_local, "H:i"),
+                "date": formats.date_format(flight.departs_local, "j M Y"),
+            }
+        )
 
 
 @transaction.atomic
@@ -391,11 +418,7 @@ def flight_fill_from_waiting_list(
     """
     require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
     flight.refresh_from_db()
-    if not flight.takes_bookings:
-        raise FlightNotOpen(
-            _("Flight %(number)s is not open for booking (it is %(status)s).")
-            % {"number": flight.number, "status": flight.get_status_display().lower()}
-        )
+    _refuse_closed(flight)
     seats = flight.seats_left if limit is None else min(limit, flight.seats_left)
     result = FillResult()
     for unit in waiting_units_in_turn(flight.operation, city=city):

@@ -28,6 +28,7 @@ from evac.flights import manifest_files
 from evac.flights.checks import attach, issue_counts, passenger_checks
 from evac.flights.forms import FlightForm, GateForm
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
+from evac.flights.previews import flight_status_preview
 from evac.flights.selectors import (
     GateCounts,
     WaitingTotals,
@@ -202,95 +203,9 @@ def _status_confirmation(flight: Flight, target: str) -> dict[str, Any]:
             target=target,
             target_label=Flight.Status(target).label,
             action_label=STATUS_ACTIONS[target],
-            refusal=_refusal(flight, target),
-            consequence=_consequence(flight, target, booking_counts(flight)),
+            preview=flight_status_preview(flight=flight, status=target),
         )
     return context
-
-
-def _refusal(flight: Flight, target: str) -> str:
-    """Why the flight can't move to `target` now, in words; empty when it can."""
-    if not flight.can_become(target):
-        return _("A flight that is %(old)s can't become %(new)s.") % {
-            "old": flight.get_status_display().lower(),
-            "new": Flight.Status(target).label.lower(),
-        }
-    if target in (_F.OPEN, _F.BOARDING) and not flight.departure_airport.is_open:
-        airport = flight.departure_airport
-        refusal = _("%(airport)s is suspended; move the flight to an open airport first.") % {
-            "airport": airport
-        }
-        return f"{refusal} {airport.status_note}".strip()
-    return ""
-
-
-def _consequence(flight: Flight, target: str, counts: dict[str, int]) -> str:
-    """What happens to the people on board if the flight moves to `target`."""
-    holding = sum(n for status, n in counts.items() if status != Booking.Status.CANCELLED)
-    boarded = counts[Booking.Status.BOARDED]
-    values = {
-        "flight": flight.number,
-        "n": holding,
-        "boarded": boarded,
-        "others": holding - boarded,
-        "left": flight.seats_left,
-    }
-    if target == _F.CANCELLED:
-        text = ngettext(
-            "Cancelling %(flight)s returns %(n)d passenger to the waiting list.",
-            "Cancelling %(flight)s returns %(n)d passengers to the waiting list.",
-            holding,
-        )
-    elif target == _F.DEPARTED:
-        text = ngettext(
-            "Marking %(flight)s departed records %(boarded)d boarded passenger as evacuated; ",
-            "Marking %(flight)s departed records %(boarded)d boarded passengers as evacuated; ",
-            boarded,
-        ) + ngettext(
-            "%(others)d passenger who did not board is marked no-show and returns to the "
-            "waiting list.",
-            "%(others)d passengers who did not board are marked no-show and return to the "
-            "waiting list.",
-            holding - boarded,
-        )
-    elif target == _F.BOARDING:
-        text = ngettext(
-            "Starting boarding of %(flight)s closes booking; %(n)d passenger can be marked "
-            "boarded or no-show at the gate.",
-            "Starting boarding of %(flight)s closes booking; %(n)d passengers can be marked "
-            "boarded or no-show at the gate.",
-            holding,
-        )
-    elif target == _F.OPEN and flight.status == _F.BOARDING:
-        text = ngettext(
-            "Reopening %(flight)s for booking stops boarding; %(n)d passenger keeps their "
-            "seat and gate mark.",
-            "Reopening %(flight)s for booking stops boarding; %(n)d passengers keep their "
-            "seats and gate marks.",
-            holding,
-        )
-    elif target == _F.OPEN:
-        text = ngettext(
-            "Opening %(flight)s for booking lets coordinators give its %(left)d free seat to "
-            "people on the waiting list.",
-            "Opening %(flight)s for booking lets coordinators give its %(left)d free seats to "
-            "people on the waiting list.",
-            flight.seats_left,
-        )
-    elif target == _F.PLANNED:
-        text = ngettext(
-            "Taking %(flight)s back to planned stops new bookings; %(n)d passenger keeps "
-            "their seat.",
-            "Taking %(flight)s back to planned stops new bookings; %(n)d passengers keep "
-            "their seats.",
-            holding,
-        )
-    else:
-        text = _(
-            "Marking %(flight)s landed changes nothing for its passengers: their fate was "
-            "settled when it departed."
-        )
-    return text % values
 
 
 # The manifest ---------------------------------------------------------------------------

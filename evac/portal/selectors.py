@@ -41,10 +41,15 @@ SCHEDULE_KEEPS_PAST = timedelta(days=2)
 
 
 def public_schedule(operation: Operation) -> list[PublicFlight]:
-    """The flights, in the departure airport's local time: numbers and places, no people."""
+    """The flights, in the departure airport's local time: numbers and places, no people.
+
+    A planned flight is a draft the coordinators are still arranging: it is public only
+    once opened for booking, so nobody heads for a flight that may never be.
+    """
     language = get_language() or settings.LANGUAGE_CODE
     flights = (
         operation.flights.filter(departs_at__gte=now() - SCHEDULE_KEEPS_PAST)
+        .exclude(status=Flight.Status.PLANNED)
         .select_related("departure_airport__city", "arrival_airport__city")
         .order_by("departs_at", "number")
     )

@@ -7,11 +7,13 @@ operation did not exist; an anonymous caller gets 401. A write a role may make s
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
 
+from evac.core.clock import now
 from evac.flights.models import Flight
 from evac.flights.services import booking_create
 from evac.operations.access import Permission
@@ -58,8 +60,9 @@ def _flight(s) -> dict:
         "kind": "charter",
         "departure_airport": "NQZ",
         "arrival_airport": "KBP",
-        "departs_at": "2030-01-16T08:00:00Z",
-        "arrives_at": "2030-01-16T13:30:00Z",
+        # A month ahead: a flight is planned for a time still to come.
+        "departs_at": (now() + timedelta(days=30)).isoformat(),
+        "arrives_at": (now() + timedelta(days=30, hours=5)).isoformat(),
         "seats_total": 40,
     }
 

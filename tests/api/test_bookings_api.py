@@ -105,9 +105,10 @@ def test_boarding_is_marked_only_while_the_flight_is_boarding(api, operation, al
     assert at_the_gate.json()["status"] == "boarded"
 
 
-def test_departing_through_the_api_evacuates_who_boarded(api, operation, almaty, flight):
+def test_departing_through_the_api_evacuates_who_boarded(api, operation, almaty, flight, pin_clock):
     boarded, missing = make_citizen(operation, almaty), make_citizen(operation, almaty)
     seats = [booking_create(flight=flight, citizen=p, by=None) for p in (boarded, missing)]
+    pin_clock(flight.departs_at)
     status_url = op_url(operation, f"flights/{flight.pk}/status/")
     api.post(status_url, {"status": "boarding"}, "json")
     api.post(

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from evac.core.clock import pinned
 from evac.flights.models import Flight
 from evac.flights.services import booking_create, flight_set_status
 from tests.factories import make_citizen, make_departed_flight, make_flight
@@ -27,8 +28,9 @@ def clock(monkeypatch):
 @pytest.fixture
 def open_flight(operation, nqz, kbp, almaty):
     flight = make_flight(operation, nqz, kbp, seats=60, departs_at=DEPARTS, number="PS 9004")
-    for _ in range(12):
-        booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=None)
+    with pinned(NOW):  # booked before it left
+        for _ in range(12):
+            booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=None)
     return flight
 
 

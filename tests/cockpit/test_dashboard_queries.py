@@ -64,14 +64,14 @@ def _populate(operation, cities, flights, people: int) -> None:
 
 @pytest.fixture
 def flights(operation, nqz, kbp):
-    departed = make_flight(
-        operation, nqz, kbp, seats=1000, departs_at=datetime(2022, 1, 9, 4, 40, tzinfo=UTC)
-    )
-    Flight.objects.filter(pk=departed.pk).update(status=Flight.Status.LANDED)
+    departed = make_flight(operation, nqz, kbp, departs_at=datetime(2022, 1, 9, 4, 40, tzinfo=UTC))
     ahead = [
-        make_flight(operation, nqz, kbp, seats=1000, departs_at=datetime(2022, 1, d, tzinfo=UTC))
+        make_flight(operation, nqz, kbp, departs_at=datetime(2022, 1, d, tzinfo=UTC))
         for d in (13, 14, 16)
     ]
+    # Room for the bulk bookings below, beyond what a plan may say of one aircraft.
+    Flight.objects.filter(operation=operation).update(seats_total=1000)
+    Flight.objects.filter(pk=departed.pk).update(status=Flight.Status.LANDED)
     return departed, ahead[0]
 
 

@@ -13,6 +13,7 @@ import ast
 import gettext
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from evac.cockpit.services import operation_anonymise, operation_close
+from evac.core.clock import now
 from evac.core.languages import STAFF_LANGUAGES
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, booking_set_status, flight_set_status
@@ -401,14 +403,15 @@ def flight_form_with_mistakes(client, world):
 
 
 def flight_created(client, world):
+    day = now() + timedelta(days=30)  # a flight is planned for a time still ahead
     typed = {
         "number": "KC9501",
         "carrier": "Air Astana",
         "kind": "charter",
         "departure_airport": world.nqz.pk,
-        "departs_local": "2030-02-01T10:00",
+        "departs_local": f"{day:%Y-%m-%d}T10:00",
         "arrival_airport": world.kbp.pk,
-        "arrives_local": "2030-02-01T14:30",
+        "arrives_local": f"{day:%Y-%m-%d}T14:30",
         "seats_total": "120",
     }
     url = reverse("flights:new", args=[world.operation.slug])

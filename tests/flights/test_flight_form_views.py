@@ -10,6 +10,12 @@ from tests.factories import make_citizen
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def new_year_2030(pin_clock):
+    # The flights below are planned in January 2030, a few weeks ahead.
+    pin_clock(datetime(2030, 1, 1, 9, 0, tzinfo=UTC))
+
+
 def _form(nqz, kbp, **changes):
     data = {
         "number": "PS 9010",

@@ -12,6 +12,7 @@ from evac.flights.services import (
     flight_update,
 )
 from evac.people.models import Citizen
+from evac.places.models import Airport
 from tests.factories import make_citizen, make_flight
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +40,10 @@ def test_cancelling_a_flight_returns_its_passengers_to_waiting(operation, almaty
 
 
 def test_departure_evacuates_the_boarded_and_returns_no_shows_to_waiting(
-    operation, almaty, flight, alice, bob
+    operation, almaty, flight, alice, bob, pin_clock
 ):
     boarded, no_show, never_marked = _book(flight, operation, almaty, alice, 3)
+    pin_clock(flight.departs_at)
     flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=alice)
     booking_set_status(booking=boarded, status=Booking.Status.BOARDED, by=bob)
     booking_set_status(booking=no_show, status=Booking.Status.NO_SHOW, by=bob)
@@ -58,13 +60,18 @@ def test_departure_evacuates_the_boarded_and_returns_no_shows_to_waiting(
     assert no_show.citizen.status == never_marked.citizen.status == Citizen.Status.WAITING
 
 
-def test_a_no_show_can_be_booked_on_the_next_flight(operation, almaty, nqz, kbp, flight, alice):
+def test_a_no_show_can_be_booked_on_the_next_flight(
+    operation, almaty, nqz, kbp, flight, alice, pin_clock
+):
     (booking,) = _book(flight, operation, almaty, alice, 1)
+    pin_clock(flight.departs_at)
     flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=alice)
     flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=alice)
 
     rebooked = booking_create(
-        flight=make_flight(operation, nqz, kbp), citizen=booking.citizen, by=alice
+        flight=make_flight(operation, nqz, kbp, departs_at=flight.departs_at + timedelta(days=1)),
+        citizen=booking.citizen,
+        by=alice,
     )
 
     assert rebooked.is_active
@@ -98,8 +105,9 @@ def test_impossible_flight_transitions_are_refused(operation, nqz, kbp, alice, s
     assert flight.status == start
 
 
-def test_a_landed_flight_stays_landed(operation, nqz, kbp, alice):
+def test_a_landed_flight_stays_landed(operation, nqz, kbp, alice, pin_clock):
     flight = make_flight(operation, nqz, kbp, status=Flight.Status.BOARDING)
+    pin_clock(flight.departs_at)
     for status in (Flight.Status.DEPARTED, Flight.Status.LANDED):
         flight = flight_set_status(flight=flight, status=status, by=alice)
 
@@ -107,8 +115,9 @@ def test_a_landed_flight_stays_landed(operation, nqz, kbp, alice):
         flight_set_status(flight=flight, status=Flight.Status.CANCELLED, by=alice)
 
 
-def test_a_flight_from_a_suspended_airport_cannot_open(operation, ala, kbp, alice):
-    flight = make_flight(operation, ala, kbp, status=Flight.Status.PLANNED)
+def test_a_flight_from_a_suspended_airport_cannot_open(operation, nqz, kbp, alice):
+    flight = make_flight(operation, nqz, kbp, status=Flight.Status.PLANNED)
+    Airport.objects.filter(pk=nqz.pk).update(status=Airport.Status.SUSPENDED)
 
     with pytest.raises(Conflict, match="suspended"):
         flight_set_status(flight=flight, status=Flight.Status.OPEN, by=alice)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, booking_set_status, flight_set_status
 from evac.people.models import Citizen
+from evac.places.models import Airport
 from tests.factories import make_citizen, make_flight
 from tests.pages import text
 
@@ -56,9 +57,10 @@ def test_confirming_cancels_the_flight_and_frees_the_seats(
 
 
 def test_the_departure_confirmation_counts_boarded_and_missing_passengers(
-    client, operation, almaty, flight, alice
+    client, operation, almaty, flight, alice, pin_clock
 ):
     first, second, _never_marked = _book(flight, almaty, 3, alice)
+    pin_clock(flight.departs_at)
     flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=alice)
     booking_set_status(booking=first, status=Booking.Status.BOARDED, by=alice)
     booking_set_status(booking=second, status=Booking.Status.BOARDED, by=alice)
@@ -71,6 +73,8 @@ def test_the_departure_confirmation_counts_boarded_and_missing_passengers(
 
 
 def test_opening_on_a_suspended_airport_is_refused_clearly(client, operation, ala, kbp, alice):
+    # Planned while the airport was open; it closed to civil aircraft afterwards.
+    ala.status = Airport.Status.OPEN
     flight = make_flight(operation, ala, kbp, status=Flight.Status.PLANNED)
     client.force_login(alice)
 

@@ -204,8 +204,11 @@ def test_a_member_of_another_operation_finds_no_manifest(client, flight, passeng
     assert client.post(_cancel_url(passengers[0])).status_code == 404
 
 
-def test_a_departed_flights_manifest_shows_who_flew(client, operation, almaty, flight, alice):
+def test_a_departed_flights_manifest_shows_who_flew(
+    client, operation, almaty, flight, alice, pin_clock
+):
     booking = booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=alice)
+    pin_clock(flight.departs_at)
     flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=alice)
     booking_set_status(booking=booking, status=Booking.Status.BOARDED, by=alice)
     flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=alice)

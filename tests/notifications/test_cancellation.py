@@ -67,8 +67,9 @@ def test_a_person_who_decides_to_stay_gets_no_more_reminders(flight, olena):
     assert _statuses(olena, N.Kind.FLIGHT_REMINDER) == ["cancelled", "cancelled"]
 
 
-def test_departure_cancels_what_is_left(flight, olena):
+def test_departure_cancels_what_is_left(flight, olena, pin_clock):
     seat = booking_create(flight=flight, citizen=olena, by=None)
+    pin_clock(flight.departs_at)
     flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
     booking_set_status(booking=seat, status=Booking.Status.BOARDED, by=None)
 

@@ -26,9 +26,8 @@ def january_flight(operation, nqz, kbp, nur_sultan):
 
 
 @pytest.fixture(autouse=True)
-def before_the_flight(monkeypatch):
-    moment = datetime(2022, 1, 10, 12, 0, tzinfo=UTC)
-    monkeypatch.setattr("evac.notifications.services.now", lambda: moment)
+def before_the_flight(pin_clock):
+    pin_clock(datetime(2022, 1, 10, 12, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,12 @@ pytestmark = pytest.mark.django_db
 N = Notification
 
 
+@pytest.fixture(autouse=True)
+def a_week_before_the_flight(flight, pin_clock):
+    # A flight is moved while it is still ahead, within the year a plan may reach.
+    pin_clock(flight.departs_at - timedelta(days=7))
+
+
 def _move(flight, hours: int):
     return flight_update(
         flight=flight,
