@@ -25,7 +25,7 @@ export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 export CELERY_DB_REUSE_MAX=100 DATABASE_CONN_MAX_AGE=60
 export GUNICORN_WORKERS=${GUNICORN_WORKERS:-2}
 export PROMETHEUS_MULTIPROC_DIR=$EVAC_VAR_DIR/metrics
-mkdir -p "$EVAC_VAR_DIR"
+mkdir -p "$EVAC_VAR_DIR" "$EVAC_VAR_DIR/a" "$EVAC_VAR_DIR/b"
 # A secret kept for this machine's runs, so sessions survive a restart.
 if [[ ! -s $EVAC_VAR_DIR/secret_key ]]; then
     $BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))' >"$EVAC_VAR_DIR/secret_key"
@@ -56,5 +56,6 @@ printf '\nEvac (production settings): http://%s/  (demo logins above)\n' "$EVAC_
 printf 'Second step: %s manage.py demo_code coordinator, with this environment.\n' "$BIN/python"
 printf 'Metrics: curl -H "Authorization: Bearer $EVAC_METRICS_TOKEN" http://%s/metrics\n\n' \
     "$EVAC_BIND"
-PATH="$PWD/$BIN:$PATH" exec $BIN/honcho start --procfile deploy/Procfile.prod-local \
-    --env /dev/null
+# EVAC_PROCFILE: another set of processes on the same setup (scripts/scale_out_check.sh).
+PATH="$PWD/$BIN:$PATH" exec $BIN/honcho start \
+    --procfile "${EVAC_PROCFILE:-deploy/Procfile.prod-local}" --env /dev/null

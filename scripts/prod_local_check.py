@@ -33,10 +33,10 @@ def sent_so_far() -> int:
     return lines + (len(list(mail.iterdir())) if mail.exists() else 0)
 
 
-def log_in(session: requests.Session) -> None:
-    session.get(f"{BASE}/accounts/login/")
+def log_in(session: requests.Session, base: str = BASE) -> None:
+    session.get(f"{base}/accounts/login/")
     answer = session.post(
-        f"{BASE}/accounts/login/",
+        f"{base}/accounts/login/",
         data={
             "username": "coordinator",
             "password": PASSWORD,
