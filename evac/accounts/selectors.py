@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evac.accounts.models import BackupCodeDevice
 from evac.core import clock
+from evac.core.actor import Actor
 from evac.operations.models import Membership, Operation, Role
 
 # The roles that change people's records or see medical details log in with two factors.
@@ -44,6 +45,34 @@ class StaffMember:
     membership: Membership
     has_two_factor: bool
     locked: bool
+    # Whether the reader may reset this member's second step (second_steps_resettable_by).
+    may_reset_second_step: bool = False
+
+
+def second_steps_resettable_by(by: Actor, users: list[AbstractBaseUser]) -> set[int]:
+    """The ids of `users` whose second step `by` may reset.
+
+    The second step guards a member's account in every operation they work in, so `by`
+    must be an administrator (or Evac itself), or a coordinator of every operation where
+    the member holds a role above viewer (a viewer's second step is optional). An
+    administrator's own is reset by an administrator only. Two queries, however many users.
+    """
+    candidates = {user.pk for user in users if not user.is_superuser}
+    if by is None or getattr(by, "is_superuser", False):
+        return candidates
+    coordinated = set(
+        Membership.objects.filter(user=by, role=Role.COORDINATOR).values_list(
+            "operation_id", flat=True
+        )
+    )
+    guarded_elsewhere = {
+        user_id
+        for user_id, operation_id in Membership.objects.filter(user__in=candidates)
+        .exclude(role=Role.VIEWER)
+        .values_list("user_id", "operation_id")
+        if operation_id not in coordinated
+    }
+    return candidates - guarded_elsewhere
 
 
 def login_lockouts(usernames: list[str]) -> set[str]:
@@ -58,7 +87,7 @@ def login_lockouts(usernames: list[str]) -> set[str]:
     )
 
 
-def staff_of(operation: Operation) -> list[StaffMember]:
+def staff_of(operation: Operation, *, reader: Actor) -> list[StaffMember]:
     memberships = list(
         Membership.objects.filter(operation=operation)
         .select_related("user")
@@ -69,6 +98,10 @@ def staff_of(operation: Operation) -> list[StaffMember]:
         TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user", flat=True)
     )
     locked = login_lockouts([u.username for u in users])
+    resettable = second_steps_resettable_by(reader, users)
     return [
-        StaffMember(m, m.user_id in with_two_factor, m.user.username in locked) for m in memberships
+        StaffMember(
+            m, m.user_id in with_two_factor, m.user.username in locked, m.user_id in resettable
+        )
+        for m in memberships
     ]

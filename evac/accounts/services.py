@@ -16,9 +16,13 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evac.accounts.models import BackupCode, BackupCodeDevice, hash_backup_code
-from evac.accounts.selectors import authenticator_of, pending_authenticator_of
+from evac.accounts.selectors import (
+    authenticator_of,
+    pending_authenticator_of,
+    second_steps_resettable_by,
+)
 from evac.operations.access import Actor, Permission, require_permission
-from evac.operations.models import Membership, Role
+from evac.operations.models import Membership
 
 # Security events go to the log (who did what to whose login), beside django-axes' records of
 # every login: evidence for the people who answer for the operation, kept outside its data.
@@ -125,14 +129,14 @@ def staff_reset_two_factor(*, by: Actor, membership: Membership) -> None:
 
     The second step guards the member's account in every operation they work in, so only
     an administrator, or a coordinator of each operation where the member holds a role
-    above viewer (`_coordinates_all_of`), may reset it. Every reset, and every refusal, is
+    above viewer (`second_steps_resettable_by`), may reset it. Every reset, and every refusal, is
     written to the application log.
     """
     require_permission(by, membership.operation, Permission.MANAGE_STAFF)
     refusal = ""
     if membership.user.is_superuser:
         refusal = _("An administrator's second factor is reset by an administrator.")
-    elif not _coordinates_all_of(by, membership.user):
+    elif membership.user.pk not in second_steps_resettable_by(by, [membership.user]):
         # The other operations are not named: the member's work there is not ours to tell.
         refusal = _(
             "%(user)s also works in an operation you don't coordinate, and their second step "
@@ -155,25 +159,6 @@ def staff_reset_two_factor(*, by: Actor, membership: Membership) -> None:
         membership.user.get_username(),
         membership.operation.slug,
     )
-
-
-def _coordinates_all_of(by: Actor, member: AbstractBaseUser) -> bool:
-    """Whether `by` may answer for `member`'s account: an administrator (or Evac itself), or
-    a coordinator of every operation where the member is more than a viewer (a viewer's
-    second step is optional, so a viewer's role elsewhere is not at stake)."""
-    if by is None or getattr(by, "is_superuser", False):
-        return True
-    guarded = set(
-        Membership.objects.filter(user=member)
-        .exclude(role=Role.VIEWER)
-        .values_list("operation_id", flat=True)
-    )
-    coordinated = set(
-        Membership.objects.filter(user=by, role=Role.COORDINATOR).values_list(
-            "operation_id", flat=True
-        )
-    )
-    return guarded <= coordinated
 
 
 def _name(actor: Actor) -> str:

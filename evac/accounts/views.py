@@ -147,7 +147,8 @@ def locked_out(request: HttpRequest, credentials: dict | None = None) -> HttpRes
 
 @operation_page(Permission.MANAGE_STAFF)
 def staff_list(request: OperationRequest) -> HttpResponse:
-    context = {"staff": staff_of(request.operation), "nav": "staff", **_lockout_terms()}
+    staff = staff_of(request.operation, reader=request.user)
+    context = {"staff": staff, "nav": "staff", **_lockout_terms()}
     return render(request, "accounts/staff.html", context)
 
 

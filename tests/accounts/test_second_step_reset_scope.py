@@ -117,3 +117,20 @@ def test_an_administrator_may_reset_it_and_it_is_logged(
 
     assert not _has_second_step(bob)
     assert f"root reset the second step of bob (operation {operation.slug})" in caplog.messages
+
+
+def test_the_staff_page_offers_the_reset_only_where_it_would_be_accepted(
+    client, operation, other_operation, alice, bob_with_a_second_step, carol
+):
+    bob = bob_with_a_second_step
+    authenticator_for(carol)  # a viewer here, and an officer nowhere else: alice may reset
+    Membership.objects.create(user=bob, operation=other_operation, role=Role.OFFICER)
+    client.force_login(alice)
+
+    page = client.get(reverse("staff:list", kwargs={"op": operation.slug}))
+
+    offered = {m.membership.user: m.may_reset_second_step for m in page.context["staff"]}
+    assert offered[bob] is False and offered[carol] is True
+    content = page.content.decode()
+    bobs = bob.memberships.get(operation=operation).pk
+    assert f"/staff/{bobs}/reset-two-factor/" not in content
