@@ -30,12 +30,14 @@ PAXLST and US APIS use F for "approved non-standard travel document").
 """
 
 import csv
+import functools
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import translation
+from django_countries import countries
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -103,8 +105,15 @@ Cell = str | date | None
 Row = Sequence[Cell]
 
 
-def _alpha3(country) -> str:
-    return (country.alpha3 or "") if country else ""
+def alpha3(country) -> str:
+    """A country field's ISO alpha-3 code ("" when unset), looked up once per country: the
+    field's own lookup goes through django-countries' translated list for every cell."""
+    return _alpha3_of(country.code) if country else ""
+
+
+@functools.cache
+def _alpha3_of(code: str) -> str:
+    return countries.alpha3(code) or ""
 
 
 def apis_values(booking: Booking, check: PassengerCheck) -> list[Cell]:
@@ -116,10 +125,10 @@ def apis_values(booking: Booking, check: PassengerCheck) -> list[Cell]:
         person.given_names.upper(),
         person.sex,
         person.date_of_birth,
-        _alpha3(person.nationality),
+        alpha3(person.nationality),
         DOCUMENT_TYPE_CODES.get(person.document_type, "other"),
         person.document_number,
-        _alpha3(person.document_issuing_country),
+        alpha3(person.document_issuing_country),
         person.document_expires_on,
         person.reference,
         str(Booking.Status(booking.status).label),

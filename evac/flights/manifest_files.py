@@ -134,15 +134,11 @@ def _paxlst_passenger(booking: Booking, special_service: tuple[str, ...]) -> pax
         given_names=person.given_names,
         sex=person.sex,
         born_on=person.date_of_birth,
-        nationality=(person.nationality.alpha3 or "") if person.nationality else "",
+        nationality=exports.alpha3(person.nationality),
         booking_reference=person.reference,
         document_code=PAXLST_DOCUMENT_CODES.get(person.document_type, "F"),
         document_number=person.document_number,
-        document_country=(
-            (person.document_issuing_country.alpha3 or "")
-            if person.document_issuing_country
-            else ""
-        ),
+        document_country=exports.alpha3(person.document_issuing_country),
         document_expires_on=person.document_expires_on,
         special_service=special_service,
     )
