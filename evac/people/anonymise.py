@@ -49,6 +49,8 @@ FIELDS = {
             "preferred_channel",
             "status",
             "source",
+            # A level from a fixed list (WCHR/WCHS/WCHC), counted like the other needs.
+            "wheelchair",
         },
     ),
     ContactLogEntry: declare(personal={"note"}, kept={"channel", "direction", "outcome"}),
