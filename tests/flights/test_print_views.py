@@ -55,10 +55,11 @@ def test_the_print_view_lists_passengers_with_numbered_rows(client, boarded_flig
     assert "Kazakhstan, January 2022" in page
     assert "Passenger manifest — flight PS 9004" in page
     assert "NQZ Nur-Sultan → KBP Kyiv" in page
-    # Rows are numbered in alphabetical order; cancelled seats are left out.
-    assert "1 RUDENKO Bohdan M" in page
+    # Rows are numbered in alphabetical order, names upper case as in the passport;
+    # cancelled seats are left out.
+    assert "1 RUDENKO BOHDAN M" in page
     # A viewer, who passes no second step, sees documents masked.
-    assert "2 SAVCHENKO Oksana F 1979-11-02 UKR Passport •••••5432 Boarded" in page
+    assert "2 SAVCHENKO OKSANA F 1979-11-02 UKR Passport •••••5432 Boarded" in page
     assert "FS765432" not in page
     assert "CANCELLED" not in page
     assert "1 cancelled seat is not listed." in page
@@ -69,7 +70,7 @@ def test_an_officer_prints_the_whole_document_numbers(client, boarded_flight, bo
 
     page = text(client.get(_url(boarded_flight)))
 
-    assert "2 SAVCHENKO Oksana F 1979-11-02 UKR Passport FS765432 Boarded" in page
+    assert "2 SAVCHENKO OKSANA F 1979-11-02 UKR Passport FS765432 Boarded" in page
 
 
 def test_the_print_view_totals_seats_by_status(client, boarded_flight, carol):
