@@ -2,7 +2,7 @@
 anonymised (called by evac/cockpit/retention.py, which says what goes and what stays).
 
 Citizen: names, document number and expiry date, phone, e-mail, temporary address,
-medical details, the wheelchair level and notes go; the date of birth keeps its year only.
+medical details and notes go; the date of birth keeps its year only.
 Their history (django-simple-history copies every field on every save) is deleted. Contact
 log: the note goes; when, channel, direction, outcome and the staff member stay.
 """
@@ -36,7 +36,6 @@ FIELDS = {
             "temporary_address",
             "medical_details",
             "notes",
-            "wheelchair",  # a health detail, like medical_details; the flags stay
         },
         # The numbers: status, city, sex, nationality and age group still count. The
         # reference code is random and says nothing about the person.
