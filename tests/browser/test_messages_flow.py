@@ -89,6 +89,7 @@ def test_a_seat_cancelled_on_the_manifest_reaches_the_person_by_sms(page: Page, 
     log_in(page, "coordinator", PASSWORD)
     open_manifest(page, flight)
     page.get_by_role("link", name=f"Cancel seat of {olena}").click()
+    expect(page.get_by_text("They are told at once, by SMS or e-mail")).to_be_visible()
     page.get_by_role("button", name="Cancel the seat").click()
     expect(messages(page)).to_be_visible()
 
