@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from evac.celery import app as celery_app
 from evac.core import clock
@@ -91,6 +92,15 @@ def fresh_celery_connections():
     forget_celery_connections()
     yield
     forget_celery_connections()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request through the test client leaves its language active in this thread (Django's
+    # LocaleMiddleware activates it and nothing deactivates it), so a Ukrainian page would
+    # turn the next test's plain function calls Ukrainian.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
