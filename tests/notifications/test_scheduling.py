@@ -165,22 +165,24 @@ def test_the_last_reminder_comes_before_the_report_time_and_says_be_there_by_it(
 
 
 def test_a_flight_with_its_own_report_time_is_reminded_before_it(operation, nqz, kbp, john):
+    from evac.core import clock
     from evac.flights.services import flight_create, flight_set_status
 
     departs_at = datetime(2030, 1, 13, 8, 20, tzinfo=UTC)
-    flight = flight_create(
-        operation=operation,
-        by=None,
-        number="KC 101",
-        carrier="Air Astana",
-        departure_airport=nqz,
-        arrival_airport=kbp,
-        departs_at=departs_at,
-        arrives_at=departs_at + timedelta(hours=5),
-        seats_total=5,
-        report_minutes_before=90,
-    )
-    flight = flight_set_status(flight=flight, status=flight.Status.OPEN, by=None)
+    with clock.pinned(departs_at - timedelta(days=2)):  # planned when it could be
+        flight = flight_create(
+            operation=operation,
+            by=None,
+            number="KC 101",
+            carrier="Air Astana",
+            departure_airport=nqz,
+            arrival_airport=kbp,
+            departs_at=departs_at,
+            arrives_at=departs_at + timedelta(hours=5),
+            seats_total=5,
+            report_minutes_before=90,
+        )
+        flight = flight_set_status(flight=flight, status=flight.Status.OPEN, by=None)
 
     booking_create(flight=flight, citizen=john, by=None)
 

@@ -108,10 +108,11 @@ def test_withdrawing_on_the_portal_is_confirmed_by_a_message(flight, olena, sms_
 
 
 def test_a_passenger_not_boarded_when_the_flight_leaves_is_told_the_seat_is_gone(
-    flight, olena, john
+    flight, olena, john, pin_clock
 ):
     missed = booking_create(flight=flight, citizen=olena, by=None)
     boarded = booking_create(flight=flight, citizen=john, by=None)
+    pin_clock(flight.departs_at)
     flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
     booking_set_status(booking=boarded, status=Booking.Status.BOARDED, by=None)
 
