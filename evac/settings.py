@@ -281,6 +281,19 @@ EVAC_CHECK_IN_EVERY_DAYS = env_int("EVAC_CHECK_IN_EVERY_DAYS", 2)
 # A new flight's report time ("be at the airport by"): this many hours before departure.
 # Each flight may set its own (Flight.report_minutes_before).
 EVAC_AT_AIRPORT_HOURS_BEFORE = env_int("EVAC_AT_AIRPORT_HOURS_BEFORE", 3)
+# Where the public portal is reached from outside (https://evac.example.org), for the links
+# in messages that Evac sends by itself; without it, those messages name no link.
+EVAC_PUBLIC_URL = env_str("EVAC_PUBLIC_URL")
+# Seat offers: how long a person has to answer, by how far away the departure is. More than
+# EVAC_OFFER_FAR_HOURS away: EVAC_OFFER_FAR_MINUTES; more than EVAC_OFFER_NEAR_HOURS away:
+# EVAC_OFFER_MID_MINUTES; more than EVAC_OFFER_LAST_HOURS away: EVAC_OFFER_NEAR_MINUTES;
+# closer than that, no offer is made (there is no time left to reach the airport).
+EVAC_OFFER_FAR_HOURS = env_int("EVAC_OFFER_FAR_HOURS", 24)
+EVAC_OFFER_FAR_MINUTES = env_int("EVAC_OFFER_FAR_MINUTES", 120)
+EVAC_OFFER_NEAR_HOURS = env_int("EVAC_OFFER_NEAR_HOURS", 6)
+EVAC_OFFER_MID_MINUTES = env_int("EVAC_OFFER_MID_MINUTES", 60)
+EVAC_OFFER_LAST_HOURS = env_int("EVAC_OFFER_LAST_HOURS", 1)
+EVAC_OFFER_NEAR_MINUTES = env_int("EVAC_OFFER_NEAR_MINUTES", 20)
 EVAC_NOTIFICATION_MAX_ATTEMPTS = env_int("EVAC_NOTIFICATION_MAX_ATTEMPTS", 6)
 # A send still "sending" after this long belongs to a dead worker; longer than any send.
 EVAC_NOTIFICATION_SENDING_TIMEOUT_SECONDS = env_int(

@@ -35,6 +35,9 @@ KNOWN_UPWARD: dict[str, set[str]] = {
     "people/views.py": {"flights"},
     # Seats and their messages commit together: booking schedules the confirmation.
     "flights/services.py": {"notifications"},
+    # An offer and its message commit together, as do the end of a hold and its notice.
+    "flights/offers.py": {"notifications"},
+    "flights/seats.py": {"notifications"},
     # The access log reads a typed reference code the way people/reference.py writes it.
     "audit/models.py": {"people"},
     "audit/filters.py": {"people"},

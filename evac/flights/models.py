@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from evac.core.clock import now
 from evac.core.text import LimitedTextField
 from evac.operations.models import Operation
-from evac.people.models import Citizen
+from evac.people.models import Citizen, Household
 from evac.places.models import Airport, City
 
 
@@ -29,6 +29,15 @@ class FlightStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class OfferMode(models.TextChoices):
+    """What happens to a flight's free seats: offered to the waiting list in turn by Evac
+    itself, offered when a coordinator asks, or left to booking by hand."""
+
+    AUTOMATIC = "automatic", _("Offer free seats automatically")
+    ASK = "ask", _("Offer free seats when I ask")
+    OFF = "off", _("No offers")
+
+
 # How long before departure a passenger may be asked to be at the airport: from half an
 # hour (a military flight boarding on the apron) to a day (a convoy to a closed zone).
 REPORT_MINUTES_RANGE = (30, 24 * 60)
@@ -43,6 +52,8 @@ class Flight(models.Model):
     Kind = FlightKind
 
     Status = FlightStatus
+
+    Offers = OfferMode
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="flights")
     number = models.CharField(_("flight number"), max_length=12)
@@ -70,12 +81,15 @@ class Flight(models.Model):
         ],
     )
     seats_total = models.PositiveIntegerField(_("seats for evacuees"))
-    # Seats held by bookings that are not cancelled. Changed only by a conditional UPDATE
-    # in flights.services, and the check constraint below makes overbooking impossible even
-    # if some code path forgot the rule.
+    # Seats taken: by bookings that are not cancelled and by live seat offers (a held seat
+    # is a taken seat). Changed only by the conditional UPDATEs in flights.services, and the
+    # check constraint below makes overbooking impossible even if some code path forgot it.
     seats_booked = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
     notes = LimitedTextField(_("notes"), blank=True)
+    offers = models.CharField(
+        _("free seats"), max_length=12, choices=OfferMode, default=OfferMode.ASK
+    )
     history = HistoricalRecords(excluded_fields=["seats_booked"])
 
     class Meta:
@@ -104,6 +118,10 @@ class Flight(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=[k.value for k in FlightKind]),
                 name="flight_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(offers__in=[m.value for m in OfferMode]),
+                name="flight_offer_mode_valid",
             ),
         ]
 
@@ -262,6 +280,90 @@ BOOKING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Statuses that can only be set at the gate, while the flight is boarding.
 GATE_STATUSES = frozenset({_B.BOARDED, _B.NO_SHOW})
+
+
+class OfferStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class SeatOffer(models.Model):
+    """Free seats held for the next unit of the waiting list until a deadline.
+
+    The held seats are taken on the flight's seat counter while the offer is live
+    (`offered`), exactly like booked ones; accepting turns them into bookings, and any
+    other end gives them back. Every change of status is one conditional UPDATE from
+    `offered` (flights.offers), so the seats go back exactly once.
+    """
+
+    Status = OfferStatus
+
+    flight = models.ForeignKey(Flight, on_delete=models.PROTECT, related_name="seat_offers")
+    # Who is asked: the person alone, or the household's first waiting member, who answers
+    # for the household. `people` are everyone the seats are for.
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="seat_offers")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="seat_offers"
+    )
+    people = models.ManyToManyField(Citizen, related_name="+")
+    seats = models.PositiveSmallIntegerField(_("seats held"))
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OFFERED)
+    offered_at = models.DateTimeField(_("offered at"), default=now)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("answer by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Staff who answered for a person who called in; None with `decided_via` portal or
+    # Evac (the clock, a withdrawal).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_via = models.CharField(_("decided via"), max_length=12, blank=True)
+    history = HistoricalRecords(m2m_fields=[people])
+
+    class Meta:
+        ordering = ["-offered_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["flight", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in OfferStatus]),
+                name="seat_offer_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="seat_offer_holds_a_seat"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("offered_at")), name="seat_offer_deadline_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="offered", decided_at__isnull=True)
+                | (~Q(status="offered") & Q(decided_at__isnull=False)),
+                name="seat_offer_decided_when_over",
+            ),
+            # One live offer per person asked and per household, whatever the flight.
+            models.UniqueConstraint(
+                fields=["citizen"],
+                condition=Q(status="offered"),
+                name="one_live_offer_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(status="offered"),
+                name="one_live_offer_per_household",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seats} on {self.flight.number} for {self.citizen}: {self.status}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == OfferStatus.OFFERED
 
 
 class GroundTransfer(models.Model):

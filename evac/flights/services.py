@@ -13,8 +13,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from evac.core.actor import user_of
@@ -24,6 +22,15 @@ from evac.core.history import past_event_moment, record_by
 from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport, SeatLoss
 from evac.flights.plans import flight_plan_refusals
 from evac.flights.previews import flight_status_preview
+from evac.flights.seats import (
+    FlightFull,
+    FlightNotOpen,
+    give_back_seats,
+    refuse_closed,
+    seats_freed,
+    take_seats,
+    withdraw_live_offers,
+)
 from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
 from evac.notifications import services as notifications
 from evac.operations.access import Actor, Permission, require_permission
@@ -45,14 +52,6 @@ FLIGHT_EDITABLE_FIELDS = frozenset(
         "notes",
     }
 )
-
-
-class FlightNotOpen(Conflict):
-    pass
-
-
-class FlightFull(Conflict):
-    pass
 
 
 class AlreadyBooked(Conflict):
@@ -143,6 +142,8 @@ def flight_set_status(
     preview = flight_status_preview(flight=flight, status=status, at=at)
     if preview.refusal is not None:
         raise preview.refusal
+    if flight.status == Flight.Status.OPEN:
+        withdraw_live_offers(flight, by=by)
     active = list(
         flight.bookings.filter(is_active=True).select_related("citizen").order_by("citizen_id")
     )
@@ -222,23 +223,17 @@ def _book(
     at = past_event_moment(by, at)
     if any(c.operation_id != flight.operation_id for c in citizens):
         raise Conflict(_("A person can only be booked on a flight of their own operation."))
-    wanted = len(citizens)
-    # Take the seats first, in one statement that only succeeds while the flight is open
-    # and has enough seats left, while its departure is still ahead. Zero rows updated means
-    # somebody else was faster, or the flight closed, or its time came.
-    taken = Flight.objects.filter(
-        pk=flight.pk,
-        status=Flight.Status.OPEN,
-        departs_at__gt=at or now(),
-        seats_booked__lte=F("seats_total") - wanted,
-    ).update(seats_booked=F("seats_booked") + wanted)
-    if not taken:
-        flight.refresh_from_db()
-        _refuse_closed(flight, at=at)
-        raise FlightFull(
-            _("Flight %(number)s has %(left)d seats left; %(wanted)d are needed.")
-            % {"number": flight.number, "left": flight.seats_left, "wanted": wanted}
-        )
+    take_seats(flight, len(citizens), at=at)
+    return seat_people(flight=flight, citizens=citizens, by=by, at=at)
+
+
+def seat_people(
+    *, flight: Flight, citizens: Sequence[Citizen], by: Actor, at: datetime | None = None
+) -> list[Booking]:
+    """Book people into seats already taken on the counter (take_seats, or an offer's hold).
+
+    The caller has checked the permission and runs this in its transaction.
+    """
     locked = list(
         Citizen.objects.select_for_update().filter(pk__in=[c.pk for c in citizens]).order_by("pk")
     )
@@ -268,28 +263,6 @@ def _book(
         bookings.append(booking)
     notifications.bookings_made(bookings=bookings, booked_at=at)
     return bookings
-
-
-def _refuse_closed(flight: Flight, *, at: datetime | None = None) -> None:
-    """Say why a flight takes no bookings, if it doesn't: not open, or its time has passed."""
-    if not flight.takes_bookings:
-        raise FlightNotOpen(
-            _("Flight %(number)s is not open for booking (it is %(status)s).")
-            % {"number": flight.number, "status": flight.get_status_display().lower()}
-        )
-    if flight.departs_at <= (at or now()):
-        raise FlightNotOpen(
-            _(
-                "Flight %(number)s was due to leave at %(time)s on %(date)s (local time); "
-                "nobody can be booked on it any more. If it is delayed, change its departure "
-                "time first."
-            )
-            % {
-                "number": flight.number,
-                "time": formats.time_format(flight.departs_local, "H:i"),
-                "date": formats.date_format(flight.departs_local, "j M Y"),
-            }
-        )
 
 
 @transaction.atomic
@@ -323,7 +296,8 @@ def release_seat(
     booking.is_active = False
     record_by(booking, by, at).save()
     notifications.seat_released(booking=booking, reason=reason, lost_at=at)
-    Flight.objects.filter(pk=booking.flight_id).update(seats_booked=F("seats_booked") - 1)
+    give_back_seats(booking.flight_id, 1)
+    seats_freed(booking.flight_id)
     citizen = Citizen.objects.select_for_update().get(pk=booking.citizen_id)
     if citizen.status == Citizen.Status.BOOKED:
         citizen.status = citizen_status
@@ -418,7 +392,7 @@ def flight_fill_from_waiting_list(
     """
     require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
     flight.refresh_from_db()
-    _refuse_closed(flight)
+    refuse_closed(flight)
     seats = flight.seats_left if limit is None else min(limit, flight.seats_left)
     result = FillResult()
     for unit in waiting_units_in_turn(flight.operation, city=city):

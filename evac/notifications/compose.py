@@ -3,6 +3,7 @@ rendered fields. The same when a message is scheduled and when it is rewritten f
 person's new contact details (addressing.notifications_readdress)."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from evac.flights.models import Flight
@@ -120,6 +121,18 @@ def message_context(
         )
     if kind == N.Kind.SEAT_CANCELLED and flight is not None and "reason" in parameters:
         return {**_flight_context(flight, citizen), "reason": parameters["reason"]}
+    if kind == N.Kind.SEAT_OFFERED and flight is not None and "until" in parameters:
+        until = datetime.fromisoformat(parameters["until"])
+        return {
+            **_flight_context(flight, citizen),
+            "seats": parameters.get("seats", 1),
+            "until": texts.local_time(
+                until, flight.departure_airport.city, citizen.preferred_language
+            ),
+            "portal_url": parameters.get("portal_url", ""),
+        }
+    if kind == N.Kind.SEAT_OFFER_ENDED and flight is not None and "how" in parameters:
+        return {**_flight_context(flight, citizen), "how": parameters["how"]}
     if kind in FLIGHT_KINDS and flight is not None:
         if kind != N.Kind.FLIGHT_REMINDER:
             return _flight_context(flight, citizen)

@@ -34,6 +34,9 @@ class NotificationKind(models.TextChoices):
     ONE_TIME_CODE = "one_time_code", _("One-time code")
     # To the person on file when someone registers again with their details on the portal.
     REGISTRATION_REPEATED = "registration_repeated", _("Registration repeated")
+    # Free seats held for the person until a deadline, and the end of that hold.
+    SEAT_OFFERED = "seat_offered", _("Seat offered")
+    SEAT_OFFER_ENDED = "seat_offer_ended", _("Seat offer ended")
 
 
 # What the outbox holds in place of a one-time code: the code itself goes only to the

@@ -17,12 +17,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
-from evac.flights.models import Booking, Flight, SeatLoss
+from evac.flights.models import Booking, Flight, SeatLoss, SeatOffer
 from evac.notifications.addressing import (
     NOT_READDRESSED,
     Address,
@@ -402,6 +403,56 @@ def seat_released(
             due_at=now(),
             parameters=parameters,
         )
+    )
+
+
+def seat_offered(*, offer: SeatOffer) -> Notification | None:
+    """Seats held for the person (the household's first member answers for it): which
+    flight, until when, and where to answer (the portal's status page, where a one-time
+    code proves it is them). Sent at once, in the offer's transaction."""
+    flight = _flight_for_messages(offer.flight_id)
+    parameters: dict[str, Any] = {
+        "until": offer.expires_at.isoformat(),
+        "seats": offer.seats,
+        "portal_url": portal_status_url(flight.operation),
+    }
+    return _send_soon(
+        message_to_citizen(
+            key=f"seat-offered:{offer.pk}",
+            kind=N.Kind.SEAT_OFFERED,
+            operation=flight.operation,
+            citizen=offer.citizen,
+            flight=flight,
+            due_at=now(),
+            parameters=parameters,
+        )
+    )
+
+
+def seat_offer_ended(*, offer: SeatOffer) -> Notification | None:
+    """A hold that ended without a booking (declined, expired, withdrawn): the person is
+    told the seats went on and they stay on the waiting list. Accepted offers are told by
+    their booking confirmation."""
+    flight = _flight_for_messages(offer.flight_id)
+    return _send_soon(
+        message_to_citizen(
+            key=f"seat-offer-ended:{offer.pk}",
+            kind=N.Kind.SEAT_OFFER_ENDED,
+            operation=flight.operation,
+            citizen=offer.citizen,
+            flight=flight,
+            due_at=now(),
+            parameters={"how": offer.status},
+        )
+    )
+
+
+def portal_status_url(operation: Operation) -> str:
+    """The portal's status page for the operation, in full, or "" with no EVAC_PUBLIC_URL."""
+    if not settings.EVAC_PUBLIC_URL:
+        return ""
+    return settings.EVAC_PUBLIC_URL.rstrip("/") + reverse(
+        "portal:status", kwargs={"op": operation.slug}
     )
 
 

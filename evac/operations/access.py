@@ -46,6 +46,9 @@ class Permission(StrEnum):
     # Taking whole travel documents out of Evac (the CSV, XLSX and PAXLST manifests, the
     # print view): only roles that sign in with a second step. Others see numbers masked.
     EXPORT_DOCUMENTS = "export_documents"
+    # Accept or decline a seat offer: the person on the portal, or staff for a person who
+    # calls in. Making offers is managing bookings.
+    ANSWER_SEAT_OFFERS = "answer_seat_offers"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -60,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_MEDICAL,
             Permission.EXPORT_DOCUMENTS,
             Permission.READ_MESSAGES,
+            Permission.ANSWER_SEAT_OFFERS,
         }
     ),
     Role.VIEWER: frozenset({Permission.VIEW}),
@@ -91,6 +95,7 @@ CITIZEN_PERMISSIONS: dict[bool, frozenset[Permission]] = {
             Permission.EDIT_CITIZENS,
             Permission.HANDLE_PASSENGERS,
             Permission.CANCEL_SEAT_BY_STATUS,
+            Permission.ANSWER_SEAT_OFFERS,
         }
     ),
 }

@@ -72,6 +72,9 @@ def _longest_context(language: str) -> dict:
         "code": "123456",
         "minutes": 10,
         "portal_url": PORTAL_URL,
+        "until": texts.local_time(departs_at - timedelta(hours=20), city, language),
+        "seats": 1,
+        "how": "declined",
     }
 
 
@@ -79,6 +82,10 @@ def _longest_context(language: str) -> dict:
 VARIANTS = {
     Notification.Kind.SEAT_CANCELLED: [{"reason": reason} for reason in SeatLoss.values],
     Notification.Kind.REGISTRATION_CONFIRMATION: [{}, {"part": 2, "others": "ABCD-EFGH Ivan"}],
+    Notification.Kind.SEAT_OFFERED: [{"seats": 1}, {"seats": 12}],
+    Notification.Kind.SEAT_OFFER_ENDED: [
+        {"how": how} for how in ("declined", "expired", "withdrawn")
+    ],
 }
 
 

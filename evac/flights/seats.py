@@ -1,0 +1,144 @@
+"""The flight's seat counter, and the end of a seat offer's hold.
+
+Bookings and offers take seats through the same conditional UPDATE (take_seats): a held
+seat is a taken seat. An offer ends through one conditional UPDATE from `offered`
+(offer_claim), in the transaction that books or frees its seats, so whoever wins that UPDATE
+acts and everyone else finds nothing to do: seats go back exactly once.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from evac.core.actor import CitizenActor, user_of
+from evac.core.clock import now
+from evac.core.errors import Conflict
+from evac.core.history import record_by
+from evac.flights.models import Flight, SeatOffer
+from evac.flights.queue import queue_offer_free_seats
+from evac.notifications import services as notifications
+from evac.operations.access import Actor
+
+
+class FlightNotOpen(Conflict):
+    pass
+
+
+class FlightFull(Conflict):
+    pass
+
+
+def take_seats(flight: Flight, wanted: int, *, at: datetime | None = None) -> None:
+    """Take `wanted` seats on the flight's counter, for bookings or for an offer's hold.
+
+    One statement that only succeeds while the flight is open, has enough seats left and
+    its departure is still ahead. Zero rows updated means somebody else was faster, or the
+    flight closed, or its time came. Raises FlightNotOpen or FlightFull.
+    """
+    taken = Flight.objects.filter(
+        pk=flight.pk,
+        status=Flight.Status.OPEN,
+        departs_at__gt=at or now(),
+        seats_booked__lte=F("seats_total") - wanted,
+    ).update(seats_booked=F("seats_booked") + wanted)
+    if not taken:
+        flight.refresh_from_db()
+        refuse_closed(flight, at=at)
+        raise FlightFull(
+            _("Flight %(number)s has %(left)d seats left; %(wanted)d are needed.")
+            % {"number": flight.number, "left": flight.seats_left, "wanted": wanted}
+        )
+
+
+def refuse_closed(flight: Flight, *, at: datetime | None = None) -> None:
+    """Say why a flight takes no bookings, if it doesn't: not open, or its time has passed."""
+    if not flight.takes_bookings:
+        raise FlightNotOpen(
+            _("Flight %(number)s is not open for booking (it is %(status)s).")
+            % {"number": flight.number, "status": flight.get_status_display().lower()}
+        )
+    if flight.departs_at <= (at or now()):
+        raise FlightNotOpen(
+            _(
+                "Flight %(number)s was due to leave at %(time)s on %(date)s (local time); "
+                "nobody can be booked on it any more. If it is delayed, change its departure "
+                "time first."
+            )
+            % {
+                "number": flight.number,
+                "time": formats.time_format(flight.departs_local, "H:i"),
+                "date": formats.date_format(flight.departs_local, "j M Y"),
+            }
+        )
+
+
+def give_back_seats(flight_id: int, seats: int) -> None:
+    """Free seats taken by take_seats: a cancelled booking's, an offer's hold that ended."""
+    Flight.objects.filter(pk=flight_id).update(seats_booked=F("seats_booked") - seats)
+
+
+def seats_freed(flight_id: int) -> None:
+    """Seats came free on this flight: once the transaction commits, a flight whose offers
+    are automatic offers them to the waiting list (flights.tasks.offer_free_seats)."""
+    transaction.on_commit(lambda: _offer_if_automatic(flight_id))
+
+
+def _offer_if_automatic(flight_id: int) -> None:
+    if Flight.objects.filter(
+        pk=flight_id, status=Flight.Status.OPEN, offers=Flight.Offers.AUTOMATIC
+    ).exists():
+        queue_offer_free_seats(flight_id)
+
+
+# How each end of an offer was reached, for SeatOffer.decided_via.
+VIA_PORTAL = "portal"
+VIA_STAFF = "staff"
+VIA_EVAC = "evac"
+
+
+def _via(by: Actor) -> str:
+    if isinstance(by, CitizenActor):
+        return VIA_PORTAL
+    return VIA_EVAC if by is None else VIA_STAFF
+
+
+def offer_claim(offer: SeatOffer, *, status: str, by: Actor, only_due: bool = False) -> bool:
+    """End the live offer with `status` in one conditional UPDATE; True if this call won.
+
+    Accepting needs the deadline still ahead; `only_due` (the clock) needs it passed.
+    """
+    moment = now()
+    live = SeatOffer.objects.filter(pk=offer.pk, status=SeatOffer.Status.OFFERED)
+    if only_due:
+        live = live.filter(expires_at__lte=moment)
+    if status == SeatOffer.Status.ACCEPTED:
+        live = live.filter(expires_at__gt=moment)
+    claimed = live.update(
+        status=status, decided_at=moment, decided_by=user_of(by), decided_via=_via(by)
+    )
+    if claimed:
+        offer.refresh_from_db()
+        record_by(offer, by).save()  # the change's row in the offer's history
+    return bool(claimed)
+
+
+def hold_ended(offer: SeatOffer) -> None:
+    """An offer claimed as declined, expired or withdrawn: its seats go back, the person is
+    told they stay on the waiting list, and an automatic flight offers the seats again."""
+    give_back_seats(offer.flight_id, offer.seats)
+    notifications.seat_offer_ended(offer=offer)
+    seats_freed(offer.flight_id)
+
+
+def withdraw_live_offers(flight: Flight, *, by: Actor) -> int:
+    """Withdraw a flight's live offers (it stops taking bookings). The caller holds the
+    flight's lock."""
+    ended = 0
+    for offer in flight.seat_offers.filter(status=SeatOffer.Status.OFFERED):
+        if offer_claim(offer, status=SeatOffer.Status.WITHDRAWN, by=by):
+            hold_ended(offer)
+            ended += 1
+    return ended
