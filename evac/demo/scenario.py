@@ -23,7 +23,7 @@ from evac.demo.models import Replay
 from evac.demo.people import ALMATY, NUR_SULTAN, Fate, Party, plan_parties
 from evac.demo.result import DemoResult, demo_result
 from evac.demo.timeline import Timeline, replay_timeline
-from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
+from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport, SeatOffer
 from evac.flights.services import (
     booking_create,
     booking_set_status,
@@ -189,6 +189,7 @@ def _forget_story(operation: Operation) -> None:
     Notification.objects.filter(operation=operation).delete()
     ManifestExport.objects.filter(flight__operation=operation).delete()
     Booking.objects.filter(flight__operation=operation).delete()
+    SeatOffer.objects.filter(flight__operation=operation).delete()
     operation.transfers.all().delete()
     operation.flights.all().delete()
     operation.households.update(head=None)

@@ -2,21 +2,22 @@
 
 Flight notes and ground transfer descriptions (and their history) are emptied, since staff
 write names there in a hurry ("stretcher for …"); nothing else about flights changes.
-Bookings and manifest export records hold ids, statuses and times only (manifest files are
-made on request and never stored); the admin log's names of bookings go.
+Bookings, seat offers and manifest export records hold ids, statuses and times only
+(manifest files are made on request and never stored); the admin log's names of bookings go.
 """
 
 from django.db import transaction
 
 from evac.core.anonymise import admin_log_forget, admin_logged, declare, erased
-from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
+from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport, SeatOffer
 from evac.operations.models import Operation
 
 FIELDS = {
-    Flight: declare(personal={"notes"}, kept={"number", "carrier", "kind", "status"}),
+    Flight: declare(personal={"notes"}, kept={"number", "carrier", "kind", "status", "offers"}),
     Booking: declare(kept={"status"}),
     GroundTransfer: declare(personal={"description"}, kept={"mode"}),
     ManifestExport: declare(kept={"format"}),
+    SeatOffer: declare(kept={"status", "decided_via"}),
 }
 
 
