@@ -3,8 +3,9 @@
 The rules in one place:
 - Who is next is the waiting list's own ranking (flights.selectors.waiting_units_in_turn):
   priority, then waiting time, households whole. A unit that doesn't fit in the seats
-  still free, has someone seated elsewhere or already holds a live offer is passed over.
-- A hold takes its seats on the flight's counter through flights.services.take_seats,
+  still free, has someone seated elsewhere, already holds a live offer, or declined or let
+  expire an offer of the same flight is passed over.
+- A hold takes its seats on the flight's counter through flights.seats.take_seats,
   the same conditional UPDATE as a booking: a held seat is a taken seat.
 - Every end of an offer (accepted, declined, expired, withdrawn) is one conditional
   UPDATE from `offered`, made in the transaction that books or frees the seats. Whoever
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from evac.core.actor import user_of
@@ -55,12 +56,13 @@ def offer_deadline(flight: Flight, *, at: datetime | None = None) -> datetime | 
     return at + timedelta(minutes=minutes)
 
 
-def _people_with_live_offers(flight: Flight) -> set[int]:
-    return set(
-        SeatOffer.people.through.objects.filter(
-            seatoffer__status=_O.OFFERED, seatoffer__flight__operation_id=flight.operation_id
-        ).values_list("citizen_id", flat=True)
-    )
+def _people_not_to_ask(flight: Flight) -> set[int]:
+    """People holding a live offer (on any flight), and those who declined or let expire an
+    offer of this flight: they stay on the waiting list, but these seats go on to others."""
+    through = SeatOffer.people.through.objects
+    live = Q(seatoffer__status=_O.OFFERED, seatoffer__flight__operation_id=flight.operation_id)
+    passed = Q(seatoffer__flight_id=flight.pk, seatoffer__status__in=[_O.DECLINED, _O.EXPIRED])
+    return set(through.filter(live | passed).values_list("citizen_id", flat=True))
 
 
 def offers_make(*, flight: Flight, by: Actor, limit: int | None = None) -> list[SeatOffer]:
@@ -85,7 +87,7 @@ def offers_make(*, flight: Flight, by: Actor, limit: int | None = None) -> list[
             % {"number": flight.number}
         )
     seats = flight.seats_left
-    offered = _people_with_live_offers(flight)
+    offered = _people_not_to_ask(flight)
     made: list[SeatOffer] = []
     for unit in waiting_units_in_turn(flight.operation):
         if seats <= 0 or (limit is not None and len(made) >= limit):
