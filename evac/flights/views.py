@@ -29,6 +29,7 @@ from evac.flights.checks import attach, issue_counts, passenger_checks
 from evac.flights.forms import FlightForm, GateForm
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.previews import flight_status_preview
+from evac.flights.rows import manifest_rows
 from evac.flights.selectors import (
     GateCounts,
     WaitingTotals,
@@ -226,6 +227,9 @@ def manifest(request: OperationRequest, pk: int) -> HttpResponse:
             "nav": "flights",
             "flight": flight,
             "bookings": bookings,
+            "rows": manifest_rows(bookings, operation_slug=request.operation.slug, flight_pk=pk),
+            # Translated once for the page, not once a row.
+            "booked_format": _("j M H:i T"),
             "status_counts": [(s.label, counts[s.value]) for s in Booking.Status],
             "next_statuses": [(s, STATUS_ACTIONS[s]) for s in _next_statuses(flight)],
             "exports": recent_exports(flight),
