@@ -5,5 +5,6 @@ class CoreConfig(AppConfig):
     name = "evac.core"
 
     def ready(self) -> None:
-        # Connects the receiver that notes when someone logs in.
-        from evac.core import sessions  # noqa: F401
+        # Connect the receiver that notes when someone logs in, and register the deploy
+        # check for a shared cache.
+        from evac.core import checks, sessions  # noqa: F401

@@ -88,3 +88,15 @@ def test_production_settings_follow_the_environment(tmp_path, variables, expecte
     result = _run(env, "-c", show)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+def test_on_postgresql_without_a_shared_cache_the_deploy_check_warns(tmp_path):
+    postgres = "postgres://evac@db.example.org:5432/evac"
+
+    result = _deploy_check(_production(tmp_path, DATABASE_URL=postgres))
+    shared = _deploy_check(
+        _production(tmp_path, DATABASE_URL=postgres, CACHE_URL="redis://cache.example.org:6379/1")
+    )
+
+    assert result.returncode != 0 and "evac.W001" in result.stderr
+    assert shared.returncode == 0, shared.stderr
