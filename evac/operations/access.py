@@ -24,6 +24,8 @@ class Permission(StrEnum):
     VIEW = "view"
     # Put people on the registry: staff intake, the API, and a person registering themselves.
     REGISTER_PEOPLE = "register_people"
+    # Register a whole spreadsheet of people at once (people/imports.py).
+    IMPORT_PEOPLE = "import_people"
     EDIT_CITIZENS = "edit_citizens"
     # A need a person claimed for themselves (medical, pregnancy, mobility) counts for the
     # waiting list only once someone on staff confirms it.
@@ -57,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         {
             Permission.VIEW,
             Permission.REGISTER_PEOPLE,
+            Permission.IMPORT_PEOPLE,
             Permission.EDIT_CITIZENS,
             Permission.CONFIRM_NEEDS,
             Permission.HANDLE_PASSENGERS,

@@ -19,7 +19,14 @@ from evac.core.anonymise import (
     erased,
 )
 from evac.operations.models import Operation
-from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.people.models import (
+    Citizen,
+    ContactLogEntry,
+    Household,
+    ImportedRow,
+    ImportMapping,
+    PeopleImport,
+)
 
 FIELDS = {
     Citizen: declare(
@@ -55,6 +62,15 @@ FIELDS = {
     ),
     ContactLogEntry: declare(personal={"note"}, kept={"channel", "direction", "outcome"}),
     Household: declare(),
+    # An import's file (`content`, binary) and its error rows are the people in it; the
+    # file's name and column titles may name them too. Its counts stay.
+    PeopleImport: declare(
+        personal={"file_name", "headers", "error_rows", "failure"},
+        kept={"mapping", "status"},
+    ),
+    ImportMapping: declare(kept={"name", "mapping"}),
+    # A hash of a person's row: deleted, as it could confirm a guess of who was in a file.
+    ImportedRow: declare(personal={"fingerprint"}),
 }
 # The day and month every date of birth becomes; the year stays, so that age groups
 # (children, the elderly) can still be counted; a whole date of birth with a nationality and
@@ -89,7 +105,17 @@ def citizens_anonymise(operation: Operation) -> int:
             Citizen.objects.bulk_update(people, personal)
             ContactLogEntry.objects.filter(citizen__in=ids).exclude(note="").update(note="")
         done += len(people)
+    imports_anonymise(operation)
     return done
+
+
+def imports_anonymise(operation: Operation) -> None:
+    """The uploaded files, their error rows and the rows' fingerprints go; the counts stay."""
+    with transaction.atomic():
+        PeopleImport.objects.filter(operation=operation).update(
+            content=b"", file_name=ANONYMISED, headers=[], error_rows=[], failure=""
+        )
+        ImportedRow.objects.filter(operation=operation).delete()
 
 
 def _erase(person: Citizen, personal: list[str]) -> None:

@@ -434,3 +434,11 @@ class ContactLogEntry(models.Model):
     @property
     def heard_from_citizen(self) -> bool:
         return self.direction == self.Direction.INBOUND or self.outcome == self.Outcome.REACHED
+
+
+# The tables of bulk imports live in their own module; imported here so Django finds them.
+from evac.people.import_models import (  # noqa: E402, F401
+    ImportedRow,
+    ImportMapping,
+    PeopleImport,
+)

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from evac.people import views
+from evac.people import import_views, views
 
 app_name = "people"
 urlpatterns = [
     path("", views.citizen_list, name="list"),
     path("new/", views.citizen_new, name="new"),
     path("names-to-fix/", views.names_to_fix, name="names_to_fix"),
+    path("imports/", import_views.import_list, name="imports"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/errors.csv", import_views.import_errors, name="import_errors"),
     # <code> is the person's reference code, so a URL read out on the phone finds them.
     path("<str:code>/", views.citizen_detail, name="detail"),
     path("<str:code>/edit/", views.citizen_edit, name="edit"),

@@ -1,0 +1,139 @@
+"""Staff pages of a bulk import: upload, map and preview, progress, and the error file.
+
+Every write goes through people/imports.py; the run itself is a task, and the page polls a
+small fragment of its progress (static/js/imports.js), so a reload finds it where it is.
+"""
+
+import csv
+import io
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from evac.operations.access import Permission
+from evac.operations.web import OperationRequest, operation_page
+from evac.people import imports
+from evac.people.import_models import ImportMapping, PeopleImport
+from evac.people.spreadsheets import MAX_FILE_BYTES, TARGETS, UnreadableFile
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet (CSV or XLSX)"),
+        help_text=gettext_lazy("The first row holds the column titles."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            limit = {"mb": MAX_FILE_BYTES >> 20}
+            raise ValidationError(_("The file is larger than %(mb)d MB.") % limit)
+        return upload
+
+
+@operation_page(Permission.IMPORT_PEOPLE)
+def import_list(request: OperationRequest) -> HttpResponse:
+    """The operation's imports, newest first, and the upload of a new file."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = imports.import_create(
+                operation=request.operation,
+                by=request.user,
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except UnreadableFile as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("people:import", request.operation.slug, created.pk)
+    listed = PeopleImport.objects.filter(operation=request.operation).defer(
+        "content", "error_rows"
+    )[:50]
+    return render(
+        request, "people/imports.html", {"nav": "citizens", "form": form, "imports": listed}
+    )
+
+
+def _import(request: OperationRequest, pk: int) -> PeopleImport:
+    found = PeopleImport.objects.filter(operation=request.operation, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@operation_page(Permission.IMPORT_PEOPLE)
+def import_detail(request: OperationRequest, pk: int) -> HttpResponse:
+    """Map the columns and preview the first rows; once started, the progress."""
+    people_import = _import(request, pk)
+    if request.method == "POST" and people_import.status == PeopleImport.Status.MAPPING:
+        try:
+            _act(request, people_import)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("people:import", request.operation.slug, people_import.pk)
+    context = {"nav": "citizens", "import": people_import}
+    if people_import.status == PeopleImport.Status.MAPPING:
+        context.update(
+            columns=[
+                (str(index), header, people_import.mapping.get(str(index), ""))
+                for index, header in enumerate(people_import.headers)
+            ],
+            targets=list(TARGETS.items()),
+            preview=imports.import_preview(people_import),
+            saved_mappings=ImportMapping.objects.filter(operation=request.operation),
+        )
+    return render(request, "people/import.html", context)
+
+
+def _act(request: OperationRequest, people_import: PeopleImport) -> None:
+    by = request.user
+    if "saved" in request.POST:
+        saved = ImportMapping.objects.filter(
+            operation=request.operation, pk=request.POST.get("saved") or 0
+        ).first()
+        if saved is not None:
+            imports.mapping_apply(people_import=people_import, by=by, saved=saved)
+        return
+    mapping = {
+        str(index): request.POST.get(f"column-{index}", "")
+        for index in range(len(people_import.headers))
+    }
+    imports.import_set_mapping(people_import=people_import, by=by, mapping=mapping)
+    if request.POST.get("save_as", "").strip():
+        imports.mapping_save(people_import=people_import, by=by, name=request.POST["save_as"])
+        messages.success(request, _("The mapping is saved."))
+    if "run" in request.POST:
+        imports.import_start(people_import=people_import, by=by)
+
+
+@operation_page(Permission.IMPORT_PEOPLE)
+@require_safe
+def import_progress(request: OperationRequest, pk: int) -> HttpResponse:
+    """The progress fragment the page polls: counts only, no one's details."""
+    response = render(request, "people/_import_progress.html", {"import": _import(request, pk)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@operation_page(Permission.IMPORT_PEOPLE)
+@require_safe
+def import_errors(request: OperationRequest, pk: int) -> HttpResponse:
+    """The rows that were not registered, as in the file, with the reason in a last column."""
+    people_import = _import(request, pk)
+    out = io.StringIO()
+    out.write("\ufeff")  # so that Excel reads the Cyrillic as UTF-8
+    writer = csv.writer(out)
+    writer.writerow([*people_import.headers, _("Reason")])
+    writer.writerows(people_import.error_rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{pk}-errors.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,12 @@
+"""Celery tasks of the registry: each takes an id and calls one service."""
+
+from celery import shared_task
+
+from evac.people import imports
+from evac.people.import_queue import RUN_IMPORT
+
+
+# Safe to run twice: a second run finds the rows the first registered by their fingerprints.
+@shared_task(name=RUN_IMPORT, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_import(import_id: int) -> int:
+    return imports.import_run(import_id=import_id).rows_created
