@@ -440,25 +440,24 @@ class ExpiringDocuments:
 
 
 def expiring_documents(operation: Operation) -> ExpiringDocuments:
-    """Two queries whatever the size of the operation: the flights still ahead with their
-    arrival days, then one count over the people (people.documents' rule, with its margin)."""
+    """Three queries whatever the size of the operation: the flights still ahead with their
+    arrival days, the active seats on them whose holder's document expires too soon, and
+    the people waiting whose document expires too soon (people.documents' rule, with its
+    margin). Both counts start from what they count (seats ahead; an index range of
+    expiry dates), never from every person of the operation."""
     margin = expiry_margin()
     ahead = operation.flights.filter(status__in=FLIGHTS_AHEAD_STATUSES).select_related(
         "arrival_airport__city"
     )
-    on_a_flight = Q(pk__in=[])
+    expires_too_soon = Q(pk__in=[])
     for flight in ahead:
-        on_a_flight |= Q(
-            bookings__flight_id=flight.pk,
-            bookings__is_active=True,
-            document_expires_on__lt=flight.arrives_local.date() + margin,
+        expires_too_soon |= Q(
+            flight_id=flight.pk,
+            citizen__document_expires_on__lt=flight.arrives_local.date() + margin,
         )
-    counts = operation.citizens.aggregate(
-        booked=Count("pk", filter=on_a_flight, distinct=True),
-        waiting=Count(
-            "pk",
-            filter=Q(status=Citizen.Status.WAITING, document_expires_on__lt=today() + margin),
-            distinct=True,
-        ),
-    )
-    return ExpiringDocuments(booked=counts["booked"], waiting=counts["waiting"])
+    # A person holds one active seat at most (a constraint), so seats count people.
+    booked = Booking.objects.filter(expires_too_soon, is_active=True).count()
+    waiting = operation.citizens.filter(
+        status=Citizen.Status.WAITING, document_expires_on__lt=today() + margin
+    ).count()
+    return ExpiringDocuments(booked=booked, waiting=waiting)

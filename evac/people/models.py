@@ -239,6 +239,11 @@ class Citizen(models.Model):
             models.Index(fields=["phone"], name="citizen_phone"),
             # Duplicate check: same name and date of birth.
             models.Index(fields=["operation", "date_of_birth"], name="citizen_op_birth"),
+            # The dashboard's "documents expiring before departure" among people waiting:
+            # a range of this index, not a scan of the operation.
+            models.Index(
+                fields=["operation", "status", "document_expires_on"], name="citizen_op_expiring"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evac.flights.models import Booking, Flight
@@ -12,8 +14,9 @@ from tests.factories import make_flight
 pytestmark = pytest.mark.django_db
 
 # Session, user, operation, membership, the operation switcher, six for the dashboard, and
-# two for the documents that expire before travel (the flights ahead, one count).
-MAX_QUERIES = 14
+# three for the documents that expire before travel (the flights ahead, the seats on them,
+# the people waiting).
+MAX_QUERIES = 15
 STATUSES = [
     Citizen.Status.WAITING,
     Citizen.Status.WAITING,
@@ -24,7 +27,7 @@ STATUSES = [
 ]
 
 
-def _populate(operation, cities, flights, people: int) -> None:
+def _populate(operation, cities, flights, people: int, *, first: int = 0) -> None:
     start = datetime(2022, 1, 5, 6, 0, tzinfo=UTC)
     citizens = Citizen.objects.bulk_create(
         Citizen(
@@ -43,7 +46,7 @@ def _populate(operation, cities, flights, people: int) -> None:
             registered_at=start + timedelta(hours=n % 150),
             last_contacted_at=start + timedelta(days=2) if n % 3 == 0 else None,
         )
-        for n in range(people)
+        for n in range(first, first + people)
     )
     departed, ahead = flights
     Booking.objects.bulk_create(
@@ -91,3 +94,25 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
     assert board.timeline.evacuated_total[-1] == board.people.by_status["evacuated"]
     silence = board.not_contacted
     assert silence.count > 5 and len(silence.longest_silent) == min(10, silence.count)
+
+
+def test_the_dashboard_runs_the_same_queries_for_3_and_30_people_with_expiring_documents(
+    client, carol, operation, almaty, nur_sultan, flights
+):
+    client.force_login(carol)
+    url = reverse("operations:dashboard", args=[operation.slug])
+    _populate(operation, [almaty, nur_sultan], flights, 3)
+    operation.citizens.update(document_expires_on=date(2022, 1, 10))
+    client.get(url)  # first-request costs
+    with CaptureQueriesContext(connection) as three:
+        client.get(url)
+
+    _populate(operation, [almaty, nur_sultan], flights, 27, first=3)
+    operation.citizens.update(document_expires_on=date(2022, 1, 10))
+    with CaptureQueriesContext(connection) as thirty:
+        page = client.get(url)
+
+    assert len(thirty) == len(three)
+    board = page.context["dashboard"]
+    assert board.people.registered == 30
+    assert board.expiring_documents.booked > 0 and board.expiring_documents.waiting > 0

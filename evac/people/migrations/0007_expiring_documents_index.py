@@ -1,0 +1,16 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("people", "0006_travel_documents_and_wheelchair"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="citizen",
+            index=models.Index(
+                fields=["operation", "status", "document_expires_on"], name="citizen_op_expiring"
+            ),
+        ),
+    ]
