@@ -16,10 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
-from evac.flights.models import Booking
+from evac.flights.models import Booking, SeatOffer
+from evac.flights.offers import offer_accept, offer_decline
 from evac.flights.services import booking_set_status
 from evac.notifications.addressing import citizen_address
 from evac.notifications.models import Notification
@@ -183,3 +185,30 @@ def portal_decide(*, citizen: Citizen, status: str, code: str) -> Citizen:
         citizen = citizen_set_status(citizen=citizen, status=status, by=by)
         _log(citizen, by, f"says: {status.replace('_', ' ')}.")
     return citizen
+
+
+def offer_to_answer(citizen: Citizen) -> SeatOffer | None:
+    """The live seat offer the person is asked to answer (for their household too)."""
+    return (
+        SeatOffer.objects.filter(
+            citizen=citizen, status=SeatOffer.Status.OFFERED, expires_at__gt=now()
+        )
+        .select_related("flight__departure_airport__city", "flight__arrival_airport__city")
+        .first()
+    )
+
+
+def portal_answer_offer(*, citizen: Citizen, code: str, accept: bool) -> SeatOffer:
+    """Accept the seats held for the person (they become bookings) or decline them (they go
+    to the next in line, and the person stays on the waiting list)."""
+    with _proved(citizen, code) as by:
+        offer = offer_to_answer(citizen)
+        if offer is None:
+            raise InvalidTransition(_("There is no seat offer to answer."))
+        if accept:
+            offer_accept(offer=offer, by=by)
+            _log(citizen, by, f"accepted the seats offered on {offer.flight.number}.")
+        else:
+            offer_decline(offer=offer, by=by)
+            _log(citizen, by, f"declined the seats offered on {offer.flight.number}.")
+    return offer

@@ -37,6 +37,8 @@ from evac.portal.forms import (
     PlaceForm,
 )
 from evac.portal.services import (
+    offer_to_answer,
+    portal_answer_offer,
     portal_confirm_seat,
     portal_decide,
     portal_register,
@@ -309,6 +311,9 @@ def status(request: HttpRequest, op: str) -> HttpResponse:
 
 def _actions(citizen: Citizen) -> list[tuple[str, str]]:
     found = []
+    if offer_to_answer(citizen) is not None:
+        found.append(("accept_offer", _("Accept the seats offered")))
+        found.append(("decline_offer", _("Decline the seats offered")))
     if seat_to_confirm(citizen) is not None:
         found.append(("confirm", _("Confirm my seat")))
     if citizen.status != Citizen.Status.EVACUATED:
@@ -321,6 +326,7 @@ def _actions(citizen: Citizen) -> list[tuple[str, str]]:
 
 
 def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -> HttpResponse:
+    offer = offer_to_answer(citizen)
     return _render(
         request,
         operation,
@@ -330,6 +336,9 @@ def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -
             "seat": selectors.active_seat(citizen),
             "ahead": selectors.people_ahead(citizen),
             "actions": _actions(citizen),
+            "offer": offer,
+            # The deadline in the departure airport's time, where the person will be going.
+            "offer_until": offer and offer.flight.departure_airport.local_time(offer.expires_at),
         },
     )
 
@@ -434,6 +443,13 @@ def _apply(action: str, citizen: Citizen, data: dict) -> str:
         return _("Thank you: your seat on flight %(number)s is confirmed.") % {
             "number": booking.flight.number
         }
+    if action in ("accept_offer", "decline_offer"):
+        offer = portal_answer_offer(citizen=citizen, code=code, accept=action == "accept_offer")
+        if action == "accept_offer":
+            return _("Thank you: your seats on flight %(number)s are booked.") % {
+                "number": offer.flight.number
+            }
+        return _("Thank you for telling us. You stay on the waiting list.")
     if action == "contacts":
         portal_update_contacts(
             citizen=citizen,
