@@ -14,7 +14,7 @@ from evac.operations.models import Operation
 
 FIELDS = {
     Flight: declare(personal={"notes"}, kept={"number", "carrier", "kind", "status", "offers"}),
-    Booking: declare(kept={"status"}),
+    Booking: declare(personal={"unaccompanied_reason"}, kept={"status"}),
     GroundTransfer: declare(personal={"description"}, kept={"mode"}),
     ManifestExport: declare(kept={"format"}),
     SeatOffer: declare(kept={"status", "decided_via"}),
@@ -42,12 +42,18 @@ def bookings_admin_log_forget(operation: Operation) -> None:
 
 
 def flights_free_text_erase(operation: Operation) -> None:
-    """Flight notes and transfer descriptions, now and in their history.
+    """Flight notes, transfer descriptions and minors' escort notes, now and in history.
 
     They are about flights, but written in a hurry they name people ("stretcher for …"),
     and nothing counts them.
     """
     with transaction.atomic():
+        # An escort's name in an unaccompanied minor's booking, now and in its history.
+        flights = Flight.objects.filter(operation_id=operation.pk).values("pk")
+        for rows in (Booking.objects, Booking.history.model.objects):
+            rows.filter(flight_id__in=flights).exclude(unaccompanied_reason="").update(
+                unaccompanied_reason=""
+            )
         for model in (Flight, GroundTransfer):
             for name in sorted(FIELDS[model].personal):
                 empty = erased(model, name)

@@ -239,6 +239,11 @@ class Booking(models.Model):
         blank=True,
         related_name="+",
     )
+    # A minor travels without an adult of their household only on a coordinator's word,
+    # written here ("travels with grandmother", "unaccompanied minor, escorted by …").
+    unaccompanied_reason = models.CharField(
+        _("travels without an adult of the household because"), max_length=300, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:

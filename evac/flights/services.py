@@ -19,6 +19,7 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
+from evac.flights.minors import minors_left_alone, refuse_or_excuse, seat_leave_minors_check
 from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport, SeatLoss
 from evac.flights.plans import flight_plan_refusals
 from evac.flights.previews import flight_status_preview
@@ -186,15 +187,35 @@ def _settle_at_departure(booking: Booking, *, by: Actor, at: datetime | None = N
 
 
 def booking_create(
-    *, flight: Flight, citizen: Citizen, by: Actor, at: datetime | None = None
+    *,
+    flight: Flight,
+    citizen: Citizen,
+    by: Actor,
+    at: datetime | None = None,
+    unaccompanied_reason: str = "",
 ) -> Booking:
-    """Give one person a seat. `at`: when, for Evac itself recording an earlier booking."""
-    (booking,) = _book(flight=flight, citizens=[citizen], by=by, at=at)
+    """Give one person a seat. `at`: when, for Evac itself recording an earlier booking.
+
+    A minor is booked only beside an adult of their household, or with the coordinator's
+    `unaccompanied_reason` (evac.flights.minors).
+    """
+    (booking,) = _book(
+        flight=flight,
+        citizens=[citizen],
+        by=by,
+        at=at,
+        unaccompanied_reason=unaccompanied_reason,
+    )
     return booking
 
 
 def household_book(
-    *, flight: Flight, household: Household, by: Actor, at: datetime | None = None
+    *,
+    flight: Flight,
+    household: Household,
+    by: Actor,
+    at: datetime | None = None,
+    unaccompanied_reason: str = "",
 ) -> list[Booking]:
     """Give every waiting member of a household a seat on the same flight, or nobody one.
 
@@ -212,12 +233,23 @@ def household_book(
     waiting = [m for m in members if m.status == Citizen.Status.WAITING]
     if not waiting:
         raise Conflict(_("Nobody in this household is waiting for a seat."))
-    return _book(flight=flight, citizens=waiting, by=by, at=at)
+    return _book(
+        flight=flight,
+        citizens=waiting,
+        by=by,
+        at=at,
+        unaccompanied_reason=unaccompanied_reason,
+    )
 
 
 @transaction.atomic
 def _book(
-    *, flight: Flight, citizens: Sequence[Citizen], by: Actor, at: datetime | None = None
+    *,
+    flight: Flight,
+    citizens: Sequence[Citizen],
+    by: Actor,
+    at: datetime | None = None,
+    unaccompanied_reason: str = "",
 ) -> list[Booking]:
     require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
     at = past_event_moment(by, at)
@@ -243,6 +275,10 @@ def seat_people(
             _("Only people who are waiting can be booked: %(names)s.")
             % {"names": ", ".join(f"{c} ({c.get_status_display().lower()})" for c in not_waiting)}
         )
+    alone = {c.pk for c in minors_left_alone(flight, joining=locked)}
+    reason = refuse_or_excuse(
+        flight, [c for c in locked if c.pk in alone], reason=unaccompanied_reason
+    )
     bookings = []
     for citizen in locked:
         citizen.status = Citizen.Status.BOOKED
@@ -252,6 +288,7 @@ def seat_people(
             citizen=citizen,
             created_by=user_of(by),
             status_changed_by=user_of(by),
+            unaccompanied_reason=reason if citizen.pk in alone else "",
         )
         if at is not None:
             booking.created_at = booking.status_changed_at = at
@@ -266,13 +303,18 @@ def seat_people(
 
 
 @transaction.atomic
-def booking_cancel(*, booking: Booking, by: Actor) -> Booking:
-    """Cancel a seat: the seat is free again and the person is back on the waiting list."""
+def booking_cancel(*, booking: Booking, by: Actor, unaccompanied_reason: str = "") -> Booking:
+    """Cancel a seat: the seat is free again and the person is back on the waiting list.
+
+    Refused when it would leave a minor of the household on the flight without an adult,
+    unless the coordinator gives `unaccompanied_reason`, written on the minors' bookings.
+    """
     require_permission(by, booking.flight.operation, Permission.MANAGE_BOOKINGS)
-    lock_flight(booking.flight_id)
+    flight = lock_flight(booking.flight_id)
     booking = Booking.objects.select_for_update().select_related("citizen").get(pk=booking.pk)
     if not booking.is_active:
         raise InvalidTransition(_("This seat is no longer active and can't be cancelled."))
+    seat_leave_minors_check(flight, booking, by=by, unaccompanied_reason=unaccompanied_reason)
     return release_seat(
         booking, by=by, citizen_status=Citizen.Status.WAITING, reason=SeatLoss.STAFF_CANCELLED
     )

@@ -245,7 +245,11 @@ def cancel_seat(request: OperationRequest, pk: int, booking_pk: int) -> HttpResp
     booking = get_object_or_404(flight.bookings.select_related("citizen"), pk=booking_pk)
     if request.method == "POST":
         try:
-            booking_cancel(booking=booking, by=request.user)
+            booking_cancel(
+                booking=booking,
+                by=request.user,
+                unaccompanied_reason=request.POST.get("unaccompanied_reason", "")[:300],
+            )
         except Conflict as error:
             messages.error(request, error.message)
         else:

@@ -12,6 +12,7 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
+from evac.flights.minors import seat_leave_minors_check
 from evac.flights.models import Booking, SeatLoss
 from evac.flights.services import lock_flight, release_seat
 from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
@@ -243,20 +244,26 @@ def citizen_status_refusal(*, citizen: Citizen, by: Actor) -> str:
 
 @transaction.atomic
 def citizen_set_status(
-    *, citizen: Citizen, status: str, by: Actor, at: datetime | None = None
+    *,
+    citizen: Citizen,
+    status: str,
+    by: Actor,
+    at: datetime | None = None,
+    unaccompanied_reason: str = "",
 ) -> Citizen:
     """Record a decision: stays, left by own means, unreachable, or waiting again.
 
     A person who holds a seat loses it, so it can go to somebody who is waiting. `at`: when
-    Evac itself records a decision taken earlier.
+    Evac itself records a decision taken earlier. An adult whose leaving would leave a minor
+    of the household on the flight alone is refused, unless a coordinator gives
+    `unaccompanied_reason` (as for booking_cancel).
     """
     require_permission(by, citizen.operation, Permission.EDIT_CITIZENS, citizen_id=citizen.pk)
     at = past_event_moment(by, at)
     if status not in DECIDED_STATUSES:
         raise InvalidTransition(_("“Booked” and “evacuated” follow from the flights."))
     seat = citizen.bookings.filter(is_active=True).first()
-    if seat is not None:
-        lock_flight(seat.flight_id)  # flights before citizens, as in every service
+    flight = lock_flight(seat.flight_id) if seat is not None else None  # flights first
     current = Citizen.objects.select_for_update().get(pk=citizen.pk)
     if current.status == Citizen.Status.BOOKED and status == Citizen.Status.WAITING:
         raise InvalidTransition(
@@ -278,6 +285,7 @@ def citizen_set_status(
         booking = locked_seat.first()
         if seat is None or booking is None or booking.pk != seat.pk:
             raise Conflict(_("This person's seat changed a moment ago; please try again."))
+        seat_leave_minors_check(flight, booking, by=by, unaccompanied_reason=unaccompanied_reason)
         # The seat is lost because of this decision: SeatLoss names each one alike.
         reason = SeatLoss(status)
         return release_seat(booking, by=by, citizen_status=status, reason=reason, at=at).citizen

@@ -66,7 +66,12 @@ def test_a_member_with_a_seat_elsewhere_stops_the_whole_household(
 ):
     family = _family(operation, almaty, 3)
     son = family.members.get(given_names="Marko")
-    booking_create(flight=make_flight(operation, nqz, kbp), citizen=son, by=alice)
+    booking_create(
+        flight=make_flight(operation, nqz, kbp),
+        citizen=son,
+        by=alice,
+        unaccompanied_reason="flies ahead with his school",
+    )
 
     with pytest.raises(AlreadyBooked, match="SHEVCHENKO Marko"):
         household_book(flight=flight, household=family, by=alice)

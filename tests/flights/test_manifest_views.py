@@ -46,7 +46,11 @@ def passengers(operation, almaty, flight, alice):
         operation, almaty, surname="Melnyk", given_names="Marko", date_of_birth=date(2015, 5, 1)
     )
     gone = make_citizen(operation, almaty, surname="Tkachenko")
-    bookings = [booking_create(flight=flight, citizen=c, by=alice) for c in (olena, marko, gone)]
+    escorted = "travels with an aunt"  # a child with no household on file
+    bookings = [
+        booking_create(flight=flight, citizen=c, by=alice, unaccompanied_reason=escorted)
+        for c in (olena, marko, gone)
+    ]
     booking_cancel(booking=bookings[2], by=alice)
     return bookings
 

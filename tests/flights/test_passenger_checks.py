@@ -63,7 +63,10 @@ def test_a_minor_without_an_adult_of_their_household_on_board_is_umnr(operation,
     mother = make_citizen(operation, almaty, household=family)
     son = make_citizen(operation, almaty, household=family, date_of_birth=date(2020, 1, 1))
     alone = make_citizen(operation, almaty, date_of_birth=date(2016, 5, 5))
-    seats = {p.pk: booking_create(flight=flight, citizen=p, by=None) for p in (son, alone)}
+    seats = {
+        p.pk: booking_create(flight=flight, citizen=p, by=None, unaccompanied_reason="escorted")
+        for p in (son, alone)
+    }
 
     first = passenger_checks(flight, flight.bookings.select_related("citizen"))
     booking_create(flight=flight, citizen=mother, by=None)

@@ -107,7 +107,12 @@ def test_only_waiting_members_are_in_the_unit(operation, almaty):
 def test_a_household_with_a_member_seated_elsewhere_is_marked(operation, almaty, nqz, kbp):
     family = _family(operation, almaty, "Kravets", days_ago=1)
     child = family.members.get(given_names="Sofiia")
-    booking_create(flight=make_flight(operation, nqz, kbp), citizen=child, by=None)
+    booking_create(
+        flight=make_flight(operation, nqz, kbp),
+        citizen=child,
+        by=None,
+        unaccompanied_reason="flies ahead with her grandmother",
+    )
 
     (unit,) = waiting_list(operation)
 
