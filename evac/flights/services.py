@@ -256,15 +256,23 @@ def _book(
     if any(c.operation_id != flight.operation_id for c in citizens):
         raise Conflict(_("A person can only be booked on a flight of their own operation."))
     take_seats(flight, len(citizens), at=at)
-    return seat_people(flight=flight, citizens=citizens, by=by, at=at)
+    return seat_people(
+        flight=flight, citizens=citizens, by=by, at=at, unaccompanied_reason=unaccompanied_reason
+    )
 
 
 def seat_people(
-    *, flight: Flight, citizens: Sequence[Citizen], by: Actor, at: datetime | None = None
+    *,
+    flight: Flight,
+    citizens: Sequence[Citizen],
+    by: Actor,
+    at: datetime | None = None,
+    unaccompanied_reason: str = "",
 ) -> list[Booking]:
     """Book people into seats already taken on the counter (take_seats, or an offer's hold).
 
-    The caller has checked the permission and runs this in its transaction.
+    The caller has checked the permission and runs this in its transaction. A minor without
+    an adult of the household on board needs `unaccompanied_reason` (evac.flights.minors).
     """
     locked = list(
         Citizen.objects.select_for_update().filter(pk__in=[c.pk for c in citizens]).order_by("pk")
