@@ -166,3 +166,19 @@ def test_a_second_adult_on_board_lets_the_first_go(operation, almaty, flight, al
 
     assert cancelled.status == Booking.Status.CANCELLED
     assert Booking.objects.get(citizen=child, is_active=True).unaccompanied_reason == ""
+
+
+def test_the_manifest_shows_the_reason_a_child_travels_without_an_adult(
+    client, operation, almaty, flight, alice, carol
+):
+    from django.urls import reverse
+
+    _parent, child = _family(operation, almaty, "2016-04-05")
+    booking_create(
+        flight=flight, citizen=child, by=alice, unaccompanied_reason="travels with grandmother"
+    )
+    client.force_login(carol)
+
+    page = client.get(reverse("flights:manifest", args=[operation.slug, flight.pk]))
+
+    assert "Without an adult of the household: travels with grandmother" in page.content.decode()
