@@ -258,9 +258,13 @@ def consume(response) -> None:
 
 
 def main() -> None:
+    global ROUNDS  # read by measure(): one run, one setting
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--people", type=int, default=CITIZENS, help="citizens to load")
-    people_count = parser.parse_args().people
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="timings per page (median)")
+    arguments = parser.parse_args()
+    people_count = arguments.people
+    ROUNDS = arguments.rounds
     recreate_database()
     django.setup()
     from django.contrib.sessions.models import Session
