@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0006_travel_documents_and_wheelchair"),
+        ("people", "0007_imports"),
     ]
 
     operations = [
