@@ -8,7 +8,7 @@ from django.apps import apps
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from evac.api.views import flights, operations, people, tokens
+from evac.api.views import flights, imports, operations, people, tokens
 from evac.api.views.base import not_found
 from evac.api.views.schema import in_english
 
@@ -33,6 +33,8 @@ operation_urls = [
     path("citizens/<reference:ref>/", people.CitizenDetail.as_view(), name="citizen"),
     path("citizens/<reference:ref>/status/", people.CitizenStatus.as_view(), name="citizen-status"),
     path("citizens/<reference:ref>/contacts/", people.ContactLog.as_view(), name="contacts"),
+    path("imports/", imports.ImportList.as_view(), name="imports"),
+    path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
     path("households/", people.HouseholdList.as_view(), name="households"),
     path("households/<int:pk>/", people.HouseholdDetail.as_view(), name="household"),
     path("flights/", flights.FlightList.as_view(), name="flights"),

@@ -30,6 +30,8 @@ from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
 from evac.flights.services import booking_create
 from evac.notifications.models import Notification
 from evac.operations.models import Membership, Operation
+from evac.people.import_models import PeopleImport
+from evac.people.imports import import_create
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.services import contact_log_add, household_register
 from evac.portal.codes import one_time_code_issue
@@ -73,13 +75,14 @@ VALUES = {
     ("flights", "pk"): "flight_id",
     ("bookings", "booking_pk"): "booking_id",
     ("tokens", "pk"): "token_id",
+    ("imports", "pk"): "import_id",
 }
 PARAMETER = re.compile(r"([\w.-]+)/<(?:\w+:)?(\w+)>")
 NO_SUCH_OPERATION = "no-such-operation"
 
 # Reads a viewer may not make: the files with whole travel documents (officers and
 # coordinators only; a viewer reads the JSON manifest, masked).
-VIEWER_REFUSED_READS = {"api:manifest-csv", "api:manifest-paxlst"}
+VIEWER_REFUSED_READS = {"api:manifest-csv", "api:manifest-paxlst", "api:imports", "api:import"}
 
 # Who calls.
 NOBODY = "nobody"  # no key, no session
@@ -236,6 +239,7 @@ def _watched() -> dict[str, type[Model]]:
         "ground transfers": GroundTransfer,
         "manifest exports": ManifestExport,
         "tokens": ApiToken,
+        "imports": PeopleImport,
     }
     if apps.is_installed("evac.notifications"):
         watched["notifications"] = apps.get_model("notifications", "Notification")
@@ -294,6 +298,9 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         ],
     )
     token, _key = api_token_create(user=alice, name="alice's integration", by=alice)
+    people_import = import_create(
+        operation=operation, by=alice, file_name="list.csv", content=b"Surname;Name\nKOVAL;OLENA\n"
+    )
     # A code on its way to olena's phone: no role may read it anywhere.
     one_time_code_issue(citizen=olena, channel="sms")
     code = Notification.objects.get(kind=Notification.Kind.ONE_TIME_CODE).secret
@@ -306,6 +313,7 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         flight_id=flight.pk,
         booking_id=booking.pk,
         token_id=token.pk,
+        import_id=people_import.pk,
         # What nobody outside the operation may see; alice's key is hers alone.
         code=code,
         alices_secrets=[token.prefix, code],

@@ -1,0 +1,130 @@
+"""Bulk imports over the API: upload a spreadsheet of people and follow its run.
+
+The same services as the staff pages (people/imports.py): the file is stored with its
+columns mapped from the headers (or by the mapping sent), then run by a task; its status
+says how far it got. The rows in error are on the staff page's error file.
+"""
+
+import json
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as BadRequest
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from evac.api.views.base import OperationView, valid_data
+from evac.operations.access import Permission
+from evac.people import imports
+from evac.people.import_models import PeopleImport
+from evac.people.spreadsheets import MAX_FILE_BYTES, UnreadableFile
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = PeopleImport
+        fields = [
+            "id",
+            "file_name",
+            "status",
+            "created_at",
+            "finished_at",
+            "rows_total",
+            "rows_done",
+            "rows_created",
+            "rows_skipped",
+            "rows_error",
+            "percent",
+            "mapping",
+        ]
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV or XLSX; the first row holds the column titles.")
+    mapping = serializers.CharField(
+        required=False,
+        help_text='JSON: column title → field, e.g. {"Прізвище": "surname"}. '
+        "Guessed from the titles when left out.",
+    )
+    run = serializers.BooleanField(default=True, help_text="Start the import at once.")
+
+    def validate_file(self, upload):
+        if upload.size > MAX_FILE_BYTES:
+            raise serializers.ValidationError(f"larger than {MAX_FILE_BYTES >> 20} MB")
+        return upload
+
+    def validate_mapping(self, text: str) -> dict:
+        try:
+            mapping = json.loads(text)
+        except ValueError as error:
+            raise serializers.ValidationError("not JSON") from error
+        if not isinstance(mapping, dict):
+            raise serializers.ValidationError("a JSON object: column title → field")
+        return {str(k): str(v) for k, v in mapping.items()}
+
+
+class ImportList(OperationView):
+    read_permission = Permission.IMPORT_PEOPLE
+    write_permission = Permission.IMPORT_PEOPLE
+    serializer_class = ImportSerializer
+    parser_classes = [MultiPartParser]
+    ordering = ("-created_at", "-pk")
+
+    def get_queryset(self):
+        return PeopleImport.objects.filter(operation=self.operation).defer("content", "error_rows")
+
+    @extend_schema(responses=ImportSerializer(many=True))
+    def get(self, request: Request, op: str) -> Response:
+        """The operation's imports, newest first."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=ImportUploadSerializer, responses={201: ImportSerializer})
+    def post(self, request: Request, op: str) -> Response:
+        """Upload a spreadsheet of people; with `run` (the default) it is imported at once."""
+        data = valid_data(ImportUploadSerializer, request.data)
+        upload = data["file"]
+        try:
+            created = imports.import_create(
+                operation=self.operation,
+                by=request.user,
+                file_name=upload.name,
+                content=upload.read(),
+            )
+            if "mapping" in data:
+                by_header = {header: str(i) for i, header in enumerate(created.headers)}
+                mapping = {by_header[h]: t for h, t in data["mapping"].items() if h in by_header}
+                imports.import_set_mapping(people_import=created, by=request.user, mapping=mapping)
+            if data["run"]:
+                imports.import_start(people_import=created, by=request.user)
+        except UnreadableFile as error:
+            raise BadRequest({"file": [str(error)]}) from error
+        except ValidationError as error:
+            raise BadRequest({"mapping": error.messages}) from error
+        return Response(ImportSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class ImportDetail(OperationView):
+    read_permission = Permission.IMPORT_PEOPLE
+    serializer_class = ImportSerializer
+
+    def get(self, request: Request, op: str, pk: int) -> Response:
+        """How far an import got: rows done, registered, already imported, in error."""
+        found = self.get_queryset_for(pk)
+        return Response(ImportSerializer(found).data)
+
+    def get_queryset_for(self, pk: int) -> PeopleImport:
+        found = (
+            PeopleImport.objects.filter(operation=self.operation, pk=pk)
+            .defer("content", "error_rows")
+            .first()
+        )
+        if found is None:
+            raise NotFound()
+        return found
