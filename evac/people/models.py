@@ -17,6 +17,9 @@ from evac.people.latin import has_foreign_letters, latin_offer
 from evac.people.reference import format_reference_code, new_reference_code
 from evac.places.models import City
 
+# Nobody alive was born before this: an earlier date is a mistyped year.
+EARLIEST_BIRTH = date(1900, 1, 1)
+
 
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
@@ -288,6 +291,8 @@ class Citizen(models.Model):
         errors: dict[str, str] = {}
         if self.date_of_birth and self.date_of_birth > today():
             errors["date_of_birth"] = _("A date of birth can't be in the future.")
+        elif self.date_of_birth and self.date_of_birth < EARLIEST_BIRTH:
+            errors["date_of_birth"] = _("A date of birth before 1900 is a typing mistake.")
         errors.update(self.latin_name_errors())
         if self.wheelchair or self.stretcher:
             self.reduced_mobility = True  # the waiting list's order counts it
