@@ -36,6 +36,8 @@ APIS_COLUMNS = [
     "Document expiry",
     "Booking reference",
     "Seat status",
+    "Special service",
+    "Document check",
 ]
 
 
