@@ -137,3 +137,20 @@ def import_errors(request: OperationRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="import-{pk}-errors.csv"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@operation_page(Permission.VIEW)
+@require_safe
+def duplicate_queue(request: OperationRequest) -> HttpResponse:
+    """Likely pairs of records of one person, most likely first, found on demand."""
+    from evac.people.duplicates import likely_pairs
+    from evac.people.models import Citizen
+
+    pairs = likely_pairs(request.operation)[:200]
+    ids = {pk for pair in pairs for pk in (pair.first, pair.second)}
+    people = Citizen.objects.filter(operation=request.operation, pk__in=ids).only(
+        "pk", "reference_code", "surname", "given_names", "date_of_birth"
+    )
+    by_pk = {person.pk: person for person in people}
+    rows = [(pair, by_pk[pair.first], by_pk[pair.second]) for pair in pairs]
+    return render(request, "people/duplicates.html", {"nav": "citizens", "rows": rows})

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.citizen_list, name="list"),
     path("new/", views.citizen_new, name="new"),
     path("names-to-fix/", views.names_to_fix, name="names_to_fix"),
+    path("duplicates/", import_views.duplicate_queue, name="duplicates"),
     path("imports/", import_views.import_list, name="imports"),
     path("imports/<int:pk>/", import_views.import_detail, name="import"),
     path("imports/<int:pk>/progress/", import_views.import_progress, name="import_progress"),
