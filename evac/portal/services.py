@@ -10,7 +10,7 @@ that the person was in touch, and the change itself is in the record's history.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -26,11 +26,11 @@ from evac.flights.services import booking_set_status
 from evac.notifications.addressing import citizen_address
 from evac.notifications.models import Notification
 from evac.notifications.services import registration_confirmed, registration_repeated
-from evac.operations.access import CitizenActor
+from evac.operations.access import CitizenActor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry
+from evac.people.selectors import likely_duplicates
 from evac.people.services import (
-    LikelyDuplicates,
     citizen_note_repeated_registration,
     citizen_set_status,
     citizen_update,
@@ -81,38 +81,49 @@ def portal_register(
     place: dict[str, Any],
     status_url: str = "",
 ) -> list[Citizen]:
-    """Register a person and those with them, or note a second attempt on the first record.
+    """Register a person and those with them; a second attempt is noted on the first record.
 
-    The caller answers both alike, so the portal never says who is registered. A likely
-    duplicate (people_register's rule) registers nobody: the existing records are flagged
-    for staff, with a contact-log entry saying what was typed, and the person on file is
-    told through their own phone or e-mail (once a day at most). Each new person gets a
-    confirmation with their reference code and those of everyone registered with them
-    (one per phone or e-mail), unless it had too many lately
+    The caller answers every case alike, so the portal never says who is registered. A
+    likely duplicate (people_register's rule) is not registered again: the existing record
+    is flagged for staff, with a contact-log entry saying what was typed (and who was
+    registered with them), and the person on file is told through their own phone or
+    e-mail (once a day at most). The others typed with them are registered all the same, as
+    a household of their own, so a family is not lost because one of them is on file. Each
+    new person gets a confirmation with their reference code and those of everyone
+    registered with them (one per phone or e-mail), unless it had too many lately
     (EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION).
     """
     by = CitizenActor(operation_id=operation.pk)
-    try:
+    # Checked before the search too, so a repeat costs what a registration costs.
+    require_permission(by, operation, Permission.REGISTER_PEOPLE)
+    duplicates = likely_duplicates(operation, people)
+    on_file = {id(pair.person) for pair in duplicates}
+    newcomers = [person for person in people if id(person) not in on_file]
+    registered = []
+    if newcomers:
         registered = people_register(
             operation=operation,
             source=Citizen.Source.SELF_REGISTRATION,
             by=by,
-            people=people,
+            people=newcomers,
             place=place,
+            # Checked just above, in this transaction: these are not on file.
+            register_anyway=True,
         )
-    except LikelyDuplicates as found:
-        for pair in found.duplicates:
+    # The notes go in a savepoint of their own, as people_register's rows do: a repeat
+    # costs about what a registration costs, and neither stands out.
+    with transaction.atomic() if duplicates else nullcontext():
+        for pair in duplicates:
             for existing in pair.matches:
                 citizen_note_repeated_registration(
                     citizen=existing,
                     by=by,
                     channel=PORTAL_CHANNEL,
-                    note=f"{PORTAL_NOTE}: {_attempt_note(pair.person)}",
+                    note=f"{PORTAL_NOTE}: {_attempt_note(pair.person, registered)}",
                 )
                 # The person on file hears of it where they are, not whoever typed.
                 if confirmations_left(existing) > 0:
                     registration_repeated(citizen=existing)
-        return []
     told = set()
     for citizen in registered:
         address = citizen_address(citizen)
@@ -140,7 +151,7 @@ def confirmations_left(citizen: Citizen) -> int:
     return max(settings.EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION - sent, 0)
 
 
-def _attempt_note(person: dict[str, Any]) -> str:
+def _attempt_note(person: dict[str, Any], registered_with: list[Citizen]) -> str:
     given = [
         f"phone {person['phone']}" if person.get("phone") else "",
         f"e-mail {person['email']}" if person.get("email") else "",
@@ -149,7 +160,14 @@ def _attempt_note(person: dict[str, Any]) -> str:
     return (
         "someone registered again with this person's document or name and date of birth "
         f"({contacts}). Nothing was changed; check with the person."
-    )
+    ) + _with_note(registered_with)
+
+
+def _with_note(registered_with: list[Citizen]) -> str:
+    if not registered_with:
+        return ""
+    names = ", ".join(f"{c.given_names} {c.surname} ({c.reference})" for c in registered_with)
+    return f" Registered with them as a new household: {names}."
 
 
 def seat_to_confirm(citizen: Citizen) -> Booking | None:

@@ -202,3 +202,53 @@ def test_a_likely_duplicate_costs_about_the_same_work_as_a_new_registration(
         Notification.Kind.REGISTRATION_CONFIRMATION,
         Notification.Kind.REGISTRATION_REPEATED,
     ]
+
+
+def test_a_household_with_one_person_on_file_registers_the_others_and_links_them(
+    client, operation, almaty
+):
+    """Iryna is on file; her husband and son typed with her are registered all the same."""
+    url = reverse("portal:register", args=[operation.slug])
+    first = client.post(url, form(almaty, person(0)), REMOTE_ADDR="10.1.0.1")
+    first_page = _without_tokens(client.get(first["Location"]).content)
+    iryna = Citizen.objects.get()
+    husband = person(
+        1,
+        given_names="Taras",
+        date_of_birth="1986-01-12",
+        sex="M",
+        document_number="FE318300",
+        phone="+77015550001",
+    )
+    son = person(
+        2,
+        given_names="Maksym",
+        date_of_birth="2015-09-02",
+        sex="M",
+        document_number="FE318301",
+        phone="+77015550002",
+    )
+
+    again = Client()
+    answer = again.post(url, form(almaty, person(0), husband, son), REMOTE_ADDR="10.1.0.2")
+    answer_page = _without_tokens(again.get(answer["Location"]).content)
+
+    assert (answer.status_code, answer["Location"]) == (first.status_code, first["Location"])
+    # What a fresh registration of the three would show: the names typed, nothing more.
+    typed = "henko</li><li>Taras Shevchenko</li><li>Maksym Shevchenko</li>"
+    assert answer_page == first_page.replace("henko</li>", typed, 1)
+    taras = Citizen.objects.get(given_names="Taras")
+    maksym = Citizen.objects.get(given_names="Maksym")
+    assert Citizen.objects.count() == 3
+    assert taras.household_id == maksym.household_id is not None
+    assert taras.household.head == taras
+    # Staff find the link on the record on file, with the new people's references.
+    note = ContactLogEntry.objects.filter(citizen=iryna).latest("pk").note
+    assert taras.reference in note and maksym.reference in note
+    confirmed = Notification.objects.filter(kind=Notification.Kind.REGISTRATION_CONFIRMATION)
+    assert {n.to_address for n in confirmed if n.citizen_id != iryna.pk} == {
+        "+77015550001",
+        "+77015550002",
+    }
+    told = Notification.objects.get(kind=Notification.Kind.REGISTRATION_REPEATED)
+    assert told.citizen == iryna
