@@ -75,6 +75,13 @@ class FlightForm(forms.Form):
         min_value=1,
         help_text=_("Seats the carrier gives the operation, not the aircraft's capacity."),
     )
+    offers = forms.ChoiceField(
+        label=_("Free seats"),
+        choices=Flight.Offers.choices,
+        initial=Flight.Offers.ASK,
+        required=False,  # left out (an older client, the API's form): kept as it is
+        help_text=_("Seats that come free are offered to the waiting list in turn."),
+    )
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
@@ -104,6 +111,7 @@ class FlightForm(forms.Form):
             "report_minutes_before": flight.report_minutes_before,
             "seats_total": flight.seats_total,
             "notes": flight.notes,
+            "offers": flight.offers,
         }
 
     def clean(self) -> dict[str, Any]:
@@ -146,6 +154,7 @@ class FlightForm(forms.Form):
             report_minutes_before=data["report_minutes_before"] or default_report_minutes(),
             seats_total=data["seats_total"],
             notes=data["notes"],
+            offers=data["offers"] or (self.flight.offers if self.flight else Flight.Offers.ASK),
         )
         return fields
 

@@ -51,6 +51,7 @@ FLIGHT_EDITABLE_FIELDS = frozenset(
         "report_minutes_before",
         "seats_total",
         "notes",
+        "offers",
     }
 )
 

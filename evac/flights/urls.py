@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evac.flights import views
+from evac.flights import offer_views, views
 
 app_name = "flights"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.flight_status, name="status"),
     path("<int:pk>/add/", views.add_passengers, name="add_passengers"),
     path("<int:pk>/seats/<int:booking_pk>/cancel/", views.cancel_seat, name="cancel_seat"),
+    path("<int:pk>/offers/", offer_views.offers, name="offers"),
     path("<int:pk>/boarding/", views.boarding, name="boarding"),
     path("<int:pk>/boarding/counts.json", views.boarding_counts, name="boarding_counts"),
     path("<int:pk>/boarding/<int:booking_pk>/", views.board, name="board"),

@@ -28,6 +28,7 @@ from evac.flights import manifest_files
 from evac.flights.checks import attach, issue_counts, passenger_checks
 from evac.flights.forms import FlightForm, GateForm
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
+from evac.flights.offer_selectors import offer_summary
 from evac.flights.previews import flight_status_preview
 from evac.flights.rows import manifest_rows
 from evac.flights.selectors import (
@@ -235,6 +236,7 @@ def manifest(request: OperationRequest, pk: int) -> HttpResponse:
             "exports": recent_exports(flight),
             "paxlst_boarded_only": paxlst_lists_boarded_only(flight),
             "document_checks": document_checks,
+            "offers": offer_summary(flight),
         },
     )
 
