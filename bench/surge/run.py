@@ -1,0 +1,223 @@
+"""A crisis hour on Evac, measured: gunicorn on PostgreSQL and Redis, driven by Locust.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/evac_surge \\
+    REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/surge/run.py --people 10000
+
+Recreates the database in DATABASE_URL and loads --people citizens (bench/staff_pages.py's
+loader: households, 70 % waiting, a flight per 200 people, one with 400 passengers), 20 staff
+with a password and a backup code for the second step, and writes the people to look up to a
+JSON file. Then it starts, on loopback only, gunicorn with deploy/gunicorn.conf.py (the
+production settings: DEBUG off, whitenoise, Redis cache at REDIS_URL, Celery broker on the
+next Redis db) and one Celery worker with beat, which runs the dispatcher and sends through
+the file SMS backend. Three headless Locust runs follow, on the same servers:
+
+1. the crisis mix (bench/surge/locustfile.py) for --seconds;
+2. the bare Django view alone, every user firing without pause (its ceiling);
+3. the portal lookup alone, the same way.
+
+Raised for the load test, because every simulated citizen comes from 127.0.0.1: the portal's
+per-address and per-code lookup limits and the registration limits per address and per
+contact (EVAC_PORTAL_*_RATE_*), and the SMS send rate (EVAC_SMS_PER_SECOND=200 instead of 1),
+so the dispatcher's work is measured rather than its throttle. Every request still goes
+through the limit checks. Results: tables on stdout, Locust's CSVs in var/surge/.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR = ROOT / "var" / "surge"
+BIND = "127.0.0.1:8061"
+LIMITS = {
+    "EVAC_PORTAL_RATE_PER_IP": "1000000/m",
+    "EVAC_PORTAL_RATE_PER_CODE": "1000000/m",
+    "EVAC_PORTAL_REGISTER_RATE_PER_IP": "1000000/m",
+    "EVAC_PORTAL_REGISTER_RATE_PER_CONTACT": "1000000/m",
+    "EVAC_SMS_PER_SECOND": "200",
+}
+STAFF = 20
+STAFF_PASSWORD = "surge-bench-2026"  # noqa: S105 (benchmark accounts in a throwaway database)
+
+
+def environment() -> dict[str, str]:
+    redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/6")
+    base, db = redis.rsplit("/", 1)
+    env = {
+        **os.environ,
+        **LIMITS,
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "bench.surge.settings",
+        "DEBUG": "0",
+        "EVAC_HTTPS": "0",
+        "SECRET_KEY": "surge-bench-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CACHE_URL": redis,
+        "CELERY_BROKER_URL": f"{base}/{int(db) + 1}",
+        "EVAC_VAR_DIR": str(VAR),
+        "STATIC_ROOT": str(VAR / "static"),
+        "EVAC_BIND": BIND,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "CELERY_DB_REUSE_MAX": "100",
+        "GUNICORN_ACCESS_LOG": str(VAR / "access.log"),
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    return env
+
+
+def prepare(people: int) -> None:
+    """The database, the staff and the people to look up (runs in this process)."""
+    os.environ.update(environment())
+    sys.path.insert(0, str(ROOT / "bench"))
+    import staff_pages  # the loader shared with bench/staff_pages.py
+
+    staff_pages.recreate_database()
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from evac.accounts.services import backup_codes_renew
+    from evac.operations.models import Membership, Role
+    from evac.people.models import Citizen
+    from tests.logins import authenticator_for
+
+    started = time.perf_counter()
+    operation, _user, big = staff_pages.load(random.Random(2026), people)
+    print(f"loaded {people:,} citizens in {time.perf_counter() - started:.0f} s", flush=True)
+    staff = []
+    for n in range(STAFF):
+        user = User.objects.create_user(f"surge-staff-{n}", password=STAFF_PASSWORD)
+        role = Role.COORDINATOR if n % 4 == 0 else Role.OFFICER
+        Membership.objects.create(user=user, operation=operation, role=role)
+        authenticator_for(user)
+        code = backup_codes_renew(user)[0]
+        staff.append({"username": user.username, "password": STAFF_PASSWORD, "code": code})
+    sample = list(
+        Citizen.objects.filter(operation=operation)
+        .order_by("?")
+        .values("reference_code", "date_of_birth", "surname")[:2000]
+    )
+    VAR.mkdir(parents=True, exist_ok=True)
+    data = {
+        "operation": operation.slug,
+        "cities": list(operation.citizens.values_list("current_city", flat=True).distinct()),
+        "manifest_flight": big.pk,
+        "staff": staff,
+        "people": [
+            {
+                "reference": p["reference_code"],
+                "date_of_birth": p["date_of_birth"].isoformat(),
+                "surname": p["surname"],
+            }
+            for p in sample
+        ],
+    }
+    (VAR / "data.json").write_text(json.dumps(data))
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def start_servers(env: dict[str, str]) -> list[subprocess.Popen]:
+    bin_dir = ROOT / ".venv" / "bin"
+    web = subprocess.Popen(
+        [bin_dir / "gunicorn", "-c", "deploy/gunicorn.conf.py", "evac.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=(VAR / "gunicorn.out").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [bin_dir / "celery", "-A", "evac", "worker", "-B", "--concurrency", "2",
+         "--loglevel", "warning", "--schedule", str(VAR / "celerybeat-schedule")],
+        cwd=ROOT,
+        env=env,
+        stdout=(VAR / "worker.out").open("w"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    import urllib.request
+
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://{BIND}/healthz", timeout=2).read()
+            return [web, worker]
+        except OSError:
+            time.sleep(1)  # waiting for gunicorn to boot, with a bound
+    raise SystemExit(f"gunicorn did not answer; see {VAR / 'gunicorn.out'}")
+
+
+def locust(env: dict, name: str, users: int, seconds: int, classes: list[str], wait: str) -> None:
+    # Statistics restart once every user is spawned: the table is the steady state, not the
+    # ramp (staff logins hash a password each, which is meant to be slow).
+    subprocess.run(
+        [ROOT / ".venv" / "bin" / "locust", "-f", "bench/surge/locustfile.py", "--headless",
+         "--host", f"http://{BIND}", "-u", str(users), "-r", str(max(users // 5, 1)),
+         "-t", f"{seconds}s", "--csv", str(VAR / name), "--only-summary", "--stop-timeout", "5",
+         "--loglevel", "WARNING", "--reset-stats", *classes],
+        cwd=ROOT,
+        env={**env, "SURGE_DATA": str(VAR / "data.json"), "SURGE_WAIT": wait},
+        check=False,
+    )  # fmt: skip
+    print_table(name)
+
+
+def print_table(name: str) -> None:
+    print(f"\n{name}\n")
+    print("| page | requests | failures | req/s | p50 (ms) | p95 (ms) | p99 (ms) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    with open(VAR / f"{name}_stats.csv") as stats:
+        for row in csv.DictReader(stats):
+            print(
+                f"| {row['Name'] or row['Type']} | {row['Request Count']} | "
+                f"{row['Failure Count']} | {float(row['Requests/s']):.1f} | {row['50%']} | "
+                f"{row['95%']} | {row['99%']} |"
+            )
+
+
+def sms_sent() -> int:
+    sms = VAR / "sms-outbox.log"
+    return len(sms.read_text().splitlines()) if sms.exists() else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=60, help="length of the crisis mix")
+    parser.add_argument("--users", type=int, default=60, help="simulated users in the mix")
+    args = parser.parse_args()
+    VAR.mkdir(parents=True, exist_ok=True)
+    (VAR / "sms-outbox.log").unlink(missing_ok=True)
+    prepared = subprocess.run(
+        [sys.executable, __file__, "--prepare", str(args.people)], cwd=ROOT, check=False
+    )
+    if prepared.returncode:
+        raise SystemExit("preparing the database failed")
+    env = environment()
+    servers = start_servers(env)
+    try:
+        print(f"\nload average before: {os.getloadavg()}")
+        locust(env, "mix", args.users, args.seconds, [], "mix")
+        print(f"load average after the mix: {os.getloadavg()}")
+        time.sleep(5)  # let the dispatcher catch up with the registrations' messages
+        print(f"SMS handed to the file backend during the mix (+5 s): {sms_sent()}")
+        locust(env, "bare_alone", 20, max(args.seconds // 2, 10), ["BareView"], "none")
+        locust(env, "lookup_alone", 20, max(args.seconds // 2, 10), ["StatusChecker"], "none")
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--prepare":
+        prepare(int(sys.argv[2]))
+    else:
+        main()
