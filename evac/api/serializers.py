@@ -21,7 +21,7 @@ from evac.flights import exports
 from evac.flights.models import Booking, Flight
 from evac.flights.services import FLIGHT_EDITABLE_FIELDS
 from evac.notifications.models import Notification
-from evac.notifications.privacy import may_read_body, shown_address
+from evac.notifications.privacy import may_read_body, shown_address, shown_error
 from evac.operations.access import Permission, permissions_in
 from evac.operations.models import Operation, Role
 from evac.people.models import Citizen, ContactLogEntry, Household
@@ -477,6 +477,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         if not may_read_body(notification.kind, permissions):
             data["subject"] = data["body"] = None
         data["to_address"] = shown_address(notification, permissions)
+        data["last_error"] = shown_error(notification, permissions)
         return data
 
 

@@ -189,15 +189,17 @@ def _send_email(notification: Notification) -> str:
     )
     try:
         email.send()
+    # Only the kind of error and the server's code are kept, never its text: it may quote
+    # the address or the message (a one-time code), and staff read last_error.
     except _PERMANENT_SMTP as error:
-        raise PermanentSendError(str(error)) from error
+        raise PermanentSendError(f"{error.__class__.__name__}") from error
     except smtplib.SMTPResponseException as error:
         cls = PermanentSendError if 500 <= error.smtp_code < 600 else TransientSendError
-        raise cls(str(error)) from error
+        raise cls(f"SMTP answered {error.smtp_code}") from error
     except Exception as error:
         if error.__class__.__name__ in _PERMANENT_ANYMAIL:
-            raise PermanentSendError(str(error)) from error
-        raise TransientSendError(f"{error.__class__.__name__}: {error}") from error
+            raise PermanentSendError(error.__class__.__name__) from error
+        raise TransientSendError(error.__class__.__name__) from error
     # django-anymail reports the provider's id; plain SMTP has only our Message-ID.
     status = getattr(email, "anymail_status", None)
     return str(getattr(status, "message_id", None) or message_id)

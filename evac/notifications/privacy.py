@@ -56,3 +56,11 @@ def shown_address(notification: Notification, permissions: Collection[Permission
     if Permission.READ_MESSAGES in permissions:
         return notification.to_address
     return masked_address(notification.to_address)
+
+
+def shown_error(notification: Notification, permissions: Collection[Permission]) -> str:
+    """Why a message failed: whole for a role that reads messages to people, only the kind
+    of error (the word before the colon) for anyone else."""
+    if Permission.READ_MESSAGES in permissions:
+        return notification.last_error
+    return notification.last_error.partition(":")[0]

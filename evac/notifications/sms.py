@@ -260,13 +260,15 @@ class TwilioSmsBackend:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 return json.load(response)
         except urllib.error.HTTPError as error:
-            detail = error.read(2000).decode(errors="replace")
+            # Only the status and Twilio's error code are kept: its text may quote the
+            # number or the message (a one-time code), and staff read last_error.
+            said = f"Twilio answered {error.code}{_twilio_code(error.read(2000))}"
             # 429 and 5xx pass; any other 4xx (bad number, bad credentials) won't.
             if error.code == 429 or error.code >= 500:
-                raise TransientSendError(f"Twilio answered {error.code}: {detail}") from error
-            raise PermanentSendError(f"Twilio answered {error.code}: {detail}") from error
+                raise TransientSendError(said) from error
+            raise PermanentSendError(said) from error
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
-            raise TransientSendError(f"Twilio unreachable: {error}") from error
+            raise TransientSendError(f"Twilio unreachable ({type(error).__name__})") from error
 
     def send(self, *, to: str, text: str, reference: str) -> str:
         sender = "MessagingServiceSid" if self.sender.startswith("MG") else "From"
@@ -275,7 +277,7 @@ class TwilioSmsBackend:
         answer = self._request(request)
         sid = answer.get("sid")
         if not sid:
-            raise TransientSendError(f"Twilio gave no message sid: {answer!r}")
+            raise TransientSendError(f"Twilio gave no message sid{_twilio_code(answer)}")
         return sid
 
     def find_sent(self, *, reference: str, to: str, text: str, since: datetime) -> str | None:
@@ -298,3 +300,14 @@ class TwilioSmsBackend:
     def forget(self, *, references: set[str]) -> int:
         # Twilio keeps its own copies, under its own retention; Evac keeps none.
         return 0
+
+
+def _twilio_code(answer: bytes | dict) -> str:
+    """ ", error 21211" from Twilio's answer (JSON bytes or parsed), or nothing: never its text."""
+    if isinstance(answer, bytes):
+        try:
+            answer = json.loads(answer)
+        except ValueError:
+            return ""
+    code = answer.get("code") if isinstance(answer, dict) else None
+    return f", error {code}" if isinstance(code, int) else ""

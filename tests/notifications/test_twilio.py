@@ -131,3 +131,19 @@ def test_the_rate_limiter_spaces_calls_by_the_providers_rate():
         limiter.wait()
 
     assert slept == [0.25, 0.25, 0.25, 0.25]
+
+
+def test_an_error_keeps_twilios_code_but_never_its_text(twilio):
+    """Twilio's text may quote the number or the message (with a one-time code)."""
+    said = "The 'To' number +77011234567 is not valid. Body: your code is 482913"
+    twilio.answers.append((400, {"code": 21211, "message": said, "more_info": said}))
+    twilio.answers.append((500, {"code": 20500, "message": said}))
+    twilio.answers.append((201, {"status": "queued", "to": "+77011234567", "body": said}))
+
+    errors = []
+    for expected in (PermanentSendError, TransientSendError, TransientSendError):
+        with pytest.raises(expected) as raised:
+            TwilioSmsBackend().send(to="+77011234567", text="482913", reference="7")
+        errors.append(str(raised.value))
+    assert all("7011234567" not in e and "482913" not in e for e in errors), errors
+    assert "21211" in errors[0] and "20500" in errors[1]

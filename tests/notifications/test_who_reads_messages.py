@@ -202,3 +202,24 @@ def test_every_kind_as_every_role_on_the_pages(client, operation, olena, alice, 
             assert f"TEXT-OF-{kind}" not in text, (role, kind)
     if role == Role.VIEWER:
         assert PHONE not in pages[0].content.decode()
+
+
+def test_why_a_message_failed_is_read_whole_only_by_roles_that_read_messages(
+    client, operation, olena, alice, carol
+):
+    made = one_of_each_kind(operation, olena, alice)
+    failed = made[Notification.Kind.BOOKING_CONFIRMATION]
+    why = "PermanentSendError: Twilio answered 400, error 21211"
+    Notification.objects.filter(pk=failed.pk).update(
+        status=Notification.Status.FAILED, last_error=why
+    )
+    rows = {}
+    for user in (alice, carol):
+        answer = session_client(user).get(op_url(operation, "notifications/?page_size=100"))
+        rows[user] = {row["id"]: row for row in answer.json()["results"]}[failed.pk]
+    assert rows[alice]["last_error"] == why
+    assert rows[carol]["last_error"] == "PermanentSendError"
+
+    client.force_login(carol)
+    page = client.get(reverse("notifications:outbox", args=[operation.slug])).content.decode()
+    assert "PermanentSendError" in page and "21211" not in page

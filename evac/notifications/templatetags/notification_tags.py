@@ -5,7 +5,7 @@ from django import template
 from evac.flights.models import Flight
 from evac.notifications import selectors, texts
 from evac.notifications.models import Notification
-from evac.notifications.privacy import shown_address
+from evac.notifications.privacy import shown_address, shown_error
 from evac.operations.access import Permission
 from evac.people.models import Citizen
 
@@ -17,6 +17,13 @@ def address_for(notification: Notification, can: dict[str, bool]) -> str:
     """Where a message went, as the page's reader may see it (notifications/privacy.py)."""
     permissions = {Permission(name) for name, allowed in can.items() if allowed}
     return shown_address(notification, permissions)
+
+
+@register.filter
+def error_for(notification: Notification, can: dict[str, bool]) -> str:
+    """Why a message failed, as the page's reader may see it (notifications/privacy.py)."""
+    permissions = {Permission(name) for name, allowed in can.items() if allowed}
+    return shown_error(notification, permissions)
 
 
 @register.filter
