@@ -30,7 +30,7 @@ from evac.flights.forms import FlightForm, GateForm
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.offer_selectors import offer_summary
 from evac.flights.previews import flight_status_preview
-from evac.flights.rows import manifest_rows
+from evac.flights.rows import manifest_rows, manifest_rows_html
 from evac.flights.selectors import (
     GateCounts,
     WaitingTotals,
@@ -221,6 +221,7 @@ def manifest(request: OperationRequest, pk: int) -> HttpResponse:
     bookings = list(manifest_passengers(flight))
     counts = Counter(booking.status for booking in bookings)
     document_checks = _checked(flight, bookings)
+    rows = manifest_rows(bookings, operation_slug=request.operation.slug, flight_pk=pk)
     return render(
         request,
         "flights/manifest.html",
@@ -228,9 +229,14 @@ def manifest(request: OperationRequest, pk: int) -> HttpResponse:
             "nav": "flights",
             "flight": flight,
             "bookings": bookings,
-            "rows": manifest_rows(bookings, operation_slug=request.operation.slug, flight_pk=pk),
-            # Translated once for the page, not once a row.
-            "booked_format": _("j M H:i T"),
+            "rows": rows,
+            "rows_html": manifest_rows_html(
+                rows,
+                zone=flight.departure_airport.city.time_zone,
+                # Translated once for the page, not once a row.
+                booked_format=_("j M H:i T"),
+                can_cancel=Permission.MANAGE_BOOKINGS in request.permissions,
+            ),
             "status_counts": [(s.label, counts[s.value]) for s in Booking.Status],
             "next_statuses": [(s, STATUS_ACTIONS[s]) for s in _next_statuses(flight)],
             "exports": recent_exports(flight),
