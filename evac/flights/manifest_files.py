@@ -141,6 +141,7 @@ def _paxlst_passenger(booking: Booking, special_service: tuple[str, ...]) -> pax
         document_country=exports.alpha3(person.document_issuing_country),
         document_expires_on=person.document_expires_on,
         special_service=special_service,
+        name_country=str(person.document_issuing_country or person.nationality or ""),
     )
 
 

@@ -66,6 +66,9 @@ class Passenger:
     document_country: str  # alpha-3
     document_expires_on: date | None
     special_service: Sequence[str] = ()  # IATA SSR codes (WCHR, MEDA…)
+    # ISO alpha-2 of the document's issuing country (else the nationality): its standard
+    # transliterates a name still in Cyrillic (Олег is OLEH in a Ukrainian passport).
+    name_country: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,12 +110,12 @@ def _in_unoa(char: str) -> bool:
     return "A" <= char <= "Z" or "0" <= char <= "9" or char in _UNOA_EXTRA
 
 
-def _name(text: str) -> str:
+def _name(text: str, country: str) -> str:
     # A name already in passport Latin goes as it is; another script is transliterated
-    # (ICAO unless its letters say Ukrainian) rather than dropped.
+    # as the issuing country's passports do (people.latin) rather than dropped.
     if is_passport_latin(text):
         return text.upper()[:MAX_TEXT]
-    return (latin_offer(text) or unoa(text))[:MAX_TEXT]
+    return (latin_offer(text, country=country) or unoa(text))[:MAX_TEXT]
 
 
 def _ymd(day: date) -> str:
@@ -183,7 +186,16 @@ def paxlst_message(
 
 def _passenger_segments(passenger: Passenger, leg: FlightLeg) -> list[Segment]:
     segments = [
-        Segment("NAD", "FL", "", "", [_name(passenger.surname), _name(passenger.given_names)]),
+        Segment(
+            "NAD",
+            "FL",
+            "",
+            "",
+            [
+                _name(passenger.surname, passenger.name_country),
+                _name(passenger.given_names, passenger.name_country),
+            ],
+        ),
         Segment("ATT", "2", "", _sex(passenger.sex)),
         Segment("DTM", ["329", _ymd(passenger.born_on)]),
     ]
