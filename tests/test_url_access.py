@@ -6,6 +6,7 @@ test; the test fails if it finds a pattern it can't fill in.
 """
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,6 +35,8 @@ PAYLOAD = {
     "fill": "1",
     "seats_total": "1",
     "number": "XX1",
+    "username": "crawler",
+    "role": "coordinator",
 }
 
 
@@ -75,6 +78,7 @@ def snapshot() -> dict:
         "flights": sorted(Flight.objects.values_list("pk", "status", "seats_total", "number")),
         "contacts": ContactLogEntry.objects.count(),
         "households": Household.objects.count(),
+        "members": sorted(Membership.objects.values_list("pk", "user_id", "operation_id", "role")),
     }
 
 
@@ -188,3 +192,46 @@ def test_a_coordinator_resets_no_second_step_guarding_another_operation(
         client.post(url, PAYLOAD)
 
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_an_officer_changes_no_member_through_any_page(client, operation, alice, bob):
+    # Who works in the operation is the coordinator's: an officer's every page, with
+    # alice's membership and then bob's own, adds nobody and changes no role.
+    client.force_login(bob)
+    before = snapshot()
+    for membership in (alice.memberships.get(), bob.memberships.get()):
+        values = {
+            "op": operation.slug,
+            "pk": 1,
+            "booking_pk": 1,
+            "code": "ABCDEFGH",
+            "fmt": "csv",
+            "membership_id": membership.pk,
+        }
+        for url in staff_urls(values):
+            client.post(url, PAYLOAD)
+            client.post(url, {**PAYLOAD, "role": "viewer"})
+
+    assert snapshot() == before
+    assert not User.objects.filter(username="crawler").exists()
+
+
+def test_a_coordinator_adds_nobody_to_another_operation_through_any_page(
+    client, operation, other_operation, alice, dave
+):
+    # dave coordinates the other operation: our pages, with alice's membership, are not his.
+    client.force_login(dave)
+    before = snapshot()
+    values = {
+        "op": operation.slug,
+        "pk": 1,
+        "booking_pk": 1,
+        "code": "ABCDEFGH",
+        "fmt": "csv",
+        "membership_id": alice.memberships.get().pk,
+    }
+    for url in staff_urls(values):
+        assert client.post(url, PAYLOAD).status_code in (404, 405), url
+
+    assert snapshot() == before
+    assert not User.objects.filter(username="crawler").exists()

@@ -8,7 +8,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from evac.accounts import services
-from evac.accounts.forms import CodeForm
+from evac.accounts.forms import CodeForm, MemberAddForm, MemberRoleForm
 from evac.accounts.models import BackupCodeDevice
 from evac.accounts.selectors import (
     authenticator_of,
@@ -28,8 +28,10 @@ from evac.accounts.selectors import (
     two_factor_required,
 )
 from evac.core.clock import now
+from evac.core.errors import Conflict
+from evac.operations import services as operation_services
 from evac.operations.access import Permission
-from evac.operations.models import Membership
+from evac.operations.models import Membership, Role
 from evac.operations.web import OperationRequest, operation_page
 
 
@@ -147,9 +149,80 @@ def locked_out(request: HttpRequest, credentials: dict | None = None) -> HttpRes
 
 @operation_page(Permission.MANAGE_STAFF)
 def staff_list(request: OperationRequest) -> HttpResponse:
-    staff = staff_of(request.operation, reader=request.user)
-    context = {"staff": staff, "nav": "staff", **_lockout_terms()}
-    return render(request, "accounts/staff.html", context)
+    return _staff_page(request, MemberAddForm())
+
+
+def _staff_page(request: OperationRequest, add_form: MemberAddForm, status: int = 200):
+    context = {
+        "staff": staff_of(request.operation, reader=request.user),
+        "nav": "staff",
+        "add_form": add_form,
+        "roles": Role.choices,
+        **_lockout_terms(),
+    }
+    return render(request, "accounts/staff.html", context, status=status)
+
+
+@operation_page(Permission.MANAGE_MEMBERS)
+@require_POST
+def staff_add(request: OperationRequest) -> HttpResponse:
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership, _created = operation_services.member_add(
+                operation=request.operation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        except Conflict as refused:
+            form.add_error("username", str(refused))
+        else:
+            messages.success(
+                request,
+                _("%(user)s is now a member of this operation as %(role)s.")
+                % {"user": membership.user, "role": membership.get_role_display()},
+            )
+            return redirect("staff:list", op=request.operation.slug)
+    return _staff_page(request, form, status=400)
+
+
+@operation_page(Permission.MANAGE_MEMBERS)
+@require_POST
+def staff_set_role(request: OperationRequest, membership_id: int) -> HttpResponse:
+    membership = _member(request, membership_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles."))
+        return redirect("staff:list", op=request.operation.slug)
+    try:
+        operation_services.member_set_role(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        )
+    except Conflict as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("%(user)s is now %(role)s.")
+            % {"user": membership.user, "role": membership.get_role_display()},
+        )
+    return redirect("staff:list", op=request.operation.slug)
+
+
+@operation_page(Permission.MANAGE_MEMBERS)
+@require_POST
+def staff_remove(request: OperationRequest, membership_id: int) -> HttpResponse:
+    membership = _member(request, membership_id)
+    try:
+        operation_services.member_remove(membership=membership, by=request.user)
+    except Conflict as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("%(user)s is no longer a member of this operation.") % {"user": membership.user},
+        )
+    return redirect("staff:list", op=request.operation.slug)
 
 
 @operation_page(Permission.MANAGE_STAFF)

@@ -37,6 +37,8 @@ class Permission(StrEnum):
     CANCEL_SEAT_BY_STATUS = "cancel_seat_by_status"
     HANDLE_PASSENGERS = "handle_passengers"
     MANAGE_STAFF = "manage_staff"
+    # Who works in the operation: add people with a role, change roles, remove members.
+    MANAGE_MEMBERS = "manage_members"
     # Health is the most sensitive thing Evac holds: only the roles that arrange care see it.
     VIEW_MEDICAL = "view_medical"
     # What a message to one person says (evac/notifications/privacy.py has the table).
@@ -84,6 +86,7 @@ CLOSED_OPERATION_PERMISSIONS = frozenset(
         Permission.VIEW_ACCESS_LOG,
         Permission.MANAGE_OPERATION,
         Permission.MANAGE_STAFF,
+        Permission.MANAGE_MEMBERS,
     }
 )
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from evac.core.text import NOTE_LENGTH, LimitedTextField
 
@@ -123,6 +124,8 @@ class Membership(models.Model):
     )
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role)
+    # Who added whom, changed a role or removed a member, and when (operations.services).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

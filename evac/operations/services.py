@@ -1,10 +1,19 @@
-"""Writes to an operation itself."""
+"""Writes to an operation itself and to who works in it."""
 
+import logging
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from evac.core.errors import Conflict
+from evac.core.history import record_by
 from evac.operations.access import Actor, Permission, require_permission
-from evac.operations.models import Operation
+from evac.operations.models import Membership, Operation, Role
+
+logger = logging.getLogger(__name__)
 
 MAX_ADVICE = 2000
 
@@ -20,3 +29,120 @@ def operation_set_advice(*, operation: Operation, advice: str, by: Actor) -> Ope
     operation.advice = advice
     operation.save(update_fields=["advice"])
     return operation
+
+
+# Members: who works in the operation, with which role. Every change names its author in the
+# membership's history and goes to the application log, beside the second-step resets.
+
+
+def _name(actor: Actor) -> str:
+    return actor.get_username() if actor is not None else "Evac"
+
+
+def _lock_operation(operation: Operation) -> None:
+    # Membership changes of one operation queue behind this row lock (PostgreSQL), so two
+    # coordinators demoting each other at once can't leave the operation without one. SQLite
+    # lets one writer in at a time, which serialises them as well.
+    Operation.objects.select_for_update().filter(pk=operation.pk).exists()
+
+
+def _other_coordinators(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(operation_id=membership.operation_id, role=Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+LAST_COORDINATOR = _lazy(
+    "An operation always has a coordinator: name another one before %(user)s stops being one."
+)
+
+
+@transaction.atomic
+def member_add(
+    *,
+    operation: Operation,
+    username: str,
+    role: str,
+    by: Actor,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[Membership, bool]:
+    """Give a person a role in the operation: an existing account by its username, or a new
+    one (without a password: they set their own). Returns the membership and whether the
+    account is new. Nobody types another person's password."""
+    require_permission(by, operation, Permission.MANAGE_MEMBERS)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    username = username.strip()
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(
+            username=username,
+            email=User.objects.normalize_email(email.strip()),
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+        )
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+    elif Membership.objects.filter(operation=operation, user=user).exists():
+        raise Conflict(_("%(user)s is already a member of this operation.") % {"user": user})
+    membership = record_by(Membership(operation=operation, user=user, role=role), by)
+    membership.save()
+    logger.info(
+        "%s added %s%s to operation %s as %s",
+        _name(by),
+        user.get_username(),
+        " (new account)" if created else "",
+        operation.slug,
+        role,
+    )
+    return membership, created
+
+
+@transaction.atomic
+def member_set_role(*, membership: Membership, role: str, by: Actor) -> Membership:
+    """Change a member's role; the last coordinator keeps theirs."""
+    require_permission(by, membership.operation, Permission.MANAGE_MEMBERS)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the roles.")})
+    _lock_operation(membership.operation)
+    membership.refresh_from_db(fields=["role"])
+    if membership.role == role:
+        return membership
+    if membership.role == Role.COORDINATOR and not _other_coordinators(membership):
+        raise Conflict(LAST_COORDINATOR % {"user": membership.user})
+    before = membership.role
+    membership.role = role
+    record_by(membership, by).save(update_fields=["role"])
+    logger.info(
+        "%s changed the role of %s in operation %s from %s to %s",
+        _name(by),
+        membership.user.get_username(),
+        membership.operation.slug,
+        before,
+        role,
+    )
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, by: Actor) -> None:
+    """Take a member out of the operation: they lose it at once. Not the last coordinator."""
+    require_permission(by, membership.operation, Permission.MANAGE_MEMBERS)
+    _lock_operation(membership.operation)
+    membership.refresh_from_db(fields=["role"])
+    if membership.role == Role.COORDINATOR and not _other_coordinators(membership):
+        raise Conflict(LAST_COORDINATOR % {"user": membership.user})
+    record_by(membership, by).delete()
+    logger.info(
+        "%s removed %s from operation %s",
+        _name(by),
+        membership.user.get_username(),
+        membership.operation.slug,
+    )

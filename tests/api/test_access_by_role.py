@@ -17,10 +17,11 @@ from evac.core.clock import now
 from evac.flights.models import Flight
 from evac.flights.services import booking_create
 from evac.operations.access import Permission
+from evac.operations.models import Role
 from evac.people.models import Citizen
 from evac.people.services import household_register
 from tests.api.client import error_of, op_url, session_client, token_client
-from tests.factories import make_citizen, make_flight
+from tests.factories import make_citizen, make_flight, make_member
 
 P = Permission
 
@@ -70,6 +71,20 @@ def _flight(s) -> dict:
 ENDPOINTS = [
     Endpoint("operation", "get", ""),
     Endpoint("statistics", "get", "statistics/"),
+    Endpoint("members", "get", "members/", P.MANAGE_MEMBERS),
+    Endpoint(
+        "add member",
+        "post",
+        "members/",
+        P.MANAGE_MEMBERS,
+        {"username": "erin", "role": "coordinator"},
+        201,
+    ),
+    Endpoint("member", "get", "members/{member_id}/", P.MANAGE_MEMBERS),
+    Endpoint(
+        "change role", "patch", "members/{member_id}/", P.MANAGE_MEMBERS, {"role": "coordinator"}
+    ),
+    Endpoint("remove member", "delete", "members/{member_id}/", P.MANAGE_MEMBERS, None, 204),
     Endpoint("citizen list", "get", "citizens/"),
     Endpoint("register citizen", "post", "citizens/", P.EDIT_CITIZENS, _person, 201),
     Endpoint("citizen", "get", "citizens/{ref}/"),
@@ -170,6 +185,7 @@ def scenario(operation, almaty, nqz, kbp, flight) -> SimpleNamespace:
         household_id=household.pk,
         flight_id=flight.pk,
         booking_id=booking.pk,
+        member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,
     )
 
 

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import Model
 from django.middleware.csrf import get_token
@@ -29,7 +30,7 @@ from evac.api.views.base import not_found
 from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
 from evac.flights.services import booking_create
 from evac.notifications.models import Notification
-from evac.operations.models import Membership, Operation
+from evac.operations.models import Membership, Operation, Role
 from evac.people.import_models import PeopleImport
 from evac.people.imports import import_create
 from evac.people.models import Citizen, ContactLogEntry, Household
@@ -37,7 +38,7 @@ from evac.people.services import contact_log_add, household_register
 from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, session_client, token_client
 from tests.api.test_access_by_role import ENDPOINTS
-from tests.factories import make_citizen
+from tests.factories import make_citizen, make_member
 from tests.url_patterns import Pattern, url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -76,13 +77,22 @@ VALUES = {
     ("bookings", "booking_pk"): "booking_id",
     ("tokens", "pk"): "token_id",
     ("imports", "pk"): "import_id",
+    ("members", "pk"): "member_id",
 }
 PARAMETER = re.compile(r"([\w.-]+)/<(?:\w+:)?(\w+)>")
 NO_SUCH_OPERATION = "no-such-operation"
 
 # Reads a viewer may not make: the files with whole travel documents (officers and
 # coordinators only; a viewer reads the JSON manifest, masked).
-VIEWER_REFUSED_READS = {"api:manifest-csv", "api:manifest-paxlst", "api:imports", "api:import"}
+# Nor who works in the operation: the list of staff is the coordinator's.
+VIEWER_REFUSED_READS = {
+    "api:manifest-csv",
+    "api:manifest-paxlst",
+    "api:imports",
+    "api:import",
+    "api:members",
+    "api:member",
+}
 
 # Who calls.
 NOBODY = "nobody"  # no key, no session
@@ -314,6 +324,7 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         booking_id=booking.pk,
         token_id=token.pk,
         import_id=people_import.pk,
+        member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,
         # What nobody outside the operation may see; alice's key is hers alone.
         code=code,
         alices_secrets=[token.prefix, code],
@@ -495,6 +506,23 @@ def test_an_officers_key_cancels_no_seat_anywhere(world, addresses, bob):
 
     booking.refresh_from_db()
     assert booking.is_active
+
+
+def test_an_officers_key_changes_no_member_anywhere(world, addresses, bob):
+    # Who works in the operation is the coordinator's: every address, every method, with a
+    # body that would add someone or make bob a coordinator were a check missing.
+    client = token_client(bob)
+    before = snapshot()["memberships"]
+    for address in [a for a in addresses if a.kind == OPERATION]:
+        url = fill(address.pattern, world, member_id=str(bob.memberships.get().pk))
+        for method in UNSAFE:
+            body = world.bodies.get((address.pattern.callback, method))
+            request(
+                client, method, url, {**(body or {}), "username": "erin", "role": "coordinator"}
+            )
+
+    assert snapshot()["memberships"] == before
+    assert not User.objects.filter(username="erin").exists()
 
 
 # A hand-made cursor holding a NUL ("p=%00"): PostgreSQL's text can't hold one.

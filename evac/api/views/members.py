@@ -1,0 +1,77 @@
+"""An operation's members: who works in it with which role. Coordinators only."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from evac.api import member_serializers as s
+from evac.api.views.base import OperationView, valid_data
+from evac.operations.access import Permission
+from evac.operations.models import Membership
+from evac.operations.services import member_add, member_remove, member_set_role
+
+
+class MemberView(OperationView):
+    # The list of staff is the coordinator's, as on the Staff page.
+    read_permission = Permission.MANAGE_MEMBERS
+    write_permission = Permission.MANAGE_MEMBERS
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return Membership.objects.filter(operation=self.operation).select_related(
+            "user", "operation"
+        )
+
+
+@extend_schema(tags=["members"])
+class MemberList(MemberView):
+    serializer_class = s.MemberSerializer
+    pagination_class = None  # a crisis team, not a registry
+
+    @extend_schema(responses=s.MemberSerializer(many=True))
+    def get(self, request: Request, op: str) -> Response:
+        """Everyone who works in the operation, with their role."""
+        members = self.get_queryset().order_by("role", "user__username")
+        return Response(s.MemberSerializer(members, many=True).data)
+
+    @extend_schema(request=s.MemberCreateSerializer, responses={201: s.NewMemberSerializer})
+    def post(self, request: Request, op: str) -> Response:
+        """Add a person with a role: an existing account by its username, or a new account
+        (`new_account` in the answer), which has no password until its owner sets one.
+        409 when the person is already a member."""
+        data = valid_data(s.MemberCreateSerializer, request.data)
+        membership, created = member_add(operation=self.operation, by=request.user, **data)
+        membership.new_account = created
+        return Response(s.NewMemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["members"])
+class MemberDetail(MemberView):
+    serializer_class = s.MemberSerializer
+
+    def get_member(self, pk: int) -> Membership:
+        membership = self.get_queryset().filter(pk=pk).first()
+        if membership is None:
+            raise NotFound(_("No such member."))
+        return membership
+
+    def get(self, request: Request, op: str, pk: int) -> Response:
+        return Response(s.MemberSerializer(self.get_member(pk)).data)
+
+    @extend_schema(request=s.MemberRoleSerializer, responses={200: s.MemberSerializer})
+    def patch(self, request: Request, op: str, pk: int) -> Response:
+        """Change the member's role. 409 for the operation's last coordinator."""
+        membership = self.get_member(pk)
+        data = valid_data(s.MemberRoleSerializer, request.data)
+        membership = member_set_role(membership=membership, role=data["role"], by=request.user)
+        return Response(s.MemberSerializer(membership).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, op: str, pk: int) -> Response:
+        """Take the member out of the operation: they lose it at once. 409 for the last
+        coordinator."""
+        member_remove(membership=self.get_member(pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
