@@ -14,12 +14,15 @@ The offer follows the standard the issuing state uses:
   i, iu, ia inside it; "зг" is "zgh"; the soft sign and the apostrophe are left out.
 - Russian and other Cyrillic: ICAO Doc 9303 (7th edition), part 3, the table for Cyrillic
   (Юлия → IULIIA, Ъ → IE), which Russian passports follow since 2014.
+- Kazakh: the shared letters as ICAO, and Ә Ғ Қ Ң Ө Ұ Ү Һ as A G K N O U U H, as
+  Kazakhstan's passports print them (Қуанышев → KUANYSHEV).
 - Latin letters with diacritics: ICAO Doc 9303's Latin table (Ü → UE, Ø → OE, ß → SS, Ł → L),
   and for any other accented letter its base letter.
 
 Which standard: a Ukrainian-only letter (ґ є і ї) means Ukrainian, a Russian-only letter
 (ё ы э ъ) means Russian; otherwise the document's issuing country (or the nationality)
-decides, Ukraine meaning the resolution and anything else ICAO.
+decides, Ukraine meaning the resolution and anything else ICAO. A Kazakh letter means ICAO.
+A letter no table writes (another script) gets no offer at all, never a shorter name.
 """
 
 import re
@@ -66,6 +69,8 @@ _ICAO_CYRILLIC = {
     # Other Cyrillic alphabets in the same table.
     "ґ": "g", "є": "ie", "і": "i", "ї": "i", "ў": "u", "ђ": "d", "ѓ": "g", "ѕ": "dz",
     "ј": "j", "љ": "lj", "њ": "nj", "ќ": "k", "ћ": "c", "џ": "dz",
+    # Kazakh, as Kazakhstan's passports print it: each letter as its nearest Latin one.
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
 }  # fmt: skip
 
 # ICAO Doc 9303's Latin letters that are not simply their base letter.
@@ -75,6 +80,8 @@ _ICAO_LATIN = {
 }  # fmt: skip
 
 UKRAINIAN_ONLY = frozenset("ґєії")
+# Kazakh's own letters: a Kazakh name, even with an і, is not Ukrainian.
+KAZAKH_ONLY = frozenset("әғқңөұүһ")
 RUSSIAN_ONLY = frozenset("ёыэъ")
 
 
@@ -90,6 +97,8 @@ def has_foreign_letters(text: str) -> bool:
 def standard_for(text: str, *, country: str = "") -> Standard:
     """The standard a passport would have used for `text`, issued by `country` (ISO alpha-2)."""
     letters = set(text.lower())
+    if letters & KAZAKH_ONLY:
+        return Standard.ICAO
     if letters & UKRAINIAN_ONLY:
         return Standard.UKRAINIAN
     if letters & RUSSIAN_ONLY:
@@ -132,8 +141,23 @@ def transliterate(text: str, *, standard: Standard) -> str:
 
 def latin_offer(text: str, *, country: str = "") -> str:
     """What Evac offers for a name that is not passport Latin ("" when it can offer nothing)."""
+    # A letter no table writes would vanish from the offer (Қуанышев → UANYSHEV): offer
+    # nothing, and staff copy the name from the document.
+    if any(_unwritten(char) for char in text):
+        return ""
     offer = transliterate(text, standard=standard_for(text, country=country))
     return offer if offer.strip(" -'") else ""
+
+
+def _unwritten(char: str) -> bool:
+    lower = char.lower()
+    known = (
+        lower in _UKRAINIAN
+        or lower in _UKRAINIAN_IOTATED
+        or lower in _ICAO_CYRILLIC
+        or lower in _ICAO_LATIN
+    )
+    return char.isalpha() and not known and not _base_letter(char)
 
 
 def _inside_word(previous: str) -> bool:

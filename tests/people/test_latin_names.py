@@ -177,3 +177,29 @@ def test_latin_offer(text, offer):
 )
 def test_passport_latin(text, ok):
     assert is_passport_latin(text) is ok
+
+
+# Kazakh letters, as Kazakhstan's passports print them (the Russian-style ICAO table for
+# the shared letters, each Kazakh letter as its nearest Latin one).
+KAZAKH_EXAMPLES = {
+    "Қуанышев": "KUANYSHEV",
+    "Әсел": "ASEL",
+    "Ғалым": "GALYM",
+    "Жаңабаев": "ZHANABAEV",
+    "Өмірзақ": "OMIRZAK",
+    "Ұлан": "ULAN",
+    "Үмбетов": "UMBETOV",
+    "Һадиша": "HADISHA",
+}
+
+
+@pytest.mark.parametrize(("cyrillic", "latin"), KAZAKH_EXAMPLES.items())
+def test_kazakh_letters_are_written_not_dropped(cyrillic, latin):
+    assert latin_offer(cyrillic, country="KZ") == latin
+    # A Kazakh letter says Kazakh whatever the country, even beside a Ukrainian-looking і.
+    assert latin_offer(cyrillic, country="UA") == latin
+
+
+def test_a_letter_with_no_latin_spelling_gets_no_offer_rather_than_a_shorter_name():
+    assert latin_offer("Ӏаьржа", country="RU") == ""  # Chechen palochka
+    assert latin_offer("Ivanov 山", country="RU") == ""
