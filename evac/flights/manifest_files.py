@@ -12,6 +12,7 @@ numbers masked, on the page and through the API, and gets no file.
 
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import translation
 
 from evac.audit.models import AccessAction
@@ -80,7 +81,7 @@ def manifest_file_export(*, flight: Flight, format: str, by: Actor) -> ManifestF
         raise ValueError(f"No manifest file in the format {format!r}")
     require_permission(by, flight.operation, Permission.EXPORT_DOCUMENTS)
     if format == ManifestExport.Format.PAXLST:
-        content, rows = _paxlst(flight)
+        content, rows = _paxlst(flight, by=by)
     else:
         records = list(exports.apis_records(flight, manifest_on_board(flight)))
         rows = len(records)
@@ -88,7 +89,7 @@ def manifest_file_export(*, flight: Flight, format: str, by: Actor) -> ManifestF
             content = exports.to_csv(records)
         else:
             content = exports.to_xlsx(records, flight=_facts(flight, by=by, passengers=rows))
-    manifest_export_record(flight=flight, by=by, format=format, rows=rows)
+        manifest_export_record(flight=flight, by=by, format=format, rows=rows)
     return ManifestFile(
         content=content,
         content_type=CONTENT_TYPES[format],
@@ -97,11 +98,17 @@ def manifest_file_export(*, flight: Flight, format: str, by: Actor) -> ManifestF
     )
 
 
-def _paxlst(flight: Flight) -> tuple[bytes, int]:
+@transaction.atomic
+def _paxlst(flight: Flight, *, by: Actor) -> tuple[bytes, int]:
     operation = flight.operation
     bookings = list(paxlst_passengers(flight))
     checks = passenger_checks(flight, bookings)
     passengers = [_paxlst_passenger(b, checks[b.pk].special_service) for b in bookings]
+    # Recorded first: its id is the file's control reference, unique however many are
+    # made in a second (and undone with it if the file can't be built).
+    export = manifest_export_record(
+        flight=flight, by=by, format=ManifestExport.Format.PAXLST, rows=len(passengers)
+    )
     prepared_at = now()
     text = paxlst.paxlst_message(
         leg=paxlst.FlightLeg(
@@ -120,8 +127,8 @@ def _paxlst(flight: Flight) -> tuple[bytes, int]:
         on_board_only=paxlst_lists_boarded_only(flight),
         sender=f"EVAC {operation.slug}",
         prepared_at=prepared_at,
-        # Unique per file (an..14): the second it was made.
-        control_reference=prepared_at.strftime("%y%m%d%H%M%S"),
+        # Unique per file (an..14): the export's id.
+        control_reference=str(export.pk),
     )
     # UNOA holds only ASCII, so the text is ASCII whatever the names were.
     return text.encode("ascii"), len(passengers)

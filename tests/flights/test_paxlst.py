@@ -10,6 +10,8 @@ from pydifact.segmentcollection import Interchange
 from pydifact.segments import Segment
 
 from evac.audit.models import AccessLogEntry
+from evac.core.clock import now
+from evac.flights.manifest_files import manifest_file_export
 from evac.flights.models import Booking, ManifestExport
 from evac.flights.selectors import manifest_on_board
 from evac.flights.services import booking_create
@@ -250,3 +252,17 @@ def test_the_api_hands_out_the_same_message(operation, flight, passengers, bob, 
     _check_against_the_database(response.content.decode(), list(manifest_on_board(flight)))
     assert token_client(carol).get(url).status_code == 403
     assert ManifestExport.objects.get().format == "paxlst"
+
+
+def test_two_files_made_in_the_same_second_have_different_control_references(
+    flight, passengers, bob, pin_clock
+):
+    pin_clock(now())
+    references = []
+    for _ in range(2):
+        made = manifest_file_export(flight=flight, format="paxlst", by=bob)
+        interchange = Interchange.from_str(made.content.decode("ascii"))
+        references.append(interchange.control_reference)
+    exports = ManifestExport.objects.filter(flight=flight).order_by("pk")
+    assert references[0] != references[1]
+    assert references == [str(e.pk) for e in exports]
