@@ -104,3 +104,14 @@ def test_refusals_and_lists_log_nothing(olena, flight, carol, dave, operation):
     assert api.get(op_url(operation, "citizens/NOPE-NOPE/")).status_code == 404
 
     assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["manifest.csv", "manifest.paxlst"])
+def test_a_head_on_a_manifest_file_is_refused_and_makes_no_file(
+    olena, flight, bob, operation, path
+):
+    """HEAD writes no access log, so it must build no file either."""
+    response = token_client(bob).head(op_url(operation, f"flights/{flight.pk}/{path}"))
+
+    assert response.status_code == 405
+    assert not ManifestExport.objects.exists() and not AccessLogEntry.objects.exists()

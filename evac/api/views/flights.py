@@ -207,6 +207,9 @@ class ManifestFileView(FlightView):
     plain HttpResponse."""
 
     read_permission = Permission.EXPORT_DOCUMENTS
+    # No HEAD: it would build the file and record an export, yet the access log skips
+    # HEAD requests (audit.services), so the copy would leave no trace of who took it.
+    http_method_names = ["get", "options"]
 
     def perform_content_negotiation(self, request: Request, force: bool = False):
         return JSONRenderer(), JSONRenderer.media_type
