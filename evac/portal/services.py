@@ -128,10 +128,10 @@ def portal_register(
     for citizen in registered:
         address = citizen_address(citizen)
         # Each message names everyone's code: one is enough for a phone typed for several.
-        if address is None or address.to in told or confirmations_left(citizen) <= 0:
+        if address is None or address.to.casefold() in told or confirmations_left(citizen) <= 0:
             continue
         registration_confirmed(citizen=citizen, status_url=status_url, registered_with=registered)
-        told.add(address.to)
+        told.add(address.to.casefold())
     return registered
 
 
@@ -146,7 +146,10 @@ def confirmations_left(citizen: Citizen) -> int:
         return 0
     since = now() - timedelta(hours=settings.EVAC_PORTAL_CONFIRMATIONS_WINDOW_HOURS)
     sent = Notification.objects.filter(
-        to_address=address.to, kind__in=CONFIRMATION_KINDS, created_at__gte=since
+        # An e-mail address is the same whatever its case (a phone is in E.164 already).
+        to_address__iexact=address.to,
+        kind__in=CONFIRMATION_KINDS,
+        created_at__gte=since,
     ).count()
     return max(settings.EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION - sent, 0)
 

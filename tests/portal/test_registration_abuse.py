@@ -71,3 +71,15 @@ def test_adding_people_to_the_form_does_not_count_as_registering(
         data = {**form(almaty, person(0)), "add_person": "1"}
         assert client.post(url, data).status_code == 200
     assert client.post(url, form(almaty, person(0))).status_code == 302
+
+
+def test_the_cap_counts_an_e_mail_address_whatever_its_case(settings, client, operation, almaty):
+    settings.EVAC_PORTAL_REGISTER_RATE_PER_CONTACT = "100/h"
+    settings.EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION = 2
+    spellings = ["olena@mail.kz", "Olena@mail.kz", "OLENA@MAIL.KZ", "olena@Mail.kz"]
+    for n, email in enumerate(spellings):
+        fields = {"phone": "", "email": email, "preferred_channel": "email"}
+        assert register(client, operation, almaty, n, f"10.5.0.{n}", **fields).status_code == 302
+
+    assert Citizen.objects.count() == 4
+    assert Notification.objects.filter(to_address__iexact="olena@mail.kz").count() == 2
