@@ -1,5 +1,6 @@
 """A crisis hour on Evac, measured: gunicorn on PostgreSQL and Redis, driven by Locust.
 
+    .venv/bin/pip install -r bench/requirements.txt   # Locust, once
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/evac_surge \\
     REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/surge/run.py --people 10000
 
