@@ -4,6 +4,7 @@ Pure: typed passengers in, the message text out; the segments are built and esca
 pydifact (no string pasting). The layout follows the WCO/IATA/ICAO PAXLST implementation
 guide for air API (directory D05B, IATA's association code):
 
+    (one unbroken line; shown here a segment a line)
     UNA:+.? '                                   service string advice
     UNB+UNOA:4+<sender>+<recipient>+<date>:<time>+<control ref>'
     UNH+1+PAXLST:D:05B:UN:IATA+<flight/date>+01:F'   one message, first and last
@@ -118,6 +119,10 @@ def _name(text: str, country: str) -> str:
     return (latin_offer(text, country=country) or unoa(text))[:MAX_TEXT]
 
 
+def _document_number(number: str) -> str:
+    return "".join(c for c in number.upper() if "A" <= c <= "Z" or "0" <= c <= "9")[:MAX_TEXT]
+
+
 def _ymd(day: date) -> str:
     return day.strftime("%y%m%d")
 
@@ -139,8 +144,10 @@ def paxlst_message(
     sender: str,
     prepared_at: datetime,
     control_reference: str,
+    break_lines: bool = False,
 ) -> str:
-    """The interchange holding one PAXLST message for `leg`, as text (one segment a line)."""
+    """The interchange holding one PAXLST message for `leg`, as text: one unbroken line, as
+    carriers' and borders' systems expect (`break_lines`: one segment a line, to read)."""
     carrier, flight_id = carrier_and_flight(leg.number, leg.carrier)
     flight_ref = f"{flight_id}/{leg.departs_local:%y%m%d}/{leg.departs_local:%H%M}"
     message = Message("1", MESSAGE_TYPE, extra_header_elements=[flight_ref, ["01", "F"]])
@@ -181,7 +188,7 @@ def paxlst_message(
     )
     interchange.has_una_segment = True
     interchange.add_message(message)
-    return interchange.serialize(break_lines=True)
+    return interchange.serialize(break_lines=break_lines)
 
 
 def _passenger_segments(passenger: Passenger, leg: FlightLeg) -> list[Segment]:
@@ -213,7 +220,9 @@ def _passenger_segments(passenger: Passenger, leg: FlightLeg) -> list[Segment]:
             Segment(
                 "DOC",
                 [passenger.document_code, "110", "111"],
-                unoa(passenger.document_number).replace(" ", "")[:MAX_TEXT],
+                # Letters and digits only, as the MRZ has it; the manifest's document
+                # check flags a number recorded with anything else (people.documents).
+                _document_number(passenger.document_number),
             )
         )
         if passenger.document_expires_on:

@@ -55,3 +55,26 @@ def test_a_cyrillic_name_follows_the_standard_of_the_country_that_issued_the_doc
         passenger(surname="Коваль", given_names="Олег", name_country="KZ"),
     )
     assert _names(text) == [["KOVAL", "OLEH"], ["KOVAL", "OLEG"]]
+
+
+def test_the_message_is_one_unbroken_line_unless_asked_to_break_it():
+    text = message(passenger())
+    assert "\n" not in text and "\r" not in text
+    assert text.count("'") >= 20
+    readable = paxlst.paxlst_message(
+        leg=LEG,
+        passengers=[passenger()],
+        reporting_party=paxlst.ReportingParty(name="Embassy", phone=""),
+        on_board_only=False,
+        sender="EVAC test",
+        prepared_at=datetime(2026, 12, 7, 19, 0),
+        control_reference="42",
+        break_lines=True,
+    )
+    assert "'\n" in readable
+
+
+def test_a_document_number_goes_as_letters_and_digits_only():
+    text = message(passenger(document_number="fs-765 432/1."))
+    (doc,) = Interchange.from_str(text).get_segments("DOC")
+    assert doc.elements[1] == "FS7654321"
