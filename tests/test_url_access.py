@@ -15,6 +15,7 @@ from evac.flights.services import booking_create
 from evac.notifications.models import Notification
 from evac.operations.models import Membership, Role
 from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.places.models import Airport
 from evac.portal.codes import one_time_code_issue
 from tests.factories import make_citizen
 from tests.logins import authenticator_for
@@ -79,6 +80,7 @@ def snapshot() -> dict:
         "contacts": ContactLogEntry.objects.count(),
         "households": Household.objects.count(),
         "members": sorted(Membership.objects.values_list("pk", "user_id", "operation_id", "role")),
+        "airports": sorted(Airport.objects.values_list("pk", "status", "status_note")),
     }
 
 
@@ -95,6 +97,7 @@ def ours(operation, almaty, flight, alice):
         "code": olena.reference_code,
         "fmt": "csv",
         "membership_id": alice.memberships.get().pk,
+        "iata": flight.departure_airport.iata_code,
     }
     return staff_urls(values)
 
@@ -161,6 +164,7 @@ def test_an_officer_cancels_no_seat_through_any_page(client, operation, flight, 
         "code": passenger.reference_code,
         "fmt": "csv",
         "membership_id": alice.memberships.get().pk,
+        "iata": flight.departure_airport.iata_code,
     }
     client.force_login(bob)
     for url in staff_urls(values):
@@ -186,6 +190,7 @@ def test_a_coordinator_resets_no_second_step_guarding_another_operation(
         "code": "ABCDEFGH",
         "fmt": "csv",
         "membership_id": there.pk,
+        "iata": "NQZ",
     }
     client.force_login(dave)
     for url in staff_urls(values):

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from evac.api.views import flights, imports, members, operations, people, tokens
+from evac.api.views import airports, flights, imports, members, operations, people, tokens
 from evac.api.views.base import not_found
 from evac.api.views.schema import in_english
 
@@ -31,6 +31,8 @@ operation_urls = [
     path("statistics/", operations.Statistics.as_view(), name="statistics"),
     path("members/", members.MemberList.as_view(), name="members"),
     path("members/<int:pk>/", members.MemberDetail.as_view(), name="member"),
+    path("airports/", airports.OperationAirportList.as_view(), name="operation-airports"),
+    path("airports/<str:iata>/status/", airports.AirportStatus.as_view(), name="airport-status"),
     path("citizens/", people.CitizenList.as_view(), name="citizens"),
     path("citizens/<reference:ref>/", people.CitizenDetail.as_view(), name="citizen"),
     path("citizens/<reference:ref>/status/", people.CitizenStatus.as_view(), name="citizen-status"),

@@ -20,8 +20,11 @@ from evac.core.timefmt import time_to_departure
 from evac.flights.models import FLIGHTS_AHEAD_STATUSES, FLOWN_STATUSES, Booking, Flight
 from evac.flights.selectors import ExpiringDocuments, expiring_documents
 from evac.operations.models import Operation
+from evac.operations.services import operation_airports
 from evac.people.models import Citizen
 from evac.people.selectors import PeopleCounts, heard_from_before, people_counts
+from evac.places.models import Airport
+from evac.places.selectors import cities_needing_transfer
 
 # People we still owe something: a seat, a flight, or a sign of life.
 ACTIVE_STATUSES = (
@@ -198,12 +201,19 @@ class Dashboard:
     not_contacted: NotContacted
     timeline: Timeline
     expiring_documents: ExpiringDocuments
+    suspended_airports: list[Airport]
+    # Cities whose airports are all suspended: the people waiting there need a transfer.
+    transfer_city_ids: frozenset[int]
 
 
 def operation_dashboard(operation: Operation, *, days: int, now: datetime) -> Dashboard:
     people = people_counts(operation)
     return Dashboard(
         people=people,
+        suspended_airports=list(
+            operation_airports(operation).filter(status=Airport.Status.SUSPENDED)
+        ),
+        transfer_city_ids=frozenset(cities_needing_transfer().values_list("pk", flat=True)),
         flights_ahead=flights_ahead(operation, now=now),
         not_contacted=not_contacted(operation, days=days, now=now),
         expiring_documents=expiring_documents(operation),

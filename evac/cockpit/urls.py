@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("advice/", views.advice_edit, name="advice"),
     path("closing/", views.closing, name="closing"),
+    path("airports/", views.airports, name="airports"),
+    path("airports/<str:iata>/status/", views.airport_status, name="airport-status"),
 ]

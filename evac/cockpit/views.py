@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -27,9 +27,10 @@ from evac.core import clock
 from evac.core.errors import Conflict
 from evac.operations.access import Permission, operations_visible_to
 from evac.operations.models import Operation
-from evac.operations.services import operation_set_advice
+from evac.operations.services import airport_set_status, operation_airports, operation_set_advice
 from evac.operations.web import OperationRequest, operation_page
 from evac.people.forms import DateInput
+from evac.places.models import Airport
 
 
 @require_safe
@@ -198,3 +199,54 @@ def _closing_page(
             "date_form": date_form,
         },
     )
+
+
+class AirportStatusForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Airport.Status.choices)
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Why, and until when if known. Shown on the public page."),
+    )
+
+
+@operation_page(Permission.VIEW)
+def airports(request: OperationRequest) -> HttpResponse:
+    """The operation's airports, open or suspended, with who changed that and when."""
+    rows = [
+        (
+            airport,
+            AirportStatusForm(initial={"status": airport.status, "note": airport.status_note}),
+        )
+        for airport in operation_airports(request.operation)
+    ]
+    return render(request, "cockpit/airports.html", {"nav": "dashboard", "rows": rows})
+
+
+@operation_page(Permission.MANAGE_AIRPORTS)
+def airport_status(request: OperationRequest, iata: str) -> HttpResponse:
+    """Suspend or reopen one airport, with a note."""
+    airport = get_object_or_404(operation_airports(request.operation), iata_code=iata)
+    form = AirportStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            airport_set_status(
+                operation=request.operation,
+                airport=airport,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            done = (
+                _("%(airport)s is open again.")
+                if airport.is_open
+                else _("%(airport)s is suspended.")
+            )
+            messages.success(request, done % {"airport": airport})
+    elif request.method == "POST":
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("operations:airports", request.operation.slug)

@@ -53,6 +53,9 @@ class Permission(StrEnum):
     # Accept or decline a seat offer: the person on the portal, or staff for a person who
     # calls in. Making offers is managing bookings.
     ANSWER_SEAT_OFFERS = "answer_seat_offers"
+    # Suspend or reopen an airport of the operation's country: every flight plan and every
+    # waiting person there depends on it, so it is for coordinators.
+    MANAGE_AIRPORTS = "manage_airports"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -12,6 +12,7 @@ from evac.core.errors import Conflict
 from evac.core.history import record_by
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Membership, Operation, Role
+from evac.places.models import Airport
 
 logger = logging.getLogger(__name__)
 
@@ -146,3 +147,33 @@ def member_remove(*, membership: Membership, by: Actor) -> None:
         membership.user.get_username(),
         membership.operation.slug,
     )
+
+
+def operation_airports(operation: Operation):
+    """The airports an operation answers for: those of its country (Almaty and Nur-Sultan for
+    Kazakhstan), not the ones its flights land at."""
+    return Airport.objects.filter(city__country=operation.country).select_related("city")
+
+
+def airport_set_status(
+    *, operation: Operation, airport: Airport, status: str, note: str, by: Actor
+) -> Airport:
+    """Suspend an airport (with the reason, shown to staff and on the public page) or reopen
+    it. No new flight may leave a suspended airport (flights.plans), and the people waiting
+    in its city are shown as needing a transfer. The change is kept in the airport's history."""
+    require_permission(by, operation, Permission.MANAGE_AIRPORTS)
+    if not operation_airports(operation).filter(pk=airport.pk).exists():
+        raise ValidationError(_("This airport is not in the operation's country."))
+    if status not in Airport.Status.values:
+        raise ValidationError({"status": _("Choose open or suspended.")})
+    note = note.strip()
+    if status == Airport.Status.SUSPENDED and not note:
+        raise ValidationError({"note": _("Say why the airport is suspended.")})
+    max_note = Airport._meta.get_field("status_note").max_length
+    if len(note) > max_note:
+        raise ValidationError(
+            {"note": _("Keep the note under %(n)d characters.") % {"n": max_note}}
+        )
+    airport.status, airport.status_note = status, note
+    record_by(airport, by).save(update_fields=["status", "status_note"])
+    return airport

@@ -61,6 +61,7 @@ from evac.people.services import (
     contact_log_add,
     people_register,
 )
+from evac.places.selectors import cities_needing_transfer
 
 MEMBERS_PREFIX = "members"
 
@@ -111,6 +112,7 @@ def citizen_list(request: OperationRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "columns": _columns(sort),
+            "transfer_city_ids": set(cities_needing_transfer().values_list("pk", flat=True)),
         },
     )
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
 
@@ -70,6 +71,8 @@ class Airport(models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="airports")
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
     status_note = models.CharField(_("status note"), max_length=300, blank=True)
+    # Who suspended or reopened it, when, and why: the airports are shared by operations.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["iata_code"]

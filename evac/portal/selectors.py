@@ -12,8 +12,10 @@ from evac.flights.models import Booking, Flight
 from evac.flights.selectors import waiting_ahead
 from evac.notifications.texts import LocalTime, city_name, local_time
 from evac.operations.models import Operation
+from evac.operations.services import operation_airports
 from evac.people.models import Citizen
 from evac.people.reference import normalize_reference_code
+from evac.places.models import Airport
 
 
 def active_operations() -> QuerySet[Operation]:
@@ -34,6 +36,22 @@ class PublicFlight:
     status: str
     status_label: str
     seats_available: bool
+
+
+@dataclass(frozen=True)
+class SuspendedAirport:
+    iata: str
+    city: str
+    note: str
+
+
+def public_suspended_airports(operation: Operation) -> list[SuspendedAirport]:
+    """The operation's airports that no flight leaves from now, with the embassy's note."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return [
+        SuspendedAirport(airport.iata_code, city_name(airport.city, language), airport.status_note)
+        for airport in operation_airports(operation).filter(status=Airport.Status.SUSPENDED)
+    ]
 
 
 # A flight stays on the public schedule this long after it was due to leave.

@@ -185,7 +185,10 @@ def home(request: HttpRequest, op: str) -> HttpResponse:
         request,
         operation,
         "portal/home.html",
-        {"schedule": selectors.public_schedule(operation)},
+        {
+            "schedule": selectors.public_schedule(operation),
+            "suspended_airports": selectors.public_suspended_airports(operation),
+        },
     )
 
 

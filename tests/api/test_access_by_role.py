@@ -70,6 +70,14 @@ def _flight(s) -> dict:
 
 ENDPOINTS = [
     Endpoint("operation", "get", ""),
+    Endpoint("airports", "get", "airports/"),
+    Endpoint(
+        "airport status",
+        "post",
+        "airports/ALA/status/",
+        P.MANAGE_AIRPORTS,
+        {"status": "suspended", "note": "Military use only"},
+    ),
     Endpoint("statistics", "get", "statistics/"),
     Endpoint("members", "get", "members/", P.MANAGE_MEMBERS),
     Endpoint(
@@ -166,7 +174,7 @@ ROLE_MAY = {
 
 
 @pytest.fixture
-def scenario(operation, almaty, nqz, kbp, flight) -> SimpleNamespace:
+def scenario(operation, almaty, ala, nqz, kbp, flight) -> SimpleNamespace:
     olena = make_citizen(operation, almaty)
     passenger = make_citizen(operation, almaty)
     booking = booking_create(flight=flight, citizen=passenger, by=None)

@@ -78,6 +78,7 @@ VALUES = {
     ("tokens", "pk"): "token_id",
     ("imports", "pk"): "import_id",
     ("members", "pk"): "member_id",
+    ("airports", "iata"): "airport_iata",
 }
 PARAMETER = re.compile(r"([\w.-]+)/<(?:\w+:)?(\w+)>")
 NO_SUCH_OPERATION = "no-such-operation"
@@ -321,6 +322,7 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         ref=olena.reference_code,
         household_id=household.pk,
         flight_id=flight.pk,
+        airport_iata=flight.departure_airport.iata_code,
         booking_id=booking.pk,
         token_id=token.pk,
         import_id=people_import.pk,

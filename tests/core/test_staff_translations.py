@@ -338,6 +338,7 @@ def staff_pages(world: SimpleNamespace) -> Iterator[str]:
         "code": olena.reference_code,
         "fmt": "csv",
         "membership_id": world.alice.memberships.get(operation=world.operation).pk,
+        "iata": world.nqz.iata_code,
     }
     yield from staff_urls(values)
     yield reverse("two_factor:security")
