@@ -212,6 +212,7 @@ def test_an_officer_changes_no_member_through_any_page(client, operation, alice,
             "code": "ABCDEFGH",
             "fmt": "csv",
             "membership_id": membership.pk,
+            "iata": "NQZ",
         }
         for url in staff_urls(values):
             client.post(url, PAYLOAD)
@@ -234,6 +235,7 @@ def test_a_coordinator_adds_nobody_to_another_operation_through_any_page(
         "code": "ABCDEFGH",
         "fmt": "csv",
         "membership_id": alice.memberships.get().pk,
+        "iata": "NQZ",
     }
     for url in staff_urls(values):
         assert client.post(url, PAYLOAD).status_code in (404, 405), url

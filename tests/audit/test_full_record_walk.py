@@ -72,6 +72,7 @@ def test_every_page_that_shows_a_persons_record_logs_it_whatever_the_method(clie
         "code": hanna.person.reference_code,
         "fmt": "csv",
         "membership_id": alice.memberships.get().pk,
+        "iata": "NQZ",
     }
     shown, unlogged = set(), []
     for url in staff_urls(values):

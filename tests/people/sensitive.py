@@ -94,6 +94,7 @@ def staff_pages(client: Client, data: Sensitive, *, membership_id: int) -> dict[
         "code": data.person.reference_code,
         "fmt": "csv",
         "membership_id": membership_id,
+        "iata": "NQZ",
     }
     pages = {}
     for url in staff_urls(values):
