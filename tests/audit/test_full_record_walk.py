@@ -113,6 +113,7 @@ def _api_urls(hanna: Sensitive) -> list[str]:
         "ref": hanna.person.reference,
         "pk": hanna.flight.pk,
         "booking_pk": hanna.booking.pk,
+        "iata": hanna.flight.departure_airport.iata_code,
     }
     urls = []
     for pattern in operation_urls:

@@ -59,6 +59,7 @@ def every_page(operation, almaty, flight, alice) -> list[str]:
         "code": olena.reference_code,
         "fmt": "csv",
         "membership_id": alice.memberships.get().pk,
+        "iata": flight.departure_airport.iata_code,
     }
     urls = []
     for name, params in [(p.name, p.params) for p in url_patterns() if p.name]:

@@ -110,6 +110,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         "ref": data.person.reference,
         "pk": data.flight.pk,
         "booking_pk": data.booking.pk,
+        "iata": data.flight.departure_airport.iata_code,
     }
     household_pk = data.person.household_id
     answers = {}
