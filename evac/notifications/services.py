@@ -14,9 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -34,9 +32,8 @@ from evac.notifications.addressing import (
 from evac.notifications.compose import message_context, message_fields, registration_parts
 from evac.notifications.models import CODE_MASK, Notification
 from evac.notifications.queue import queue_sends_on_commit
-from evac.notifications.selectors import staff_digest
 from evac.operations.access import Actor, Permission, require_permission
-from evac.operations.models import Operation, Role
+from evac.operations.models import Operation
 from evac.people.models import Citizen
 
 N = Notification
@@ -464,72 +461,6 @@ def flight_status_changed(*, flight: Flight) -> None:
     N.objects.filter(flight=flight, kind__in=SEAT_KINDS, status=N.Status.PENDING).update(
         status=N.Status.CANCELLED
     )
-
-
-def check_ins_schedule() -> int:
-    """A check-in to everyone waiting who has had no message for EVAC_CHECK_IN_EVERY_DAYS.
-
-    Each person in a transaction of their own, so a long run holds no lock for long; the
-    key names the day, so running twice on one day sends nothing more.
-    """
-    moment = now()
-    recent = N.objects.filter(
-        citizen=OuterRef("pk"),
-        created_at__gt=moment - timedelta(days=settings.EVAC_CHECK_IN_EVERY_DAYS),
-    ).exclude(status__in=(N.Status.CANCELLED, N.Status.FAILED))
-    waiting = (
-        Citizen.objects.filter(
-            status=Citizen.Status.WAITING, operation__status=Operation.Status.ACTIVE
-        )
-        .exclude(Exists(recent))
-        .select_related("operation", "current_city")
-        .order_by("pk")
-    )
-    made = 0
-    for citizen in waiting.iterator(chunk_size=500):
-        with transaction.atomic():
-            made += (
-                message_to_citizen(
-                    key=f"check_in:{citizen.pk}:{moment.date().isoformat()}",
-                    kind=N.Kind.CHECK_IN,
-                    operation=citizen.operation,
-                    citizen=citizen,
-                    due_at=moment,
-                )
-                is not None
-            )
-    return made
-
-
-def staff_digests_schedule() -> int:
-    """The daily digest e-mail to each active operation's coordinators and officers."""
-    moment = now()
-    made = 0
-    for operation in Operation.objects.filter(status=Operation.Status.ACTIVE).order_by("pk"):
-        staff = (
-            get_user_model()
-            .objects.filter(
-                memberships__operation=operation,
-                memberships__role__in=(Role.COORDINATOR, Role.OFFICER),
-                is_active=True,
-            )
-            .exclude(email="")
-            .order_by("pk")
-        )
-        if not staff:
-            continue
-        context = {"digest": staff_digest(operation), "day": moment}
-        with transaction.atomic():
-            for user in staff:
-                _message_to_staff(
-                    key=f"digest:{operation.pk}:{user.pk}:{moment.date().isoformat()}",
-                    operation=operation,
-                    user=user,
-                    due_at=moment,
-                    context=context,
-                )
-                made += 1
-    return made
 
 
 # Staff actions ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import logging
 
 from celery import shared_task
 
-from evac.notifications import delivery, services
+from evac.notifications import delivery, periodic
 from evac.notifications.queue import SEND_NOTIFICATION, broker_lost_its_queue, queue_sends
 
 logger = logging.getLogger(__name__)
@@ -54,9 +54,9 @@ def dispatch_due() -> int:
 
 @shared_task(name="evac.notifications.tasks.schedule_check_ins", ignore_result=True)
 def schedule_check_ins() -> int:
-    return services.check_ins_schedule()
+    return periodic.check_ins_schedule()
 
 
 @shared_task(name="evac.notifications.tasks.schedule_staff_digests", ignore_result=True)
 def schedule_staff_digests() -> int:
-    return services.staff_digests_schedule()
+    return periodic.staff_digests_schedule()

@@ -6,7 +6,7 @@ import pytest
 
 from evac.core.clock import now
 from evac.flights.services import booking_create
-from evac.notifications import services
+from evac.notifications import periodic
 from evac.notifications.models import Notification
 from evac.operations.models import Role
 from evac.people.services import citizen_set_status
@@ -17,7 +17,7 @@ N = Notification
 
 
 def test_everyone_waiting_gets_a_check_in_naming_their_reference(olena, john):
-    assert services.check_ins_schedule() == 2
+    assert periodic.check_ins_schedule() == 2
 
     check_in = N.objects.get(citizen=olena, kind=N.Kind.CHECK_IN)
     assert olena.reference in check_in.body and "Залишайтеся на місці" in check_in.body
@@ -26,11 +26,11 @@ def test_everyone_waiting_gets_a_check_in_naming_their_reference(olena, john):
 
 def test_nobody_is_checked_in_twice_within_the_period(settings, olena):
     settings.EVAC_CHECK_IN_EVERY_DAYS = 2
-    services.check_ins_schedule()
-    assert services.check_ins_schedule() == 0
+    periodic.check_ins_schedule()
+    assert periodic.check_ins_schedule() == 0
 
     N.objects.filter(citizen=olena).update(created_at=now() - timedelta(days=3))
-    assert services.check_ins_schedule() == 1
+    assert periodic.check_ins_schedule() == 1
 
 
 def test_a_recent_message_of_any_kind_counts_as_keeping_in_touch(flight, olena, john):
@@ -40,7 +40,7 @@ def test_a_recent_message_of_any_kind_counts_as_keeping_in_touch(flight, olena, 
     booking_cancel(booking=olena.bookings.get(), by=None)  # waiting again; messages cancelled
     N.objects.filter(citizen=olena).update(status=N.Status.SENT, sent_at=now())
 
-    assert services.check_ins_schedule() == 1
+    assert periodic.check_ins_schedule() == 1
     assert N.objects.filter(kind=N.Kind.CHECK_IN).get().citizen == john
 
 
@@ -50,7 +50,7 @@ def test_people_who_are_booked_or_stay_get_no_check_in(operation, almaty, flight
     citizen_set_status(citizen=stays, status="decided_to_stay", by=None)
     N.objects.all().delete()
 
-    assert services.check_ins_schedule() == 0
+    assert periodic.check_ins_schedule() == 0
 
 
 def test_the_digest_goes_to_coordinators_and_officers_with_an_e_mail(
@@ -67,7 +67,7 @@ def test_the_digest_goes_to_coordinators_and_officers_with_an_e_mail(
     booking_create(flight=soon, citizen=john, by=None)
     citizen_set_status(citizen=make_citizen(operation, almaty), status="unreachable", by=None)
 
-    assert services.staff_digests_schedule() == 2
+    assert periodic.staff_digests_schedule() == 2
 
     digests = N.objects.filter(kind=N.Kind.STAFF_DIGEST)
     assert {d.staff_user for d in digests} == {alice, bob}
@@ -76,5 +76,5 @@ def test_the_digest_goes_to_coordinators_and_officers_with_an_e_mail(
     assert "Waiting for a seat: 1" in body and "- Almaty: 1" in body
     assert f"- {soon.number} NQZ-KBP" in body and "1 of 10 seats booked" in body
     assert "Unreachable: 1" in body
-    assert services.staff_digests_schedule() == 2  # the same day's digests, not new ones
+    assert periodic.staff_digests_schedule() == 2  # the same day's digests, not new ones
     assert digests.count() == 2

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from evac.cockpit.retention import anonymise_personal_data
 from evac.flights.services import booking_create
-from evac.notifications import addressing, broadcasts, delivery, services
+from evac.notifications import addressing, broadcasts, delivery, periodic, services
 from evac.notifications.models import Broadcast, Notification
 from evac.notifications.sms import PermanentSendError
 from evac.people.models import Citizen
@@ -263,7 +263,7 @@ def test_a_registration_confirmation_is_rewritten_with_its_portal_address(bob, o
 
 
 def test_a_check_in_is_rewritten_in_the_new_language(bob, olena):
-    assert services.check_ins_schedule() == 1
+    assert periodic.check_ins_schedule() == 1
 
     citizen_update(citizen=olena, by=bob, preferred_language="en", phone=NEW_PHONE)
 
