@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evac.flights import offer_views, views
+from evac.flights import boarding_views, offer_views, views
 
 app_name = "flights"
 urlpatterns = [
@@ -12,9 +12,9 @@ urlpatterns = [
     path("<int:pk>/add/", views.add_passengers, name="add_passengers"),
     path("<int:pk>/seats/<int:booking_pk>/cancel/", views.cancel_seat, name="cancel_seat"),
     path("<int:pk>/offers/", offer_views.offers, name="offers"),
-    path("<int:pk>/boarding/", views.boarding, name="boarding"),
-    path("<int:pk>/boarding/counts.json", views.boarding_counts, name="boarding_counts"),
-    path("<int:pk>/boarding/<int:booking_pk>/", views.board, name="board"),
+    path("<int:pk>/boarding/", boarding_views.boarding, name="boarding"),
+    path("<int:pk>/boarding/counts.json", boarding_views.boarding_counts, name="boarding_counts"),
+    path("<int:pk>/boarding/<int:booking_pk>/", boarding_views.board, name="board"),
     path("<int:pk>/print/", views.print_manifest, name="print"),
     path("<int:pk>/export.<str:fmt>", views.export, name="export"),
 ]
