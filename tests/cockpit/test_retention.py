@@ -201,6 +201,7 @@ def test_on_a_closed_operation_only_reading_and_closing_matters_stay_allowed(
             Permission.VIEW_ACCESS_LOG,
             Permission.MANAGE_OPERATION,
             Permission.MANAGE_STAFF,  # who keeps access to what is left
+            Permission.MANAGE_MEMBERS,
         },
         "bob": {
             Permission.VIEW,

@@ -158,6 +158,7 @@ def test_the_admin_obeys_the_same_rules(client, operation, nqz, kbp, django_user
             "arrives_at_1": f"{departs + timedelta(hours=5):%H:%M:%S}",
             "seats_total": 900,
             "report_minutes_before": 180,
+            "offers": "ask",
             "bookings-TOTAL_FORMS": 0,
             "bookings-INITIAL_FORMS": 0,
         },
