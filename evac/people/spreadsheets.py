@@ -123,6 +123,9 @@ def read_sheet(content: bytes, *, file_name: str) -> Sheet:
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
+    if b"\x00" in content:
+        # A picture or other binary file: Windows-1251 would decode it, NULs and all.
+        raise UnreadableFile(_("The file is neither UTF-8 nor Windows-1251 text."))
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             text = content.decode(encoding)

@@ -69,6 +69,20 @@ def test_a_file_that_is_no_list_is_refused_with_the_reason(operation, bob):
     assert not PeopleImport.objects.exists()
 
 
+def test_a_picture_sent_as_a_list_is_refused_as_no_text(operation, bob):
+    # A PNG decodes as Windows-1251 but holds NUL bytes, which no text column can store.
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08IEND"
+    picture = SimpleUploadedFile("file.png", png, content_type="image/png")
+
+    response = token_client(bob).post(
+        op_url(operation, "imports/"), {"file": picture}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "text" in json.dumps(response.json())
+    assert not PeopleImport.objects.exists()
+
+
 def test_a_viewer_may_neither_upload_nor_read_imports(operation, carol):
     api = token_client(carol)
     assert api.get(op_url(operation, "imports/")).status_code == 403
