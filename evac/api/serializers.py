@@ -14,6 +14,7 @@ from evac.api.fields import (
     StrictChoiceField,
     StrictIntegerField,
     StrictModelSerializer,
+    StrictSlugRelatedField,
 )
 from evac.api.models import ApiToken
 from evac.audit.models import AccessAction
@@ -320,10 +321,10 @@ class FlightSerializer(StrictModelSerializer):
 
 
 class FlightWriteSerializer(StrictModelSerializer):
-    departure_airport = serializers.SlugRelatedField(
+    departure_airport = StrictSlugRelatedField(
         slug_field="iata_code", queryset=Airport.objects.all(), help_text="IATA code"
     )
-    arrival_airport = serializers.SlugRelatedField(
+    arrival_airport = StrictSlugRelatedField(
         slug_field="iata_code", queryset=Airport.objects.all(), help_text="IATA code"
     )
 

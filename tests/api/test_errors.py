@@ -292,3 +292,24 @@ def test_a_cursor_holding_a_nul_is_a_400_outside_operations_too(api, url):
 
     assert response.status_code == 400, response.content
     assert error_of(response)["fields"] == {"cursor": ["This cursor is not valid."]}
+
+
+@pytest.mark.parametrize("code", ["NQ\u0000Z", 7])
+def test_an_airport_code_no_airport_can_have_is_a_400_on_its_field(api, operation, nqz, code):
+    # A NUL in a code once reached PostgreSQL's comparison and came back as a 500.
+    body = {
+        "number": "PS 9100",
+        "carrier": "UIA",
+        "kind": "charter",
+        "departure_airport": code,
+        "arrival_airport": "KBP",
+        "departs_at": "2030-01-09T10:00:00Z",
+        "arrives_at": "2030-01-09T15:00:00Z",
+        "seats_total": 100,
+    }
+
+    response = api.post(op_url(operation, "flights/"), body, format="json")
+
+    assert response.status_code == 400
+    assert "departure_airport" in error_of(response)["fields"]
+    assert not Flight.objects.exists()
