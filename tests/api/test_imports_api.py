@@ -94,3 +94,13 @@ def test_the_schema_documents_the_imports(client, operation):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "/api/v1/operations/{op}/imports/" in schema["paths"]
     assert "/api/v1/operations/{op}/imports/{id}/" in schema["paths"]
+
+
+def test_a_blank_mapping_is_refused_not_read_as_left_out(operation, bob):
+    response = token_client(bob).post(
+        op_url(operation, "imports/"), {"file": upload(), "mapping": ""}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert "mapping" in response.json()["error"]["fields"]
+    assert not PeopleImport.objects.exists()

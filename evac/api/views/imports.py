@@ -49,6 +49,9 @@ class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV or XLSX; the first row holds the column titles.")
     mapping = serializers.CharField(
         required=False,
+        # Blank reaches validate_mapping and is refused there as "not JSON"; without this,
+        # DRF would quietly read a blank form field as one left out.
+        allow_blank=True,
         help_text='JSON: column title → field, e.g. {"Прізвище": "surname"}. '
         "Guessed from the titles when left out.",
     )
