@@ -39,6 +39,8 @@ unset CELERY_RESULT_BACKEND
 export EVAC_API_TOKEN_RATE=1000000/minute
 
 $BIN/python manage.py migrate --noinput -v 0
+# As in production, pages name their static files through the collected manifest.
+$BIN/python manage.py collectstatic --noinput -v 0
 $BIN/python manage.py seed_demo >/dev/null
 fixture=$($BIN/python manage.py shell -v 0 <scripts/api_fuzz_fixture.py)
 while IFS='=' read -r name value; do
