@@ -16,7 +16,6 @@ from evac.api.fields import (
     StrictModelSerializer,
     StrictSlugRelatedField,
 )
-from evac.api.models import ApiToken
 from evac.audit.models import AccessAction
 from evac.flights import exports
 from evac.flights.models import Booking, Flight
@@ -483,19 +482,3 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 # Tokens ---------------------------------------------------------------------------------
-
-
-class ApiTokenSerializer(StrictModelSerializer):
-    class Meta:
-        model = ApiToken
-        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-        read_only_fields = ["id", "prefix", "created_at", "last_used_at", "revoked_at"]
-
-
-class NewApiTokenSerializer(ApiTokenSerializer):
-    key = serializers.CharField(
-        read_only=True, help_text="Shown only now: store it, it can't be read again."
-    )
-
-    class Meta(ApiTokenSerializer.Meta):
-        fields = [*ApiTokenSerializer.Meta.fields, "key"]

@@ -36,6 +36,8 @@ from evac.people.forms import (
     StatusForm,
 )
 from evac.people.models import Citizen
+from evac.people.name_checks import names_not_passport_latin
+from evac.people.name_checks import names_to_fix as names_to_fix_rows
 from evac.people.privacy import withheld_fields
 from evac.people.selectors import (
     DEFAULT_REGISTRY_SORT,
@@ -46,11 +48,9 @@ from evac.people.selectors import (
     citizen_history,
     contact_log,
     household_members,
-    names_not_passport_latin,
     phone_regions,
     registry_rows,
 )
-from evac.people.selectors import names_to_fix as names_to_fix_rows
 from evac.people.services import (
     LikelyDuplicates,
     citizen_confirm_needs,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from evac.people.models import Citizen
-from evac.people.selectors import names_not_passport_latin
+from evac.people.name_checks import names_not_passport_latin
 from evac.people.services import citizen_update
 from tests.api.client import op_url, token_client
 from tests.factories import make_citizen

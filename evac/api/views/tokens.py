@@ -6,7 +6,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from evac.api import serializers as s
+from evac.api import token_serializers as s
 from evac.api.authentication import is_token_request
 from evac.api.models import ApiToken
 from evac.api.services import api_token_create, api_token_revoke
