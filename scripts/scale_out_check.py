@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -131,10 +132,22 @@ def lockout_holds_across_instances() -> None:
     )
 
 
-def one_beat_schedules(log: str) -> None:
+def beat_counts(log: str) -> tuple[int, int, set[str]]:
     sent = len(re.findall(r"beat\.1 .*Sending due task .*dispatch_due", log))
     received = len(re.findall(r"worker\d\.1 .*dispatch_due\[[^\]]+\] received", log))
-    beats = set(re.findall(r"(beat\.\d) ", log))
+    return sent, received, set(re.findall(r"(beat\.\d) ", log))
+
+
+def one_beat_schedules(log_path: Path) -> None:
+    # The dispatcher runs every 30 s and its first run comes one interval after beat starts,
+    # which can be after the checks above are done: watch the log until beat has sent it and
+    # a worker has taken every send, for at most three intervals.
+    deadline = time.monotonic() + 90
+    while True:
+        sent, received, beats = beat_counts(log_path.read_text(errors="replace"))
+        if (sent >= 1 and received == sent) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     check(
         beats == {"beat.1"} and sent >= 1 and received == sent,
         f"one beat sent the dispatcher {sent} time(s) and the workers received it {received}",
@@ -146,7 +159,7 @@ def main() -> None:
     bookings_never_oversell(session)
     rate_limits_hold_across_instances(operation(session))
     lockout_holds_across_instances()
-    one_beat_schedules(Path(sys.argv[1]).read_text(errors="replace"))
+    one_beat_schedules(Path(sys.argv[1]))
 
 
 if __name__ == "__main__":
