@@ -129,7 +129,6 @@ def load_people(
     row number written in the code alphabet, so unique without a check.
     """
     from django.db import connection
-
     from evac.people.reference import ALPHABET, LENGTH
 
     statuses = ["waiting"] * 14 + ["evacuated"] * 3

@@ -38,9 +38,6 @@ KNOWN_UPWARD: dict[str, set[str]] = {
     # An offer and its message commit together, as do the end of a hold and its notice.
     "flights/offers.py": {"notifications"},
     "flights/seats.py": {"notifications"},
-    # The access log reads a typed reference code the way people/reference.py writes it.
-    "audit/models.py": {"people"},
-    "audit/filters.py": {"people"},
 }
 
 

@@ -9,10 +9,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
+from evac.core.reference import normalize_reference_code
 from evac.flights.models import Flight
 from evac.notifications.models import Notification
 from evac.people.filters import CitizenFilter, DaysFilter
-from evac.people.reference import normalize_reference_code
 from evac.people.selectors import REGISTRY_SORTS
 
 

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evac.audit.models import AccessAction, AccessChannel, AccessLogEntry
-from evac.people.reference import format_reference_code, normalize_reference_code
+from evac.core.reference import format_reference_code, normalize_reference_code
 
 # Digits, hex letters, dots and colons: what a (partial) IPv4 or IPv6 address is made of.
 IP_PREFIX = re.compile(r"^[0-9a-fA-F.:]+$")

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evac.core.clock import now
+from evac.core.reference import normalize_reference_code
 from evac.operations.models import Operation
-from evac.people.reference import normalize_reference_code
 
 
 class AccessAction(models.TextChoices):

@@ -11,10 +11,10 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from evac.core.clock import now, today
+from evac.core.reference import format_reference_code, new_reference_code
 from evac.core.text import ADDRESS_LENGTH, NOTE_LENGTH, LimitedTextField
 from evac.operations.models import Operation
 from evac.people.latin import has_foreign_letters, latin_offer
-from evac.people.reference import format_reference_code, new_reference_code
 from evac.places.models import City
 
 # Nobody alive was born before this: an earlier date is a mistyped year.

@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
 from evac.core.clock import now
+from evac.core.reference import ALPHABET as REFERENCE_ALPHABET
+from evac.core.reference import LENGTH as REFERENCE_LENGTH
+from evac.core.reference import normalize_reference_code
 from evac.flights.models import Booking
 from evac.operations.models import Operation
 from evac.people.models import (
@@ -28,9 +31,6 @@ from evac.people.models import (
     Household,
     vulnerable_q,
 )
-from evac.people.reference import ALPHABET as REFERENCE_ALPHABET
-from evac.people.reference import LENGTH as REFERENCE_LENGTH
-from evac.people.reference import normalize_reference_code
 from evac.places.models import City, city_name_in
 
 

@@ -8,13 +8,13 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from evac.core.clock import now
+from evac.core.reference import normalize_reference_code
 from evac.flights.models import Booking, Flight
 from evac.flights.selectors import waiting_ahead
 from evac.notifications.texts import LocalTime, city_name, local_time
 from evac.operations.models import Operation
 from evac.operations.services import operation_airports
 from evac.people.models import Citizen
-from evac.people.reference import normalize_reference_code
 from evac.places.models import Airport
 
 

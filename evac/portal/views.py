@@ -21,9 +21,9 @@ from django_ratelimit.core import is_ratelimited
 
 from evac.core.clock import now
 from evac.core.errors import Conflict
+from evac.core.reference import normalize_reference_code
 from evac.operations.models import Operation
 from evac.people.models import Citizen
-from evac.people.reference import normalize_reference_code
 from evac.people.selectors import phone_regions
 from evac.portal import selectors
 from evac.portal.codes import CodeRefused, channels_on_file, one_time_code_issue

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import evac.core.clock
-import evac.people.reference
+import evac.core.reference
 
 
 class Migration(migrations.Migration):
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 (
                     "reference_code",
                     models.CharField(
-                        default=evac.people.reference.new_reference_code,
+                        default=evac.core.reference.new_reference_code,
                         editable=False,
                         max_length=12,
                         unique=True,
@@ -291,7 +291,7 @@ class Migration(migrations.Migration):
                     "reference_code",
                     models.CharField(
                         db_index=True,
-                        default=evac.people.reference.new_reference_code,
+                        default=evac.core.reference.new_reference_code,
                         editable=False,
                         max_length=12,
                         verbose_name="reference code",

@@ -1,4 +1,4 @@
-from evac.people.reference import (
+from evac.core.reference import (
     ALPHABET,
     LENGTH,
     format_reference_code,
