@@ -6,16 +6,22 @@ ask `minors_left_alone` who would be on board without an adult of their househol
 refuse unless the coordinator gave a reason, which is written on each such minor's booking.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from evac.core.actor import Actor
+from evac.core.clock import today
 from evac.core.errors import Conflict
 from evac.core.history import record_by
 from evac.flights.models import Booking, Flight
-from evac.people.models import Citizen
+from evac.operations.models import Operation
+from evac.people.models import Citizen, Household
+from evac.places.models import City
 
 
 class MinorWithoutAdult(Conflict):
@@ -102,3 +108,129 @@ def seat_leave_minors_check(
     reason = refuse_or_excuse(flight, alone, reason=unaccompanied_reason)
     for seat in excuse_on_board(flight, alone, reason):
         record_by(seat, by).save(update_fields=["unaccompanied_reason"])
+
+
+# Households left without an adult ----------------------------------------------------------
+
+# Who still has to travel: a minor in one of these statuses needs an adult beside them.
+STILL_TRAVELLING = (Citizen.Status.WAITING, Citizen.Status.BOOKED)
+
+
+def _is_minor(citizen: Citizen, seat: Flight | None) -> bool:
+    """A minor on the day of their flight, or today while they wait for one."""
+    if seat is not None:
+        return is_minor_on(seat, citizen)
+    return citizen.age_on(today()) < settings.EVAC_MINOR_UNDER_AGE
+
+
+def household_minors_alone(
+    members: Sequence[Citizen], *, seats: Mapping[int, Booking]
+) -> list[Citizen]:
+    """The minors among `members` (one household) who have no adult of it to travel with.
+
+    A waiting minor needs an adult who is waiting too (they are booked together); a booked
+    minor needs an adult booked on the same flight, unless a coordinator wrote why not on
+    the seat. `seats`: each booked member's active booking, by citizen id. An adult who
+    stays, left by their own means, is unreachable or is booked on another flight leaves
+    them alone.
+    """
+    waiting_adult = any(
+        m.status == Citizen.Status.WAITING and not _is_minor(m, None) for m in members
+    )
+    flights_with_adult = {
+        seats[m.pk].flight_id
+        for m in members
+        if m.pk in seats and not _is_minor(m, seats[m.pk].flight)
+    }
+    alone = []
+    for member in members:
+        seat = seats.get(member.pk)
+        flight = seat.flight if seat is not None else None
+        if member.status not in STILL_TRAVELLING or not _is_minor(member, flight):
+            continue
+        if seat is None:
+            if member.status == Citizen.Status.WAITING and not waiting_adult:
+                alone.append(member)
+        elif seat.flight_id not in flights_with_adult and not seat.unaccompanied_reason:
+            alone.append(member)
+    return alone
+
+
+def minors_left_behind(
+    citizen: Citizen, *, status: str, on_board: Iterable[Citizen] = ()
+) -> list[Citizen]:
+    """The minors of `citizen`'s household who would have no adult to travel with once
+    `citizen` takes `status` (and loses any seat), besides those already `on_board` alone."""
+    if citizen.household_id is None:
+        return []
+    members = list(Citizen.objects.filter(household_id=citizen.household_id).order_by("pk"))
+    seats = {
+        b.citizen_id: b
+        for b in Booking.objects.filter(
+            is_active=True, citizen__household_id=citizen.household_id
+        ).select_related("flight__departure_airport")
+    }
+    before = {m.pk for m in household_minors_alone(members, seats=seats)}
+    decided = copy(citizen)
+    decided.status = status
+    after = household_minors_alone(
+        [decided if m.pk == citizen.pk else m for m in members],
+        seats={pk: b for pk, b in seats.items() if pk != citizen.pk},
+    )
+    told = before | {m.pk for m in on_board}
+    return [m for m in after if m.pk not in told]
+
+
+@dataclass(frozen=True)
+class HouseholdAlone:
+    """A household whose minors have no adult of it to travel with."""
+
+    household: Household
+    minors: list[Citizen]
+
+
+def households_with_minors_alone(
+    operation: Operation, *, city: City | None = None
+) -> list[HouseholdAlone]:
+    """Every household of the operation with minors left without an adult, for warnings.
+
+    `city`: only households with someone there (as the waiting list is filtered).
+    """
+    born_after = today().replace(year=today().year - settings.EVAC_MINOR_UNDER_AGE - 1)
+    households = Household.objects.filter(
+        operation=operation,
+        members__status__in=STILL_TRAVELLING,
+        members__date_of_birth__gt=born_after,  # narrowed in Python, on the day of travel
+    )
+    if city is not None:
+        households = households.filter(members__current_city=city)
+    members = (
+        Citizen.objects.filter(household__in=households.distinct().values("pk"))
+        .select_related("household__head")
+        .order_by("household_id", "pk")
+    )
+    seats = {
+        b.citizen_id: b
+        for b in Booking.objects.filter(
+            is_active=True, citizen__household__in=households.distinct().values("pk")
+        ).select_related("flight__departure_airport")
+    }
+    by_household: dict[int, list[Citizen]] = {}
+    for member in members:
+        by_household.setdefault(member.household_id, []).append(member)
+    found = []
+    for group in by_household.values():
+        alone = household_minors_alone(group, seats=seats)
+        if alone:
+            found.append(HouseholdAlone(household=group[0].household, minors=alone))
+    return found
+
+
+def minor_overrides(operation: Operation) -> QuerySet[Booking]:
+    """Active seats a coordinator gave a minor without an adult of the household, with why."""
+    return (
+        Booking.objects.filter(flight__operation=operation, is_active=True)
+        .exclude(unaccompanied_reason="")
+        .select_related("citizen", "flight")
+        .order_by("flight__departs_at", "citizen__surname", "citizen__given_names", "pk")
+    )

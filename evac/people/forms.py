@@ -222,6 +222,13 @@ class StatusForm(forms.Form):
     """The decision being confirmed; only the ones allowed from the current status."""
 
     status = forms.ChoiceField(label=_("New status"), widget=forms.HiddenInput)
+    # Asked only when the preview says a minor would stay on board without an adult.
+    unaccompanied_reason = forms.CharField(
+        label=_("Why the children may travel without an adult of the household"),
+        help_text=_("For example: travels with grandmother; escorted by consul Petrenko."),
+        required=False,
+        max_length=300,
+    )
 
     def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Every write to citizens, households and the contact log."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,12 +13,13 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
-from evac.flights.minors import seat_leave_minors_check
+from evac.flights.minors import minors_left_alone, minors_left_behind, seat_leave_minors_check
 from evac.flights.models import Booking, SeatLoss
 from evac.flights.services import lock_flight, release_seat
 from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
 from evac.operations.access import Actor, Permission, has_permission, require_permission
 from evac.operations.models import Operation
+from evac.people import status_words
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.selectors import PossibleDuplicate, likely_duplicates
 
@@ -242,6 +244,62 @@ def citizen_status_refusal(*, citizen: Citizen, by: Actor) -> str:
     ) % {"person": citizen}
 
 
+@dataclass(frozen=True)
+class CitizenStatusPreview:
+    """What a decision would do, in plain words, or the refusal that stops it."""
+
+    consequences: tuple[str, ...] = ()
+    refusal: str = ""
+    # Minors who would stay on the flight without an adult of their household: the change
+    # is made only with a coordinator's reason (citizen_set_status's unaccompanied_reason).
+    minors_left_on_board: tuple[Citizen, ...] = ()
+
+    @property
+    def needs_reason(self) -> bool:
+        return bool(self.minors_left_on_board)
+
+
+def citizen_status_preview(*, citizen: Citizen, status: str, by: Actor) -> CitizenStatusPreview:
+    """What giving this person `status` would do to them, their seat and their household.
+
+    Pages show it before the decision is confirmed; citizen_set_status refuses with the same
+    words (citizen_status_refusal, _decision_refusal, evac.flights.minors).
+    """
+    refusal = _decision_refusal(citizen, status) or citizen_status_refusal(citizen=citizen, by=by)
+    if refusal:
+        return CitizenStatusPreview(refusal=refusal)
+    seat = (
+        citizen.bookings.filter(is_active=True).select_related("flight__departure_airport").first()
+    )
+    on_board = minors_left_alone(seat.flight, leaving=[citizen.pk]) if seat else []
+    said = status_words.consequences(
+        citizen,
+        status,
+        flight=seat.flight if seat else None,
+        minors_on_board=on_board,
+        minors_left_behind=minors_left_behind(citizen, status=status, on_board=on_board),
+    )
+    return CitizenStatusPreview(consequences=tuple(said), minors_left_on_board=tuple(on_board))
+
+
+def _decision_refusal(citizen: Citizen, status: str) -> str:
+    """Why this person can't take `status` now, or ""; said by the preview and the service."""
+    if status in (Citizen.Status.BOOKED, Citizen.Status.EVACUATED):
+        return _("“Booked” and “evacuated” follow from the flights.")
+    if status not in DECIDED_STATUSES:
+        return _("A person who is %(status)s can't be given that status.") % {
+            "status": citizen.get_status_display().lower()
+        }
+    if citizen.status == Citizen.Status.BOOKED and status == Citizen.Status.WAITING:
+        return _("To put a booked person back on the waiting list, cancel the seat.")
+    if not citizen.can_become(status):
+        return _("A person who is %(old)s can't become %(new)s.") % {
+            "old": citizen.get_status_display().lower(),
+            "new": Citizen.Status(status).label.lower(),
+        }
+    return ""
+
+
 @transaction.atomic
 def citizen_set_status(
     *,
@@ -261,25 +319,16 @@ def citizen_set_status(
     require_permission(by, citizen.operation, Permission.EDIT_CITIZENS, citizen_id=citizen.pk)
     at = past_event_moment(by, at)
     if status not in DECIDED_STATUSES:
-        raise InvalidTransition(_("“Booked” and “evacuated” follow from the flights."))
+        raise InvalidTransition(_decision_refusal(citizen, status))
     seat = citizen.bookings.filter(is_active=True).first()
     flight = lock_flight(seat.flight_id) if seat is not None else None  # flights first
     current = Citizen.objects.select_for_update().get(pk=citizen.pk)
-    if current.status == Citizen.Status.BOOKED and status == Citizen.Status.WAITING:
-        raise InvalidTransition(
-            _("To put a booked person back on the waiting list, cancel the seat.")
-        )
+    refusal = _decision_refusal(current, status)
+    if refusal:
+        raise InvalidTransition(refusal)
     refusal = citizen_status_refusal(citizen=current, by=by)
     if refusal:
         raise PermissionDenied(refusal)
-    if not current.can_become(status):
-        raise InvalidTransition(
-            _("A person who is %(old)s can't become %(new)s.")
-            % {
-                "old": current.get_status_display().lower(),
-                "new": Citizen.Status(status).label.lower(),
-            }
-        )
     if current.status == Citizen.Status.BOOKED:
         locked_seat = Booking.objects.select_for_update().filter(citizen=current, is_active=True)
         booking = locked_seat.first()

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -52,10 +51,12 @@ from evac.people.selectors import (
     registry_rows,
 )
 from evac.people.services import (
+    CitizenStatusPreview,
     LikelyDuplicates,
     citizen_confirm_needs,
     citizen_set_status,
     citizen_status_choices,
+    citizen_status_preview,
     citizen_status_refusal,
     citizen_update,
     contact_log_add,
@@ -328,41 +329,32 @@ def citizen_edit(request: OperationRequest, code: str) -> HttpResponse:
 
 @operation_page(Permission.EDIT_CITIZENS)
 def citizen_status(request: OperationRequest, code: str) -> HttpResponse:
-    """GET: say what a decision would do and ask to confirm it. POST: record it."""
+    """GET: show what the service says a decision would do, and ask to confirm it.
+    POST: record it."""
     citizen = _citizen_or_404(request, code)
     back = reverse("people:detail", args=[request.operation.slug, citizen.reference_code])
-    refusal = citizen_status_refusal(citizen=citizen, by=request.user)
-    if refusal:  # said before the confirmation step, in the service's words
-        messages.error(request, refusal)
+    data = request.POST if request.method == "POST" else request.GET
+    preview = citizen_status_preview(
+        citizen=citizen, status=data.get("status", ""), by=request.user
+    )
+    if preview.refusal:  # said before the confirmation step, in the service's words
+        messages.error(request, preview.refusal)
         return redirect(back)
-    allowed = citizen_status_choices(citizen, by=request.user)
-    form = StatusForm(request.POST if request.method == "POST" else request.GET, allowed=allowed)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("A person who is %(status)s can't be given that status.")
-            % {"status": citizen.get_status_display().lower()},
-        )
-        return redirect(back)
+    form = StatusForm(data, allowed=citizen_status_choices(citizen, by=request.user))
+    if request.method != "POST" or not form.is_valid():
+        return _status_confirmation(request, citizen, form, preview)
     status = form.cleaned_data["status"]
     seat = _active_seat(citizen_bookings(citizen))
-    if request.method != "POST":
-        return render(
-            request,
-            "people/status_confirm.html",
-            {
-                "nav": "citizens",
-                "citizen": citizen,
-                "form": form,
-                "status_label": Citizen.Status(status).label,
-                "consequences": _consequences(citizen, status, seat),
-            },
-        )
     try:
-        citizen_set_status(citizen=citizen, status=status, by=request.user)
-    except Conflict as refused:  # InvalidTransition is a Conflict
-        messages.error(request, refused.message)
-        return redirect(back)
+        citizen_set_status(
+            citizen=citizen,
+            status=status,
+            by=request.user,
+            unaccompanied_reason=form.cleaned_data["unaccompanied_reason"],
+        )
+    except Conflict as refused:  # InvalidTransition and MinorWithoutAdult are Conflicts
+        form.add_error(None, refused.message)
+        return _status_confirmation(request, citizen, form, preview)
     except PermissionDenied as refused:  # the person was booked a moment ago
         messages.error(request, str(refused))
         return redirect(back)
@@ -376,52 +368,21 @@ def citizen_status(request: OperationRequest, code: str) -> HttpResponse:
     return redirect(back)
 
 
-def _consequences(citizen: Citizen, status: str, seat: Booking | None) -> list[str]:
-    """What a status change will do, in plain words, for the confirmation step."""
-    label = Citizen.Status(status).label.lower()
-    said = []
-    if seat is not None:
-        flight = seat.flight
-        said.append(
-            _(
-                "%(person)s holds a seat on %(flight)s on %(date)s (%(time)s local time); "
-                "marking them as %(status)s cancels that booking and frees the seat for "
-                "someone who is waiting."
-            )
-            % {
-                "person": citizen,
-                "flight": flight.number,
-                "date": formats.date_format(flight.departs_local, _("j M")),
-                "time": formats.time_format(flight.departs_local, "H:i"),
-                "status": label,
-            }
-        )
-    said.append(
+def _status_confirmation(
+    request: OperationRequest, citizen: Citizen, form: StatusForm, preview: CitizenStatusPreview
+) -> HttpResponse:
+    status = form.data.get("status", "")
+    return render(
+        request,
+        "people/status_confirm.html",
         {
-            Citizen.Status.DECIDED_TO_STAY: _(
-                "They leave the waiting list and are not offered a seat. If they change "
-                "their mind, put them back on the waiting list."
-            ),
-            Citizen.Status.LEFT_BY_OWN_MEANS: _(
-                "They leave the waiting list: they no longer need a seat from us."
-            ),
-            Citizen.Status.UNREACHABLE: _(
-                "They leave the waiting list until somebody reaches them; then put them "
-                "back on the waiting list."
-            ),
-            Citizen.Status.WAITING: _(
-                "They go back on the waiting list and can be booked on a flight."
-            ),
-        }[status]
+            "nav": "citizens",
+            "citizen": citizen,
+            "form": form,
+            "status_label": Citizen.Status(status).label,
+            "preview": preview,
+        },
     )
-    if citizen.household_id is not None:
-        said.append(
-            _(
-                "Other members of the household keep their own status; change theirs "
-                "separately if they decided together."
-            )
-        )
-    return said
 
 
 @operation_page(Permission.EDIT_CITIZENS)

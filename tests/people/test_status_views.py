@@ -27,7 +27,7 @@ def test_the_confirmation_says_which_seat_is_freed_and_changes_nothing(
     response = client.get(status_url(operation, olena), {"status": "decided_to_stay"})
 
     assert response.status_code == 200
-    said = " ".join(response.context["consequences"])
+    said = " ".join(response.context["preview"].consequences)
     assert f"KOVAL Olena holds a seat on {flight.number} on 13 Jan" in said
     assert "frees the seat" in said
     content = response.content.decode()
@@ -78,7 +78,7 @@ def test_someone_who_decided_to_stay_can_wait_again(client, bob, operation, alma
     confirm = client.get(status_url(operation, olena), {"status": "waiting"})
     client.post(status_url(operation, olena), {"status": "waiting"})
 
-    assert "back on the waiting list" in " ".join(confirm.context["consequences"])
+    assert "back on the waiting list" in " ".join(confirm.context["preview"].consequences)
     olena.refresh_from_db()
     assert olena.status == Citizen.Status.WAITING
 
@@ -93,10 +93,14 @@ def test_a_change_the_rules_forbid_is_refused_with_a_message(
 
     # A booked person goes back to waiting only by cancelling the seat; evacuated is
     # never set by hand.
-    for status in ("waiting", "evacuated", "nonsense"):
+    for status, refusal in (
+        ("waiting", "cancel the seat"),
+        ("evacuated", "follow from the flights"),
+        ("nonsense", "can't be given that status"),
+    ):
         response = getattr(client, method)(status_url(operation, olena), {"status": status})
         assert response.status_code == 302
-        assert "can't be given that status" in str(list(get_messages(response.wsgi_request))[-1])
+        assert refusal in str(list(get_messages(response.wsgi_request))[-1])
 
     olena.refresh_from_db()
     assert olena.status == Citizen.Status.BOOKED
