@@ -33,11 +33,6 @@ KNOWN_UPWARD: dict[str, set[str]] = {
     "people/services.py": {"flights", "notifications"},
     "people/selectors.py": {"flights"},
     "people/views.py": {"flights"},
-    # Seats and their messages commit together: booking schedules the confirmation.
-    "flights/services.py": {"notifications"},
-    # An offer and its message commit together, as do the end of a hold and its notice.
-    "flights/offers.py": {"notifications"},
-    "flights/seats.py": {"notifications"},
 }
 
 

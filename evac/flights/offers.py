@@ -25,11 +25,11 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
+from evac.flights import events
 from evac.flights.models import Booking, Flight, SeatOffer
 from evac.flights.seats import FlightFull, FlightNotOpen, hold_ended, offer_claim, take_seats
 from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
 from evac.flights.services import lock_flight, seat_people
-from evac.notifications import services as notifications
 from evac.operations.access import Actor, Permission, require_permission
 from evac.people.models import Citizen
 
@@ -143,7 +143,7 @@ def _offer_unit(*, flight: Flight, unit: WaitingUnit, by: Actor, expires_at: dat
         raise Conflict(_("This unit already holds an offer.")) from None
     offer.people.set(people)
     offer.flight = flight
-    notifications.seat_offered(offer=offer)
+    events.seat_offered(offer=offer)
     return offer
 
 

@@ -17,9 +17,9 @@ from evac.core.actor import CitizenActor, user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.core.history import record_by
+from evac.flights import events
 from evac.flights.models import Flight, SeatOffer
 from evac.flights.queue import queue_offer_free_seats
-from evac.notifications import services as notifications
 from evac.operations.access import Actor
 
 
@@ -129,7 +129,7 @@ def hold_ended(offer: SeatOffer) -> None:
     """An offer claimed as declined, expired or withdrawn: its seats go back, the person is
     told they stay on the waiting list, and an automatic flight offers the seats again."""
     give_back_seats(offer.flight_id, offer.seats)
-    notifications.seat_offer_ended(offer=offer)
+    events.seat_offer_ended(offer=offer)
     seats_freed(offer.flight_id)
 
 

@@ -19,6 +19,7 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
+from evac.flights import events
 from evac.flights.minors import minors_left_alone, refuse_or_excuse, seat_leave_minors_check
 from evac.flights.models import GATE_STATUSES, Booking, Flight, ManifestExport, SeatLoss
 from evac.flights.plans import flight_plan_refusals
@@ -33,7 +34,6 @@ from evac.flights.seats import (
     withdraw_live_offers,
 )
 from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
-from evac.notifications import services as notifications
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
@@ -94,7 +94,7 @@ def flight_update(*, flight: Flight, by: Actor, **changes) -> Flight:
         raise TypeError(f"flight_update() got fields it can't set: {sorted(unknown)}")
     # Locked and re-read, so seats_total is checked against the real seats_booked.
     flight = lock_flight(flight.pk)
-    before = notifications.FlightPlan.of(flight)
+    before = events.FlightPlan.of(flight)
     plan_before = Flight(
         departs_at=flight.departs_at, departure_airport_id=flight.departure_airport_id
     )
@@ -102,7 +102,7 @@ def flight_update(*, flight: Flight, by: Actor, **changes) -> Flight:
         setattr(flight, name, value)
     _validate_plan(flight, before=plan_before)
     record_by(flight, by).save()
-    notifications.flight_updated(flight=flight, before=before)
+    events.flight_updated(flight=flight, before=before)
     return flight
 
 
@@ -124,10 +124,10 @@ def flight_saved_in_admin(*, flight: Flight, save: Callable[[], None]) -> None:
     """Save an edit made in the admin (or a revert to an old version) with `save`: it skips
     flight_update, but a new time, report time or airport must re-plan the reminders and
     reach the passengers all the same."""
-    before = notifications.FlightPlan.of(Flight.objects.get(pk=flight.pk)) if flight.pk else None
+    before = events.FlightPlan.of(Flight.objects.get(pk=flight.pk)) if flight.pk else None
     save()
     if before is not None:
-        notifications.flight_updated(flight=flight, before=before)
+        events.flight_updated(flight=flight, before=before)
 
 
 @transaction.atomic
@@ -164,7 +164,7 @@ def flight_set_status(
     flight.refresh_from_db(fields=["seats_booked"])
     flight.status = status
     record_by(flight, by, at).save(update_fields=["status"])
-    notifications.flight_status_changed(flight=flight)
+    events.flight_status_changed(flight=flight)
     return flight
 
 
@@ -181,7 +181,7 @@ def _settle_at_departure(booking: Booking, *, by: Actor, at: datetime | None = N
     record_by(booking, by, at).save()
     record_by(citizen, by, at).save(update_fields=["status"])
     if citizen.status == Citizen.Status.WAITING:
-        notifications.seat_released(booking=booking, reason=SeatLoss.NO_SHOW, lost_at=at)
+        events.seat_released(booking=booking, reason=SeatLoss.NO_SHOW, lost_at=at)
 
 
 # Bookings ----------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def seat_people(
         except IntegrityError:
             raise AlreadyBooked(_("%(name)s already holds a seat.") % {"name": citizen}) from None
         bookings.append(booking)
-    notifications.bookings_made(bookings=bookings, booked_at=at)
+    events.bookings_made(bookings=bookings, booked_at=at)
     return bookings
 
 
@@ -346,7 +346,7 @@ def release_seat(
     _set_booking_status(booking, Booking.Status.CANCELLED, by=by, save=False, at=at)
     booking.is_active = False
     record_by(booking, by, at).save()
-    notifications.seat_released(booking=booking, reason=reason, lost_at=at)
+    events.seat_released(booking=booking, reason=reason, lost_at=at)
     give_back_seats(booking.flight_id, 1)
     seats_freed(booking.flight_id)
     citizen = Citizen.objects.select_for_update().get(pk=booking.citizen_id)

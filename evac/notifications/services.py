@@ -9,7 +9,6 @@ a person's new phone, e-mail or language rewrites theirs (addressing.notificatio
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
+from evac.flights.events import FlightPlan
 from evac.flights.models import Booking, Flight, SeatLoss, SeatOffer
 from evac.notifications.addressing import (
     NOT_READDRESSED,
@@ -300,25 +300,6 @@ def bookings_made(*, bookings: Sequence[Booking], booked_at: datetime | None = N
         if booked_at is None:
             _confirmation(booking, flight)
         _reminders(booking, flight)
-
-
-@dataclass(frozen=True)
-class FlightPlan:
-    """What a flight's messages say about it; a change to any of these is news to people."""
-
-    departs_at: datetime
-    report_at: datetime
-    departure_airport_id: int
-    arrival_airport_id: int
-
-    @classmethod
-    def of(cls, flight: Flight) -> "FlightPlan":
-        return cls(
-            flight.departs_at,
-            flight.report_at,
-            flight.departure_airport_id,
-            flight.arrival_airport_id,
-        )
 
 
 def _active_bookings(flight: Flight) -> list[Booking]:

@@ -1,0 +1,91 @@
+"""What flights tell the layer above them when seats and flights change.
+
+Flights sit below notifications, so they never import it. Notifications registers itself here
+when Django starts (NotificationsConfig.ready), and the flight, booking and offer services
+call these functions in the transaction that makes the change, so a seat and its messages
+commit together or not at all, as they did when the services called notifications directly.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+
+from evac.flights.models import Booking, Flight, SeatOffer
+
+
+@dataclass(frozen=True)
+class FlightPlan:
+    """What a flight's messages say about it; a change to any of these is news to people."""
+
+    departs_at: datetime
+    report_at: datetime
+    departure_airport_id: int
+    arrival_airport_id: int
+
+    @classmethod
+    def of(cls, flight: Flight) -> "FlightPlan":
+        return cls(
+            flight.departs_at,
+            flight.report_at,
+            flight.departure_airport_id,
+            flight.arrival_airport_id,
+        )
+
+
+class Listener(Protocol):
+    """Who hears of seats and flights (evac.notifications.services): each call runs in the
+    transaction of the change it tells of."""
+
+    def bookings_made(
+        self, *, bookings: Sequence[Booking], booked_at: datetime | None = None
+    ) -> object: ...
+    def flight_updated(self, *, flight: Flight, before: FlightPlan) -> object: ...
+    def flight_status_changed(self, *, flight: Flight) -> object: ...
+    def seat_released(
+        self, *, booking: Booking, reason: str, lost_at: datetime | None = None
+    ) -> object: ...
+    def seat_offered(self, *, offer: SeatOffer) -> object: ...
+    def seat_offer_ended(self, *, offer: SeatOffer) -> object: ...
+
+
+_listener: Listener | None = None
+
+
+def listen(listener: Listener) -> None:
+    """Called once at start-up: `listener` hears of every change from now on."""
+    global _listener
+    _listener = listener
+
+
+def _told() -> Listener:
+    # Loud rather than silent: a seat booked with nobody listening would go unannounced.
+    if _listener is None:
+        raise ImproperlyConfigured("Nothing listens to flights: is evac.notifications installed?")
+    return _listener
+
+
+def bookings_made(*, bookings: Sequence[Booking], booked_at: datetime | None = None) -> None:
+    _told().bookings_made(bookings=bookings, booked_at=booked_at)
+
+
+def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
+    _told().flight_updated(flight=flight, before=before)
+
+
+def flight_status_changed(*, flight: Flight) -> None:
+    _told().flight_status_changed(flight=flight)
+
+
+def seat_released(*, booking: Booking, reason: str, lost_at: datetime | None = None) -> None:
+    _told().seat_released(booking=booking, reason=reason, lost_at=lost_at)
+
+
+def seat_offered(*, offer: SeatOffer) -> None:
+    _told().seat_offered(offer=offer)
+
+
+def seat_offer_ended(*, offer: SeatOffer) -> None:
+    _told().seat_offer_ended(offer=offer)
