@@ -63,7 +63,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from gunicorn, before anything reads a session (whitenoise).
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Staff sessions in the database; the public portal's in a signed cookie, so a citizen's
+    # lookup writes no session row (evac/core/portal_sessions.py).
+    "evac.core.portal_sessions.SplitSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Staff pages only in the languages they are written in (English, Ukrainian, Russian).
     "evac.core.languages.StaffPagesLanguageMiddleware",
