@@ -314,9 +314,10 @@ CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Gives up after EVAC_CACHE_TIMEOUT_MS and then leaves Redis alone for a while,
+            # so a hung Redis never holds a page (evac/core/cache.py).
+            "BACKEND": "evac.core.cache.BoundedRedisCache",
             "LOCATION": CACHE_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     # Django's own Redis cache increments atomically (INCR); the check knows only django-redis.
@@ -332,6 +333,8 @@ else:
     }
     # E003 and W001 both say "this cache is not atomic": the undercount above, accepted.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# A cache call gives up after this long (milliseconds); see evac/core/cache.py.
+EVAC_CACHE_TIMEOUT_MS = env_int("EVAC_CACHE_TIMEOUT_MS", 250)
 # The public status lookup: per visitor's IP address and per reference code (django-ratelimit
 # rates: "20/10m" is 20 per 10 minutes).
 EVAC_PORTAL_RATE_PER_IP = env_str("EVAC_PORTAL_RATE_PER_IP", "30/10m")

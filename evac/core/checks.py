@@ -5,6 +5,7 @@ from django.core.checks import Tags, Warning, register
 
 SHARED_CACHES = {
     "django.core.cache.backends.redis.RedisCache",
+    "evac.core.cache.BoundedRedisCache",
     "django_redis.cache.RedisCache",
 }
 
