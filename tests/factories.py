@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 
 from evac.core import clock
+from evac.core.actor import EVAC
 from evac.flights.models import Flight
 from evac.flights.services import flight_create, flight_set_status
 from evac.operations.models import Membership, Operation, Role
@@ -65,7 +66,7 @@ def make_citizen(operation: Operation, city: City, **fields) -> Citizen:
     fields.setdefault("document_number", f"FA{n:06d}")
     fields.setdefault("current_city", city)
     source = fields.pop("source", Citizen.Source.STAFF_INTAKE)
-    return citizen_register(operation=operation, source=source, by=None, **fields)
+    return citizen_register(operation=operation, source=source, by=EVAC, **fields)
 
 
 def make_flight(
@@ -87,7 +88,7 @@ def make_flight(
     with clock.pinned(departs_at - PLANNED_BEFORE):
         flight = flight_create(
             operation=operation,
-            by=None,
+            by=EVAC,
             number=number or f"PS{next(_numbers):04d}",
             carrier="Ukraine International Airlines",
             departure_airport=departure,
@@ -102,7 +103,7 @@ def make_flight(
             Flight.Status.BOARDING: [Flight.Status.OPEN, Flight.Status.BOARDING],
         }[status]
         for step in path:
-            flight = flight_set_status(flight=flight, status=step, by=None)
+            flight = flight_set_status(flight=flight, status=step, by=EVAC)
     return flight
 
 
@@ -129,15 +130,15 @@ def make_departed_flight(
     # Booked the day before, boarded and departed on time, whenever that was.
     with clock.pinned(flight.departs_at - timedelta(days=1)):
         seats = {
-            c.pk: booking_create(flight=flight, citizen=c, by=None) for c in [*boarded, *no_shows]
+            c.pk: booking_create(flight=flight, citizen=c, by=EVAC) for c in [*boarded, *no_shows]
         }
     with clock.pinned(flight.departs_at):
-        flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
+        flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=EVAC)
         for citizen in boarded:
-            booking_set_status(booking=seats[citizen.pk], status=Booking.Status.BOARDED, by=None)
+            booking_set_status(booking=seats[citizen.pk], status=Booking.Status.BOARDED, by=EVAC)
         for citizen in no_shows:
-            booking_set_status(booking=seats[citizen.pk], status=Booking.Status.NO_SHOW, by=None)
-        return flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=None)
+            booking_set_status(booking=seats[citizen.pk], status=Booking.Status.NO_SHOW, by=EVAC)
+        return flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=EVAC)
 
 
 def make_citizens_in_bulk(operation: Operation, city: City, count: int, **fields) -> list[Citizen]:

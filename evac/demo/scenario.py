@@ -1,7 +1,7 @@
 """The January 2022 Kazakhstan scenario ("The case we build for" in DESIGN), loaded for demos.
 
 The story is played through the same services the staff use — register, book, board,
-depart — as Evac itself (by=None), each step stamped with its own moment of the story
+depart — as Evac itself (by=EVAC), each step stamped with its own moment of the story
 through the services' `at` / `registered_at`, so every seat count, status, manifest and
 change history obeys the real rules. By default the week is replayed in the present
 (evac/demo/timeline.py); `historical=True` keeps the dates of 2022.
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.demo.logins import demo_staff_load
 from evac.demo.models import Replay
@@ -218,7 +219,7 @@ def _register(operation: Operation, party: Party) -> Registered:
         household = household_register(
             operation=operation,
             source=party.source,
-            by=None,
+            by=EVAC,
             members=party.members,
             registered_at=party.registered_at,
         )
@@ -230,7 +231,7 @@ def _register(operation: Operation, party: Party) -> Registered:
             citizen_register(
                 operation=operation,
                 source=party.source,
-                by=None,
+                by=EVAC,
                 registered_at=party.registered_at,
                 **fields,
             )
@@ -250,15 +251,15 @@ def _fly_9_january(
     flyers = _book_all(parties[Fate.FLEW_9_JANUARY], flight, t.at(plan.booked_at))
     missed = _book_all(parties[Fate.MISSED_9_JANUARY], flight, t.at(plan.booked_at))
     gate = flight.departs_at - BOARDING_STARTS
-    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None, at=gate)
+    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=EVAC, at=gate)
     for booking in flyers:
-        booking_set_status(booking=booking, status=Booking.Status.BOARDED, by=None, at=gate)
+        booking_set_status(booking=booking, status=Booking.Status.BOARDED, by=EVAC, at=gate)
     for booking in missed:
-        booking_set_status(booking=booking, status=Booking.Status.NO_SHOW, by=None, at=gate)
+        booking_set_status(booking=booking, status=Booking.Status.NO_SHOW, by=EVAC, at=gate)
     flight = flight_set_status(
-        flight=flight, status=Flight.Status.DEPARTED, by=None, at=flight.departs_at
+        flight=flight, status=Flight.Status.DEPARTED, by=EVAC, at=flight.departs_at
     )
-    flight_set_status(flight=flight, status=Flight.Status.LANDED, by=None, at=flight.arrives_at)
+    flight_set_status(flight=flight, status=Flight.Status.LANDED, by=EVAC, at=flight.arrives_at)
     (no_show,) = parties[Fate.MISSED_9_JANUARY]
     _log(
         no_show,
@@ -324,7 +325,7 @@ def _fill_13_january(
         booking_set_status(
             booking=booking,
             status=Booking.Status.CONFIRMED,
-            by=None,
+            by=EVAC,
             at=t.at(RAIL_TICKETS_BOUGHT),
         )
     _rail_transfer(operation, travelling_by_rail, t, from_city=from_city, to_city=route[0].city)
@@ -385,7 +386,7 @@ def _open_flight(
     planned = t.at(plan.booked_at - PLANNED_BEFORE_BOOKING)
     flight = flight_create(
         operation=operation,
-        by=None,
+        by=EVAC,
         at=planned,
         number=plan.number,
         carrier=CARRIER,
@@ -397,7 +398,7 @@ def _open_flight(
         seats_total=plan.seats,
         notes=plan.notes,
     )
-    return flight_set_status(flight=flight, status=Flight.Status.OPEN, by=None, at=planned)
+    return flight_set_status(flight=flight, status=Flight.Status.OPEN, by=EVAC, at=planned)
 
 
 def _book_all(parties: list[Registered], flight: Flight, at: datetime) -> list[Booking]:
@@ -405,15 +406,15 @@ def _book_all(parties: list[Registered], flight: Flight, at: datetime) -> list[B
     bookings: list[Booking] = []
     for party in parties:
         if party.household is not None:
-            bookings += household_book(flight=flight, household=party.household, by=None, at=at)
+            bookings += household_book(flight=flight, household=party.household, by=EVAC, at=at)
         else:
-            bookings.append(booking_create(flight=flight, citizen=party.head, by=None, at=at))
+            bookings.append(booking_create(flight=flight, citizen=party.head, by=EVAC, at=at))
     return bookings
 
 
 def _set_status(party: Registered, status: str, at: datetime) -> None:
     for person in party.people:
-        citizen_set_status(citizen=person, status=status, by=None, at=at)
+        citizen_set_status(citizen=person, status=status, by=EVAC, at=at)
 
 
 def _log(
@@ -431,5 +432,5 @@ def _log(
         outcome=outcome,
         note=note,
         at=at,
-        by=None,
+        by=EVAC,
     )

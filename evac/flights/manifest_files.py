@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import translation
 
 from evac.audit.models import AccessAction
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights import exports, paxlst
 from evac.flights.checks import passenger_checks
@@ -170,5 +171,5 @@ def _facts(flight: Flight, *, by: Actor, passengers: int) -> exports.FlightFacts
         passengers=passengers,
         counts=by_status,
         generated_at=now(),
-        generated_by=by.get_username() if by is not None else "Evac",
+        generated_by=by.get_username() if by is not EVAC else "Evac",
     )

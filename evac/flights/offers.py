@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from evac.core.actor import user_of
+from evac.core.actor import EVAC, user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
@@ -184,7 +184,7 @@ def offer_expire(*, offer_id: int) -> SeatOffer | None:
     if offer is None:
         return None
     lock_flight(offer.flight_id)
-    if not offer_claim(offer, status=_O.EXPIRED, by=None, only_due=True):
+    if not offer_claim(offer, status=_O.EXPIRED, by=EVAC, only_due=True):
         return None
     hold_ended(offer)
     return offer

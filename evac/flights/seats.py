@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from evac.core.actor import CitizenActor, user_of
+from evac.core.actor import EVAC, CitizenActor, user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.core.history import record_by
@@ -102,7 +102,7 @@ VIA_EVAC = "evac"
 def _via(by: Actor) -> str:
     if isinstance(by, CitizenActor):
         return VIA_PORTAL
-    return VIA_EVAC if by is None else VIA_STAFF
+    return VIA_EVAC if by is EVAC else VIA_STAFF
 
 
 def offer_claim(offer: SeatOffer, *, status: str, by: Actor, only_due: bool = False) -> bool:

@@ -9,6 +9,7 @@ import logging
 
 from celery import shared_task
 
+from evac.core.actor import EVAC
 from evac.core.errors import Conflict
 from evac.flights import offers
 from evac.flights.models import Flight
@@ -26,7 +27,7 @@ def offer_free_seats(flight_id: int) -> int:
     if flight is None:
         return 0
     try:
-        return len(offers.offers_make(flight=flight, by=None))
+        return len(offers.offers_make(flight=flight, by=EVAC))
     except Conflict as refused:  # closed meanwhile, or too close to departure
         logger.info("no offers for flight %s: %s", flight_id, refused)
         return 0

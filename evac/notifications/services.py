@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evac.core.actor import user_of
+from evac.core.actor import EVAC, user_of
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.events import FlightPlan
@@ -56,7 +56,7 @@ def message_to_citizen(
     parameters: dict[str, Any] | None = None,
     booking: Booking | None = None,
     flight: Flight | None = None,
-    by: Actor = None,
+    by: Actor = EVAC,
     own: tuple[Address, dict[str, Any]] | None = None,
     secret: str = "",
 ) -> Notification | None:
@@ -118,7 +118,7 @@ def _message_to_staff(
             context=context,
         ),
     }
-    return _written(key, fields, by=None)
+    return _written(key, fields, by=EVAC)
 
 
 def _written(key: str, fields: dict[str, Any], by: Actor) -> Notification:

@@ -3,10 +3,11 @@
 Every staff page and API view reaches an operation through `operation_access` (the page
 door evac/operations/web.py, the API door evac/api/views/base.py) and reads only within it,
 and every service that writes calls `require_permission` first, so the web pages, the API,
-the admin actions and the tasks all apply the same rule. `by=None` means Evac itself (a
-task, the demo loader) and is allowed everything. A person acting for themselves on the
-public portal is a `CitizenActor`, allowed only the few things in CITIZEN_PERMISSIONS, and
-only on their own record, which they proved with a one-time code.
+the admin actions and the tasks all apply the same rule. `by=EVAC` is Evac itself (a
+task, the demo loader) and is allowed everything; no actor (None) is allowed nothing. A
+person acting for themselves on the public portal is a `CitizenActor`, allowed only the
+few things in CITIZEN_PERMISSIONS, and only on their own record, which they proved with a
+one-time code.
 """
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from evac.core.actor import Actor, CitizenActor
+from evac.core.actor import EVAC, Actor, CitizenActor
 from evac.operations.models import Membership, Operation, Role
 
 
@@ -111,7 +112,7 @@ CITIZEN_PERMISSIONS: dict[bool, frozenset[Permission]] = {
 
 
 def operations_visible_to(user: Actor) -> QuerySet[Operation]:
-    if user is None or getattr(user, "is_superuser", False):
+    if user is EVAC or getattr(user, "is_superuser", False):
         return Operation.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Operation.objects.none()
@@ -158,8 +159,10 @@ def has_permission(
     user: Actor, operation: Operation, permission: Permission, *, citizen_id: int | None = None
 ) -> bool:
     """`citizen_id`: the person the action is about, for a person acting for themselves."""
-    if user is None:
+    if user is EVAC:
         return True
+    if user is None:  # a caller that did not say who acts gets nothing
+        return False
     if isinstance(user, CitizenActor):
         return (
             user.operation_id == operation.pk

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from evac.api.services import api_token_create
+from evac.core.actor import EVAC
 from evac.operations.models import Operation
 from tests.logins import pass_second_factor
 
@@ -17,7 +18,7 @@ def session_client(user: User | None) -> APIClient:
 
 
 def token_client(user: User) -> APIClient:
-    _token, key = api_token_create(user=user, name="test", by=None)
+    _token, key = api_token_create(user=user, name="test", by=EVAC)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return client

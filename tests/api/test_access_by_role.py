@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Flight
 from evac.flights.services import booking_create
@@ -177,11 +178,11 @@ ROLE_MAY = {
 def scenario(operation, almaty, ala, nqz, kbp, flight) -> SimpleNamespace:
     olena = make_citizen(operation, almaty)
     passenger = make_citizen(operation, almaty)
-    booking = booking_create(flight=flight, citizen=passenger, by=None)
+    booking = booking_create(flight=flight, citizen=passenger, by=EVAC)
     household = household_register(
         operation=operation,
         source=Citizen.Source.STAFF_INTAKE,
-        by=None,
+        by=EVAC,
         members=[
             {**_person(SimpleNamespace(almaty=almaty)), "current_city": almaty, "surname": "Hh"}
         ],

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from evac.core.actor import EVAC
 from evac.flights import exports
 from evac.flights.models import Booking, Flight, ManifestExport
 from evac.flights.selectors import manifest_on_board
@@ -53,7 +54,7 @@ def test_a_household_is_booked_all_together(api, operation, almaty, flight):
     family = household_register(
         operation=operation,
         source=Citizen.Source.STAFF_INTAKE,
-        by=None,
+        by=EVAC,
         members=[_member(almaty, "Petro"), _member(almaty, "Hanna")],
     )
 
@@ -78,7 +79,7 @@ def test_a_booking_needs_a_person_or_a_household_not_both(api, operation, almaty
 
 
 def test_cancelling_frees_the_seat_and_the_person_waits_again(api, operation, almaty, flight):
-    seat = booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=None)
+    seat = booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=EVAC)
     url = op_url(operation, f"flights/{flight.pk}/bookings/{seat.pk}/cancel/")
 
     first = api.post(url)
@@ -92,11 +93,11 @@ def test_cancelling_frees_the_seat_and_the_person_waits_again(api, operation, al
 
 
 def test_boarding_is_marked_only_while_the_flight_is_boarding(api, operation, almaty, flight):
-    seat = booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=None)
+    seat = booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=EVAC)
     url = op_url(operation, f"flights/{flight.pk}/bookings/{seat.pk}/status/")
 
     too_early = api.post(url, {"status": "boarded"}, "json")
-    flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
+    flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=EVAC)
     at_the_gate = api.post(url, {"status": "boarded"}, "json")
 
     assert too_early.status_code == 409
@@ -107,7 +108,7 @@ def test_boarding_is_marked_only_while_the_flight_is_boarding(api, operation, al
 
 def test_departing_through_the_api_evacuates_who_boarded(api, operation, almaty, flight, pin_clock):
     boarded, missing = make_citizen(operation, almaty), make_citizen(operation, almaty)
-    seats = [booking_create(flight=flight, citizen=p, by=None) for p in (boarded, missing)]
+    seats = [booking_create(flight=flight, citizen=p, by=EVAC) for p in (boarded, missing)]
     pin_clock(flight.departs_at)
     status_url = op_url(operation, f"flights/{flight.pk}/status/")
     api.post(status_url, {"status": "boarding"}, "json")
@@ -127,7 +128,7 @@ def test_departing_through_the_api_evacuates_who_boarded(api, operation, almaty,
 
 def test_the_json_manifest_has_the_export_columns_and_rows(api, operation, almaty, flight):
     for _ in range(2):
-        booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=None)
+        booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=EVAC)
 
     response = api.get(op_url(operation, f"flights/{flight.pk}/manifest/"))
 
@@ -141,7 +142,7 @@ def test_the_json_manifest_has_the_export_columns_and_rows(api, operation, almat
 def test_the_csv_manifest_is_the_staff_export_and_is_recorded(
     api, operation, almaty, flight, alice
 ):
-    booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=None)
+    booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=EVAC)
 
     response = api.get(op_url(operation, f"flights/{flight.pk}/manifest.csv"))
 
@@ -158,7 +159,7 @@ def test_a_viewer_reads_the_json_manifest_with_document_numbers_masked(
     operation, almaty, flight, carol, bob
 ):
     person = make_citizen(operation, almaty, document_number="FA1233456")
-    booking_create(flight=flight, citizen=person, by=None)
+    booking_create(flight=flight, citizen=person, by=EVAC)
     url = op_url(operation, f"flights/{flight.pk}/manifest/")
 
     (masked,) = token_client(carol).get(url).json()["passengers"]

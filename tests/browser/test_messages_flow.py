@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import Page, expect
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.services import booking_create
 from evac.notifications import delivery
@@ -83,7 +84,7 @@ def outbox_row(page: Page, kind: str):
 
 def test_a_seat_cancelled_on_the_manifest_reaches_the_person_by_sms(page: Page, stranded):
     flight, olena = stranded.flight, stranded.olena
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     send_all_pending()  # the booking confirmation went out long ago
 
     log_in(page, "coordinator", PASSWORD)

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.core.clock import pinned
 from evac.flights.models import Flight
 from evac.flights.services import booking_create, flight_set_status
@@ -30,7 +31,7 @@ def open_flight(operation, nqz, kbp, almaty):
     flight = make_flight(operation, nqz, kbp, seats=60, departs_at=DEPARTS, number="PS 9004")
     with pinned(NOW):  # booked before it left
         for _ in range(12):
-            booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=None)
+            booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=EVAC)
     return flight
 
 
@@ -86,7 +87,7 @@ def test_planned_open_and_boarding_flights_are_shown_soonest_first(
     make_flight(operation, nqz, kbp, departs_at=at(14), number="PS 9005", status="boarding")
     make_flight(operation, nqz, kbp, departs_at=at(13), number="PS 9004")
     cancelled = make_flight(operation, nqz, kbp, departs_at=at(12), number="PS 9003")
-    flight_set_status(flight=cancelled, status=Flight.Status.CANCELLED, by=None)
+    flight_set_status(flight=cancelled, status=Flight.Status.CANCELLED, by=EVAC)
     make_departed_flight(
         operation, nqz, kbp, boarded=[make_citizen(operation, almaty)], departs_at=at(9)
     )

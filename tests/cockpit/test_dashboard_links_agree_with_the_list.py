@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status
@@ -23,11 +24,11 @@ def people(operation, almaty, nur_sultan, flight):
         citizen = make_citizen(operation, almaty if n % 3 else nur_sultan, medical_need=n % 4 == 0)
         Citizen.objects.filter(pk=citizen.pk).update(registered_at=now - timedelta(days=n))
         if n == 1:
-            booking_create(flight=flight, citizen=citizen, by=None)
+            booking_create(flight=flight, citizen=citizen, by=EVAC)
         elif n in (2, 5):
-            citizen_set_status(citizen=citizen, status=Citizen.Status.UNREACHABLE, by=None)
+            citizen_set_status(citizen=citizen, status=Citizen.Status.UNREACHABLE, by=EVAC)
         elif n == 7:
-            citizen_set_status(citizen=citizen, status=Citizen.Status.DECIDED_TO_STAY, by=None)
+            citizen_set_status(citizen=citizen, status=Citizen.Status.DECIDED_TO_STAY, by=EVAC)
 
 
 def test_each_count_is_the_number_of_people_in_the_list_it_links_to(

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status
 from tests.factories import make_citizen
@@ -29,7 +30,7 @@ def _person(operation, city, *, registered_days_ago, heard_days_ago=None, status
         registered_at=NOW - timedelta(days=registered_days_ago), last_contacted_at=heard
     )
     if status:
-        citizen_set_status(citizen=citizen, status=status, by=None)
+        citizen_set_status(citizen=citizen, status=status, by=EVAC)
     return citizen
 
 

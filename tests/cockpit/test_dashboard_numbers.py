@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status
@@ -25,13 +26,13 @@ def people(operation, other_operation, almaty, nur_sultan, nqz, kbp, flight):
         make_citizen(operation, almaty),
         make_citizen(operation, almaty),
     ]
-    booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=None)
+    booking_create(flight=flight, citizen=make_citizen(operation, almaty), by=EVAC)
     for status, city in (
         (S.UNREACHABLE, almaty),
         (S.DECIDED_TO_STAY, almaty),
         (S.LEFT_BY_OWN_MEANS, nur_sultan),
     ):
-        citizen_set_status(citizen=make_citizen(operation, city), status=status, by=None)
+        citizen_set_status(citizen=make_citizen(operation, city), status=status, by=EVAC)
     make_citizen(operation, nur_sultan, date_of_birth=date(1940, 5, 1))
     make_citizen(operation, nur_sultan)
     evacuees = [make_citizen(operation, nur_sultan) for _ in range(2)]

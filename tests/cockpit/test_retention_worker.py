@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 
 from evac.cockpit.services import operation_close
+from evac.core.actor import EVAC
 from evac.core.anonymise import ANONYMISED
 from evac.notifications import sms
 from evac.notifications.delivery import notification_send
@@ -43,7 +44,7 @@ def test_a_worker_on_redis_anonymises_the_operation_whose_day_has_come(
         with transaction.atomic():  # as the registration that sends it
             message = registration_confirmed(citizen=person)
         notification_send(notification_id=message.pk)
-    operation_close(operation=operation, by=None, retain_days=0)  # due today
+    operation_close(operation=operation, by=EVAC, retain_days=0)  # due today
     env = worker_environment(tmp_path, sms_path)
 
     with worker(tmp_path, env):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Flight
 from evac.people.models import Citizen
@@ -30,7 +31,7 @@ def _family(operation, city, surname, size):
     return household_register(
         operation=operation,
         source="staff_intake",
-        by=None,
+        by=EVAC,
         members=[
             {
                 "surname": surname,

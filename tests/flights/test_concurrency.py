@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
+from evac.core.actor import EVAC
 from evac.core.errors import Conflict
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, household_book
@@ -67,7 +68,7 @@ def _households_race(operation, city, nqz, kbp, alice) -> None:
         household_register(
             operation=operation,
             source=Citizen.Source.STAFF_INTAKE,
-            by=None,
+            by=EVAC,
             members=[
                 _member(city, f"Family{i}", "Petro", f"FP{i:04d}1"),
                 _member(city, f"Family{i}", "Hanna", f"FP{i:04d}2"),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from evac.core.actor import EVAC
 from evac.core.clock import now, today
 from evac.flights import services
 from evac.flights.models import Flight
@@ -42,7 +43,7 @@ def _family(operation, city, surname, size, *, days_ago, **head_fields):
         for i in range(size)
     ]
     household = household_register(
-        operation=operation, source="staff_intake", by=None, members=members
+        operation=operation, source="staff_intake", by=EVAC, members=members
     )
     household.members.update(registered_at=now() - timedelta(days=days_ago))
     return household

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Flight
 from evac.flights.services import booking_create, flight_set_status
@@ -74,7 +75,7 @@ def test_upcoming_and_past_flights_are_listed_apart(client, operation, nqz, kbp,
         status=Flight.Status.BOARDING,
         departs_at=now() - timedelta(days=3),
     )
-    flight_set_status(flight=gone, status=Flight.Status.DEPARTED, by=None)
+    flight_set_status(flight=gone, status=Flight.Status.DEPARTED, by=EVAC)
     client.force_login(carol)
 
     upcoming = text(client.get(_url(operation)))

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.flights.models import Booking, Flight
@@ -242,7 +243,7 @@ def test_a_departed_flight_is_past_and_says_how_many_flew(
 
 def test_a_cancelled_flight_still_ahead_stays_with_the_upcoming_ones(operation, nqz, kbp):
     flight = make_flight(operation, nqz, kbp, departs_at=datetime(2030, 1, 1, tzinfo=UTC))
-    flight_set_status(flight=flight, status=Flight.Status.CANCELLED, by=None)
+    flight_set_status(flight=flight, status=Flight.Status.CANCELLED, by=EVAC)
 
     upcoming, past = flights_upcoming_and_past(operation)
 

@@ -1,5 +1,6 @@
 import pytest
 
+from evac.core.actor import EVAC
 from evac.core.errors import Conflict
 from evac.flights.models import Booking
 from evac.flights.services import AlreadyBooked, FlightFull, booking_create, household_book
@@ -32,7 +33,7 @@ def _family(operation, city, size: int):
         )
     ]
     return household_register(
-        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=None, members=members
+        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=EVAC, members=members
     )
 
 

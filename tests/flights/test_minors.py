@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from evac.core.actor import EVAC
 from evac.flights.minors import MinorWithoutAdult
 from evac.flights.models import Booking
 from evac.flights.services import booking_cancel, booking_create, household_book
@@ -31,7 +32,7 @@ def _family(operation, city, *births: str):
         )
     ]
     household = household_register(
-        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=None, members=members
+        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=EVAC, members=members
     )
     return list(household.members.order_by("pk"))
 
@@ -143,7 +144,7 @@ def test_a_second_adult_on_board_lets_the_first_go(operation, almaty, flight, al
     adult = household_register(
         operation=operation,
         source=Citizen.Source.STAFF_INTAKE,
-        by=None,
+        by=EVAC,
         members=[
             {
                 "surname": "Bondar",

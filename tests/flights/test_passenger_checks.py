@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from pydifact.segmentcollection import Interchange
 
+from evac.core.actor import EVAC
 from evac.flights.checks import passenger_checks, special_service_codes
 from evac.flights.models import Flight
 from evac.flights.selectors import expiring_documents
@@ -64,12 +65,12 @@ def test_a_minor_without_an_adult_of_their_household_on_board_is_umnr(operation,
     son = make_citizen(operation, almaty, household=family, date_of_birth=date(2020, 1, 1))
     alone = make_citizen(operation, almaty, date_of_birth=date(2016, 5, 5))
     seats = {
-        p.pk: booking_create(flight=flight, citizen=p, by=None, unaccompanied_reason="escorted")
+        p.pk: booking_create(flight=flight, citizen=p, by=EVAC, unaccompanied_reason="escorted")
         for p in (son, alone)
     }
 
     first = passenger_checks(flight, flight.bookings.select_related("citizen"))
-    booking_create(flight=flight, citizen=mother, by=None)
+    booking_create(flight=flight, citizen=mother, by=EVAC)
     second = passenger_checks(flight, flight.bookings.select_related("citizen"))
 
     assert "UMNR" in first[seats[son.pk].pk].special_service
@@ -172,7 +173,7 @@ def test_the_manifest_shows_codes_flags_and_the_count_in_the_header(client, chec
 
 
 def test_boarding_mode_and_the_print_view_carry_them_too(client, checked_flight, bob):
-    flight_set_status(flight=checked_flight, status=Flight.Status.BOARDING, by=None)
+    flight_set_status(flight=checked_flight, status=Flight.Status.BOARDING, by=EVAC)
     client.force_login(bob)
     slug = checked_flight.operation.slug
 

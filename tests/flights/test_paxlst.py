@@ -10,6 +10,7 @@ from pydifact.segmentcollection import Interchange
 from pydifact.segments import Segment
 
 from evac.audit.models import AccessLogEntry
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.manifest_files import manifest_file_export
 from evac.flights.models import Booking, ManifestExport
@@ -82,7 +83,7 @@ def passengers(embassy, almaty, flight):
     # An old record whose "Latin" name was typed in Cyrillic.
     Citizen.objects.filter(pk=people[3].pk).update(surname="Бондар")
     for person in people:
-        booking_create(flight=flight, citizen=person, by=None)
+        booking_create(flight=flight, citizen=person, by=EVAC)
     return people
 
 

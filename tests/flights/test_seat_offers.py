@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from evac.core.actor import CitizenActor
+from evac.core.actor import EVAC, CitizenActor
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.models import Booking, Flight, SeatOffer
@@ -56,7 +56,7 @@ def _family(operation, city, size=3):
         for i in range(size)
     ]
     return household_register(
-        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=None, members=members
+        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=EVAC, members=members
     )
 
 

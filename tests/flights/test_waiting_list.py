@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from evac.core.actor import EVAC
 from evac.core.clock import now, today
 from evac.flights.selectors import (
     PRIORITY_OTHER,
@@ -45,7 +46,7 @@ def _family(operation, city, surname, *, days_ago, children=1):
         )
     ]
     household = household_register(
-        operation=operation, source="staff_intake", by=None, members=members
+        operation=operation, source="staff_intake", by=EVAC, members=members
     )
     household.members.update(registered_at=now() - timedelta(days=days_ago))
     return household
@@ -97,7 +98,7 @@ def test_a_household_is_one_unit_as_urgent_as_its_most_vulnerable_member(operati
 def test_only_waiting_members_are_in_the_unit(operation, almaty):
     family = _family(operation, almaty, "Bondar", days_ago=1, children=2)
     mother = family.members.get(given_names="Iryna")
-    citizen_set_status(citizen=mother, status=Citizen.Status.DECIDED_TO_STAY, by=None)
+    citizen_set_status(citizen=mother, status=Citizen.Status.DECIDED_TO_STAY, by=EVAC)
 
     (unit,) = waiting_list(operation)
 
@@ -110,7 +111,7 @@ def test_a_household_with_a_member_seated_elsewhere_is_marked(operation, almaty,
     booking_create(
         flight=make_flight(operation, nqz, kbp),
         citizen=child,
-        by=None,
+        by=EVAC,
         unaccompanied_reason="flies ahead with her grandmother",
     )
 
@@ -131,7 +132,7 @@ def test_the_list_can_keep_only_people_in_one_city(operation, almaty, nur_sultan
 def test_other_operations_and_people_not_waiting_are_left_out(operation, other_operation, almaty):
     make_citizen(other_operation, almaty, surname="Elsewhere")
     staying = make_citizen(operation, almaty, surname="Staying")
-    citizen_set_status(citizen=staying, status=Citizen.Status.DECIDED_TO_STAY, by=None)
+    citizen_set_status(citizen=staying, status=Citizen.Status.DECIDED_TO_STAY, by=EVAC)
 
     assert waiting_list(operation) == []
 

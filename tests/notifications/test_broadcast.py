@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from evac.notifications.broadcasts import broadcast_preview, broadcast_send
 from evac.notifications.models import Notification
@@ -22,8 +23,8 @@ def _url(operation):
 def test_the_preview_counts_the_passengers_and_shows_the_text_then_confirm_sends_once(
     client, bob, flight, olena, john, operation, almaty
 ):
-    booking_create(flight=flight, citizen=olena, by=None)
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
+    booking_create(flight=flight, citizen=john, by=EVAC)
     make_citizen(operation, almaty, phone="+77010000077")  # waiting, not on the flight
     client.force_login(bob)
     form = {"audience": "flight", "flight": flight.pk, "text": "Автобус о 06:00 від посольства."}
@@ -143,7 +144,7 @@ def test_the_flight_list_shows_each_flights_date(client, bob, operation, flight)
 def test_a_broadcast_to_a_city_reaches_everyone_waiting_there(
     client, alice, operation, almaty, nur_sultan, olena, john, flight
 ):
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=john, by=EVAC)
     make_citizen(operation, nur_sultan, phone="+77010000078")
     client.force_login(alice)
     form = {"audience": "city", "city": almaty.pk, "text": "Stay indoors tonight."}

@@ -2,6 +2,7 @@
 
 import pytest
 
+from evac.core.actor import EVAC
 from evac.flights.models import Booking, Flight
 from evac.flights.services import (
     booking_cancel,
@@ -25,10 +26,10 @@ def _statuses(citizen, kind):
 def test_cancelling_a_flight_cancels_its_reminders_and_tells_each_passenger_once(
     flight, olena, john
 ):
-    booking_create(flight=flight, citizen=olena, by=None)
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
+    booking_create(flight=flight, citizen=john, by=EVAC)
 
-    flight_set_status(flight=flight, status=Flight.Status.CANCELLED, by=None)
+    flight_set_status(flight=flight, status=Flight.Status.CANCELLED, by=EVAC)
 
     for person in (olena, john):
         assert _statuses(person, N.Kind.FLIGHT_REMINDER) == ["cancelled", "cancelled"]
@@ -38,10 +39,10 @@ def test_cancelling_a_flight_cancels_its_reminders_and_tells_each_passenger_once
 
 
 def test_cancelling_a_seat_cancels_that_persons_pending_messages_only(flight, olena, john):
-    seat = booking_create(flight=flight, citizen=olena, by=None)
-    booking_create(flight=flight, citizen=john, by=None)
+    seat = booking_create(flight=flight, citizen=olena, by=EVAC)
+    booking_create(flight=flight, citizen=john, by=EVAC)
 
-    booking_cancel(booking=seat, by=None)
+    booking_cancel(booking=seat, by=EVAC)
 
     about_the_seat = N.objects.filter(citizen=olena).exclude(kind=N.Kind.SEAT_CANCELLED)
     assert set(about_the_seat.values_list("status", flat=True)) == {"cancelled"}
@@ -49,30 +50,30 @@ def test_cancelling_a_seat_cancels_that_persons_pending_messages_only(flight, ol
 
 
 def test_a_message_already_sent_is_not_touched_by_a_cancellation(flight, olena):
-    seat = booking_create(flight=flight, citizen=olena, by=None)
+    seat = booking_create(flight=flight, citizen=olena, by=EVAC)
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
     delivery.notification_send(notification_id=confirmation.pk)
 
-    booking_cancel(booking=seat, by=None)
+    booking_cancel(booking=seat, by=EVAC)
 
     confirmation.refresh_from_db()
     assert confirmation.status == N.Status.SENT
 
 
 def test_a_person_who_decides_to_stay_gets_no_more_reminders(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
 
-    citizen_set_status(citizen=olena, status=Citizen.Status.DECIDED_TO_STAY, by=None)
+    citizen_set_status(citizen=olena, status=Citizen.Status.DECIDED_TO_STAY, by=EVAC)
 
     assert _statuses(olena, N.Kind.FLIGHT_REMINDER) == ["cancelled", "cancelled"]
 
 
 def test_departure_cancels_what_is_left(flight, olena, pin_clock):
-    seat = booking_create(flight=flight, citizen=olena, by=None)
+    seat = booking_create(flight=flight, citizen=olena, by=EVAC)
     pin_clock(flight.departs_at)
-    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
-    booking_set_status(booking=seat, status=Booking.Status.BOARDED, by=None)
+    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=EVAC)
+    booking_set_status(booking=seat, status=Booking.Status.BOARDED, by=EVAC)
 
-    flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=None)
+    flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=EVAC)
 
     assert not N.objects.filter(status=N.Status.PENDING).exists()

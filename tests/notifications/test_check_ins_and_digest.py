@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.services import booking_create
 from evac.notifications import periodic
@@ -34,10 +35,10 @@ def test_nobody_is_checked_in_twice_within_the_period(settings, olena):
 
 
 def test_a_recent_message_of_any_kind_counts_as_keeping_in_touch(flight, olena, john):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     from evac.flights.services import booking_cancel
 
-    booking_cancel(booking=olena.bookings.get(), by=None)  # waiting again; messages cancelled
+    booking_cancel(booking=olena.bookings.get(), by=EVAC)  # waiting again; messages cancelled
     N.objects.filter(citizen=olena).update(status=N.Status.SENT, sent_at=now())
 
     assert periodic.check_ins_schedule() == 1
@@ -45,9 +46,9 @@ def test_a_recent_message_of_any_kind_counts_as_keeping_in_touch(flight, olena, 
 
 
 def test_people_who_are_booked_or_stay_get_no_check_in(operation, almaty, flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     stays = make_citizen(operation, almaty, phone="+77010000099")
-    citizen_set_status(citizen=stays, status="decided_to_stay", by=None)
+    citizen_set_status(citizen=stays, status="decided_to_stay", by=EVAC)
     N.objects.all().delete()
 
     assert periodic.check_ins_schedule() == 0
@@ -64,8 +65,8 @@ def test_the_digest_goes_to_coordinators_and_officers_with_an_e_mail(
         user.email = f"{user.username}@mfa.example"
         user.save()
     soon = make_flight(operation, nqz, kbp, departs_at=now() + timedelta(hours=30))
-    booking_create(flight=soon, citizen=john, by=None)
-    citizen_set_status(citizen=make_citizen(operation, almaty), status="unreachable", by=None)
+    booking_create(flight=soon, citizen=john, by=EVAC)
+    citizen_set_status(citizen=make_citizen(operation, almaty), status="unreachable", by=EVAC)
 
     assert periodic.staff_digests_schedule() == 2
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from evac.notifications import texts
 from evac.notifications.models import Notification
@@ -43,7 +44,7 @@ def test_the_confirmation_is_in_the_persons_language_in_local_time(
 ):
     person = make_citizen(operation, almaty, phone="+77011112233", preferred_language=language)
 
-    booking_create(flight=january_flight, citizen=person, by=None)
+    booking_create(flight=january_flight, citizen=person, by=EVAC)
 
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
     assert confirmation.language == language
@@ -55,7 +56,7 @@ def test_the_confirmation_is_in_the_persons_language_in_local_time(
 def test_the_reminder_names_the_local_departure(operation, almaty, january_flight):
     person = make_citizen(operation, almaty, phone="+77011112233", preferred_language="uk")
 
-    booking_create(flight=january_flight, citizen=person, by=None)
+    booking_create(flight=january_flight, citizen=person, by=EVAC)
 
     reminder = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).first()
     assert reminder.body.startswith("Нагадування: рейс PS 9004")
@@ -101,6 +102,6 @@ def test_a_russian_message_names_the_cities_in_russian(operation, almaty, januar
     kyiv.save()
     person = make_citizen(operation, almaty, phone="+77011112233", preferred_language="ru")
 
-    booking_create(flight=january_flight, citizen=person, by=None)
+    booking_create(flight=january_flight, citizen=person, by=EVAC)
 
     assert "Нур-Султан (NQZ) – Киев (KBP)" in N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION).body

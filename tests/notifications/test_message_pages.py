@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from evac.notifications import delivery
 from evac.notifications.models import Notification
@@ -16,8 +17,8 @@ N = Notification
 
 @pytest.fixture
 def booked(flight, olena, john):
-    booking_create(flight=flight, citizen=olena, by=None)
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
+    booking_create(flight=flight, citizen=john, by=EVAC)
     return flight
 
 

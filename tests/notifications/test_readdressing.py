@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evac.cockpit.retention import anonymise_personal_data
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from evac.notifications import addressing, broadcasts, delivery, periodic, services
 from evac.notifications.models import Broadcast, Notification
@@ -61,7 +62,7 @@ def _notification_queries(queries) -> list[str]:
 @pytest.fixture
 def booked_olena(flight, olena):
     """Olena (Ukrainian, SMS only) on the flight: a confirmation and two reminders pending."""
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     return olena
 
 
@@ -170,7 +171,7 @@ def test_a_new_language_rewrites_the_reminder_in_it(bob, booked_olena, sms_file)
 
 
 def test_a_new_e_mail_address_gets_the_e_mails_still_waiting(bob, flight, john):
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=john, by=EVAC)
 
     citizen_update(citizen=john, by=bob, email="john.smith@example.org")
 
@@ -189,7 +190,7 @@ def test_without_the_phone_an_sms_becomes_an_e_mail_as_the_scheduler_would_send_
     person = make_citizen(
         operation, almaty, phone="+77011112233", email="hanna@example.org", preferred_language="uk"
     )
-    booking_create(flight=flight, citizen=person, by=None)
+    booking_create(flight=flight, citizen=person, by=EVAC)
     assert {n.channel for n in _reminders(person)} == {N.Channel.SMS}
 
     citizen_update(citizen=person, by=bob, phone="")
@@ -206,7 +207,7 @@ def test_asking_for_e_mail_instead_of_sms_moves_the_waiting_messages(
     bob, operation, almaty, flight
 ):
     person = make_citizen(operation, almaty, phone="+77011112233", email="hanna@example.org")
-    booking_create(flight=flight, citizen=person, by=None)
+    booking_create(flight=flight, citizen=person, by=EVAC)
 
     citizen_update(citizen=person, by=bob, preferred_channel=Citizen.Channel.EMAIL)
 
@@ -433,7 +434,7 @@ def test_a_change_messages_do_not_depend_on_does_not_look_at_them(bob, booked_ol
 
 
 def test_a_new_phone_for_a_person_reached_by_e_mail_leaves_the_messages_alone(bob, flight, john):
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=john, by=EVAC)
     before = _rows(john)
 
     with CaptureQueriesContext(connection) as queries:

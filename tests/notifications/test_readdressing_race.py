@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections, transaction
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from evac.notifications import delivery
 from evac.notifications.models import Notification
@@ -52,7 +53,7 @@ def test_a_send_racing_a_new_number_goes_once_wholly_old_or_wholly_new(
         for i in range(PEOPLE)
     ]
     for person in people:
-        booking_create(flight=flight, citizen=person, by=None)
+        booking_create(flight=flight, citizen=person, by=EVAC)
     confirmations = {n.citizen_id: n for n in N.objects.filter(kind=N.Kind.BOOKING_CONFIRMATION)}
     new_phone = {person.pk: f"+7701200{i:04d}" for i, person in enumerate(people)}
     jobs: list[Callable[[], object]] = []
@@ -106,7 +107,7 @@ def test_a_claim_that_comes_while_the_new_number_is_saved_sends_the_new_version(
 ):
     assert connection.vendor == "postgresql"
     person = make_citizen(operation, almaty, phone="+77011000001", preferred_language="uk")
-    booking_create(flight=flight, citizen=person, by=None)
+    booking_create(flight=flight, citizen=person, by=EVAC)
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
     worker_pid: queue.Queue[int] = queue.Queue()
 

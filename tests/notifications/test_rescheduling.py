@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create, flight_update
 from evac.notifications import delivery
 from evac.notifications.models import Notification
@@ -21,7 +22,7 @@ def a_week_before_the_flight(flight, pin_clock):
 def _move(flight, hours: int):
     return flight_update(
         flight=flight,
-        by=None,
+        by=EVAC,
         departs_at=flight.departs_at + timedelta(hours=hours),
         arrives_at=flight.arrives_at + timedelta(hours=hours),
     )
@@ -41,7 +42,7 @@ def _send_confirmations():
 
 
 def test_moving_a_flight_re_times_the_reminders_and_tells_each_passenger(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     _send_confirmations()
 
     moved = _move(flight, 26)
@@ -61,7 +62,7 @@ def test_moving_a_flight_re_times_the_reminders_and_tells_each_passenger(flight,
 def test_a_confirmation_not_yet_sent_is_rewritten_with_the_new_time_instead_of_a_notice(
     flight, olena
 ):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
 
     moved = _move(flight, 5)
 
@@ -72,17 +73,17 @@ def test_a_confirmation_not_yet_sent_is_rewritten_with_the_new_time_instead_of_a
 
 
 def test_editing_what_messages_do_not_mention_sends_nothing(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     _send_confirmations()
     before = list(N.objects.order_by("pk").values_list("pk", "status", "due_at"))
 
-    flight_update(flight=flight, by=None, notes="Bring water", seats_total=12)
+    flight_update(flight=flight, by=EVAC, notes="Bring water", seats_total=12)
 
     assert list(N.objects.order_by("pk").values_list("pk", "status", "due_at")) == before
 
 
 def test_only_the_latest_change_is_announced(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     _send_confirmations()
 
     moved = _move(_move(flight, 2), 1)
@@ -94,7 +95,7 @@ def test_only_the_latest_change_is_announced(flight, olena):
 
 
 def test_a_reminder_already_sent_stays_sent_and_the_new_time_gets_its_own(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     first = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).order_by("due_at").first()
     N.objects.filter(pk=first.pk).update(due_at=first.created_at)  # as if its time had come
     assert delivery.notification_send(notification_id=first.pk) == "sent"
@@ -110,7 +111,7 @@ def test_a_reminder_already_sent_stays_sent_and_the_new_time_gets_its_own(flight
 
 
 def test_a_flight_moved_back_gets_back_the_reminders_it_had(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     original = _pending_reminders()
 
     moved = _move(flight, 4)
@@ -121,10 +122,10 @@ def test_a_flight_moved_back_gets_back_the_reminders_it_had(flight, olena):
 
 
 def test_a_new_report_time_re_plans_the_reminders_and_is_news(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     _send_confirmations()
 
-    earlier = flight_update(flight=flight, by=None, report_minutes_before=240)
+    earlier = flight_update(flight=flight, by=EVAC, report_minutes_before=240)
 
     assert earlier.report_at == earlier.departs_at - timedelta(hours=4)
     assert _pending_reminders() == [
@@ -140,11 +141,11 @@ def test_a_new_report_time_re_plans_the_reminders_and_is_news(flight, olena):
 def test_a_new_departure_airport_is_news_too(flight, olena, almaty):
     from tests.factories import make_airport
 
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     _send_confirmations()
     other = make_airport("TSE", flight.departure_airport.city)
 
-    flight_update(flight=flight, by=None, departure_airport=other)
+    flight_update(flight=flight, by=EVAC, departure_airport=other)
 
     notice = N.objects.get(kind=N.Kind.FLIGHT_CHANGED)
     assert "(TSE)" in notice.body
@@ -158,7 +159,7 @@ def test_a_report_time_changed_in_the_admin_re_plans_the_reminders_too(
     from evac.flights.admin import FlightAdmin
     from evac.flights.models import Flight
 
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     edited = Flight.objects.get(pk=flight.pk)
     edited.report_minutes_before = 120
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from evac.core.actor import EVAC
 from evac.flights.services import FlightFull, booking_create, household_book
 from evac.notifications import services
 from evac.notifications.models import Notification
@@ -17,7 +18,7 @@ N = Notification
 def test_booking_a_seat_writes_a_confirmation_now_and_reminders_24_and_3_hours_before_the_report_time(  # noqa: E501
     flight, olena
 ):
-    booking = booking_create(flight=flight, citizen=olena, by=None)
+    booking = booking_create(flight=flight, citizen=olena, by=EVAC)
 
     messages = {n.kind: n for n in N.objects.filter(kind=N.Kind.BOOKING_CONFIRMATION)}
     assert messages[N.Kind.BOOKING_CONFIRMATION].booking == booking
@@ -36,7 +37,7 @@ def test_booking_a_seat_writes_a_confirmation_now_and_reminders_24_and_3_hours_b
 def test_the_reminder_offsets_come_from_settings(settings, flight, olena):
     settings.EVAC_REMINDER_OFFSETS_HOURS = [48, 12, 2]
 
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
 
     hours_before = sorted(
         int((flight.report_at - n.due_at).total_seconds() // 3600)
@@ -51,14 +52,14 @@ def test_reminders_whose_moment_has_passed_are_not_written(operation, nqz, kbp, 
 
     soon = make_flight(operation, nqz, kbp, departs_at=now() + timedelta(hours=8))
 
-    booking_create(flight=soon, citizen=olena, by=None)
+    booking_create(flight=soon, citizen=olena, by=EVAC)
 
     reminders = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER)
     assert [soon.report_at - r.due_at for r in reminders] == [timedelta(hours=3)]
 
 
 def test_a_person_who_prefers_e_mail_gets_e_mail_with_a_subject(flight, john):
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=john, by=EVAC)
 
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
     assert (confirmation.channel, confirmation.to_address) == ("email", "john@example.org")
@@ -68,7 +69,7 @@ def test_a_person_who_prefers_e_mail_gets_e_mail_with_a_subject(flight, john):
 def test_a_person_who_prefers_calls_gets_sms_on_the_same_phone(operation, almaty, flight):
     caller = make_citizen(operation, almaty, phone="+77010000001", preferred_channel="phone")
 
-    booking_create(flight=flight, citizen=caller, by=None)
+    booking_create(flight=flight, citizen=caller, by=EVAC)
 
     assert set(N.objects.values_list("channel", "to_address")) == {("sms", "+77010000001")}
 
@@ -78,13 +79,13 @@ def test_a_person_without_phone_or_e_mail_gets_no_message_and_still_a_seat(
 ):
     silent = make_citizen(operation, almaty)
 
-    booking = booking_create(flight=flight, citizen=silent, by=None)
+    booking = booking_create(flight=flight, citizen=silent, by=EVAC)
 
     assert booking.pk and not N.objects.exists()
 
 
 def test_asking_for_the_same_messages_twice_writes_them_once(flight, olena):
-    booking = booking_create(flight=flight, citizen=olena, by=None)
+    booking = booking_create(flight=flight, citizen=olena, by=EVAC)
     keys = set(N.objects.values_list("idempotency_key", flat=True))
 
     services.bookings_made(bookings=[booking])
@@ -105,7 +106,7 @@ def test_a_household_booked_together_gets_one_confirmation_each(operation, almat
     household = household_register(
         operation=operation,
         source="staff_intake",
-        by=None,
+        by=EVAC,
         members=[
             {
                 **person,
@@ -124,7 +125,7 @@ def test_a_household_booked_together_gets_one_confirmation_each(operation, almat
         ],
     )
 
-    household_book(flight=flight, household=household, by=None)
+    household_book(flight=flight, household=household, by=EVAC)
 
     confirmations = N.objects.filter(kind=N.Kind.BOOKING_CONFIRMATION)
     assert sorted(confirmations.values_list("to_address", flat=True)) == [
@@ -137,11 +138,11 @@ def test_a_booking_that_fails_leaves_no_message(operation, nqz, kbp, olena, john
     from tests.factories import make_flight
 
     full = make_flight(operation, nqz, kbp, seats=1)
-    booking_create(flight=full, citizen=john, by=None)
+    booking_create(flight=full, citizen=john, by=EVAC)
     before = N.objects.count()
 
     with pytest.raises(FlightFull):
-        booking_create(flight=full, citizen=olena, by=None)
+        booking_create(flight=full, citizen=olena, by=EVAC)
 
     assert N.objects.count() == before
     assert not N.objects.filter(citizen=olena).exists()
@@ -156,7 +157,7 @@ def test_the_last_reminder_comes_before_the_report_time_and_says_be_there_by_it(
     local_departure = datetime(2030, 1, 13, 10, 40, tzinfo=nqz.city.time_zone)
     flight = make_flight(operation, nqz, kbp, departs_at=local_departure.astimezone(UTC))
 
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=john, by=EVAC)
 
     last = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).order_by("due_at").last()
     assert nqz.local_time(last.due_at).strftime("%H:%M") == "04:40"
@@ -172,7 +173,7 @@ def test_a_flight_with_its_own_report_time_is_reminded_before_it(operation, nqz,
     with clock.pinned(departs_at - timedelta(days=2)):  # planned when it could be
         flight = flight_create(
             operation=operation,
-            by=None,
+            by=EVAC,
             number="KC 101",
             carrier="Air Astana",
             departure_airport=nqz,
@@ -182,9 +183,9 @@ def test_a_flight_with_its_own_report_time_is_reminded_before_it(operation, nqz,
             seats_total=5,
             report_minutes_before=90,
         )
-        flight = flight_set_status(flight=flight, status=flight.Status.OPEN, by=None)
+        flight = flight_set_status(flight=flight, status=flight.Status.OPEN, by=EVAC)
 
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=john, by=EVAC)
 
     report_at = departs_at - timedelta(minutes=90)
     reminders = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).order_by("due_at")

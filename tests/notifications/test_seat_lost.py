@@ -4,6 +4,7 @@ their language and on their channel."""
 import pytest
 from django.db import transaction
 
+from evac.core.actor import EVAC
 from evac.flights.models import Booking, Flight, SeatLoss
 from evac.flights.services import (
     booking_cancel,
@@ -65,10 +66,10 @@ def test_a_person_who_prefers_e_mail_is_told_by_e_mail_in_english(flight, john, 
 
 
 def test_a_cancelled_flight_tells_each_passenger_once_in_its_own_notice(flight, olena, john):
-    booking_create(flight=flight, citizen=olena, by=None)
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
+    booking_create(flight=flight, citizen=john, by=EVAC)
 
-    flight_set_status(flight=flight, status=Flight.Status.CANCELLED, by=None)
+    flight_set_status(flight=flight, status=Flight.Status.CANCELLED, by=EVAC)
 
     for person in (olena, john):
         assert _told(person).kind == N.Kind.FLIGHT_CANCELLED
@@ -98,7 +99,7 @@ def test_a_decision_that_frees_the_seat_is_told_with_its_reason(
 def test_withdrawing_on_the_portal_is_confirmed_by_a_message(flight, olena, sms_file):
     from tests.portal.conftest import last_code, send_all_pending
 
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     one_time_code_issue(citizen=olena, channel="sms")
     send_all_pending()
 
@@ -110,13 +111,13 @@ def test_withdrawing_on_the_portal_is_confirmed_by_a_message(flight, olena, sms_
 def test_a_passenger_not_boarded_when_the_flight_leaves_is_told_the_seat_is_gone(
     flight, olena, john, pin_clock
 ):
-    missed = booking_create(flight=flight, citizen=olena, by=None)
-    boarded = booking_create(flight=flight, citizen=john, by=None)
+    missed = booking_create(flight=flight, citizen=olena, by=EVAC)
+    boarded = booking_create(flight=flight, citizen=john, by=EVAC)
     pin_clock(flight.departs_at)
-    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
-    booking_set_status(booking=boarded, status=Booking.Status.BOARDED, by=None)
+    flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=EVAC)
+    booking_set_status(booking=boarded, status=Booking.Status.BOARDED, by=EVAC)
 
-    flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=None)
+    flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=EVAC)
 
     message = _told(olena)
     assert (message.booking, message.parameters) == (missed, {"reason": SeatLoss.NO_SHOW})
@@ -125,13 +126,13 @@ def test_a_passenger_not_boarded_when_the_flight_leaves_is_told_the_seat_is_gone
 
 
 def test_a_seat_lost_to_a_household_change_says_so(flight, john):
-    seat = booking_create(flight=flight, citizen=john, by=None)
+    seat = booking_create(flight=flight, citizen=john, by=EVAC)
 
     with transaction.atomic():
         lock_flight(flight.pk)
         release_seat(
             Booking.objects.get(pk=seat.pk),
-            by=None,
+            by=EVAC,
             citizen_status=Citizen.Status.WAITING,
             reason=SeatLoss.HOUSEHOLD_CHANGED,
         )
@@ -142,8 +143,8 @@ def test_a_seat_lost_to_a_household_change_says_so(flight, john):
 def test_a_seat_is_told_lost_once_even_if_asked_twice(flight, olena):
     from evac.notifications.services import seat_released
 
-    seat = booking_create(flight=flight, citizen=olena, by=None)
-    booking_cancel(booking=seat, by=None)
+    seat = booking_create(flight=flight, citizen=olena, by=EVAC)
+    booking_cancel(booking=seat, by=EVAC)
 
     seat_released(booking=seat, reason=SeatLoss.STAFF_CANCELLED)
 
@@ -152,9 +153,9 @@ def test_a_seat_is_told_lost_once_even_if_asked_twice(flight, olena):
 
 def test_a_person_with_no_phone_or_e_mail_still_loses_the_seat_cleanly(operation, almaty, flight):
     silent = make_citizen(operation, almaty)
-    seat = booking_create(flight=flight, citizen=silent, by=None)
+    seat = booking_create(flight=flight, citizen=silent, by=EVAC)
 
-    booking_cancel(booking=seat, by=None)
+    booking_cancel(booking=seat, by=EVAC)
 
     seat.refresh_from_db()
     assert seat.status == Booking.Status.CANCELLED and not N.objects.filter(citizen=silent)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.services import booking_create
@@ -18,7 +19,7 @@ N = Notification
 
 @pytest.fixture
 def confirmation(flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     return N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
 
 
@@ -51,7 +52,7 @@ def test_a_due_sms_goes_to_the_file_once_and_is_marked_sent(confirmation, sms_fi
 
 
 def test_a_reminder_is_not_sent_before_it_is_due(flight, olena, sms_file):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     reminder = N.objects.filter(kind=N.Kind.FLIGHT_REMINDER).first()
 
     assert delivery.notification_send(notification_id=reminder.pk) == "not claimed"
@@ -119,7 +120,7 @@ def test_a_viewer_can_neither_retry_nor_cancel(confirmation, carol):
 
 
 def test_e_mail_goes_through_djangos_backend(flight, john):
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=john, by=EVAC)
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
 
     assert delivery.notification_send(notification_id=confirmation.pk) == "sent"
@@ -187,7 +188,7 @@ def test_a_second_attempt_asks_the_provider_before_sending_again(confirmation, s
 
 
 def test_the_dispatcher_picks_due_rows_once_until_they_look_lost(settings, flight, olena):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     confirmation = N.objects.get(kind=N.Kind.BOOKING_CONFIRMATION)
 
     assert delivery.notifications_due_for_dispatch(limit=100) == [confirmation.pk]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.services import booking_create
 from evac.notifications import delivery
@@ -29,8 +30,8 @@ N = Notification
 def test_a_worker_sends_the_confirmations_of_booked_people_once(
     tmp_path, sms_file, redis_broker, flight, olena, john
 ):
-    booking_create(flight=flight, citizen=olena, by=None)
-    booking_create(flight=flight, citizen=john, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
+    booking_create(flight=flight, citizen=john, by=EVAC)
     confirmations = N.objects.filter(kind=N.Kind.BOOKING_CONFIRMATION)
     env = worker_environment(tmp_path, sms_file.path)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
 from evac.cockpit.selectors import operation_overviews
+from evac.core.actor import EVAC
 from evac.flights.models import Booking
 from evac.flights.services import (
     booking_cancel,
@@ -93,7 +94,7 @@ def test_every_service_refuses_a_member_of_another_operation(ours, operation, al
         "household_book": lambda: household_book(
             flight=flight,
             household=household_register(
-                operation=operation, source="staff_intake", by=None, members=[person]
+                operation=operation, source="staff_intake", by=EVAC, members=[person]
             ),
             by=dave,
         ),

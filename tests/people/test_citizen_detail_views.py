@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from evac.people.models import Citizen, ContactLogEntry
 from evac.people.services import citizen_update, contact_log_add, household_register
@@ -56,7 +57,7 @@ def test_household_members_are_listed_with_links(client, carol, operation, almat
     family = household_register(
         operation=operation,
         source=Citizen.Source.STAFF_INTAKE,
-        by=None,
+        by=EVAC,
         members=[
             _member(almaty, "Olena", "FA000001"),
             _member(almaty, "Petro", "FA000002"),

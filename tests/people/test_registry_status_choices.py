@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from evac.core.actor import EVAC
 from evac.core.errors import Conflict
 from evac.flights.services import booking_create
 from evac.people.models import Citizen
@@ -33,7 +34,7 @@ def test_what_is_offered_is_what_is_accepted(
     by = request.getfixturevalue(who)
     person = make_citizen(operation, almaty)
     if start == S.BOOKED:
-        booking_create(flight=flight, citizen=person, by=None)
+        booking_create(flight=flight, citizen=person, by=EVAC)
     else:
         Citizen.objects.filter(pk=person.pk).update(status=start)  # how they got there is no matter
     person.refresh_from_db()

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.models import Booking
 from evac.flights.services import booking_create
 from evac.people.models import Citizen, ContactLogEntry
@@ -35,7 +36,7 @@ def change(client, operation, action, **data):
 
 
 def test_withdrawing_frees_the_seat_and_tells_staff(looked_up, operation, olena, flight, sms_file):
-    booking = booking_create(flight=flight, citizen=olena, by=None)
+    booking = booking_create(flight=flight, citizen=olena, by=EVAC)
     code = code_for(looked_up, operation, "stay", sms_file)
 
     response = change(looked_up, operation, "stay", code=code)
@@ -59,7 +60,7 @@ def test_left_by_own_means_from_the_waiting_list(looked_up, operation, olena, sm
 
 
 def test_confirming_the_seat(looked_up, operation, olena, flight, sms_file):
-    booking = booking_create(flight=flight, citizen=olena, by=None)
+    booking = booking_create(flight=flight, citizen=olena, by=EVAC)
     code = code_for(looked_up, operation, "confirm", sms_file)
     change(looked_up, operation, "confirm", code=code)
     booking.refresh_from_db()
@@ -83,7 +84,7 @@ def test_updating_contacts(looked_up, operation, olena, sms_file):
 
 
 def test_a_wrong_code_changes_nothing(looked_up, operation, olena, flight, sms_file):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     code = code_for(looked_up, operation, "stay", sms_file)
     wrong = "000000" if code != "000000" else "111111"
     response = change(looked_up, operation, "stay", code=wrong)

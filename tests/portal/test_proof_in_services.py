@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from evac.cockpit.services import operation_close
+from evac.core.actor import EVAC
 from evac.core.errors import InvalidTransition
 from evac.flights.services import booking_create
 from evac.operations.access import CitizenActor
@@ -59,7 +60,7 @@ def test_a_change_that_fails_leaves_the_code_usable(olena, sms_file):
 
 
 def test_a_code_confirms_the_persons_own_seat(olena, flight, sms_file):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     code = code_for(olena, sms_file)
     booking = portal_confirm_seat(citizen=olena, code=code)
     assert booking.status == "confirmed"

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.services import booking_create
 from tests.factories import make_citizen
 
@@ -20,7 +21,7 @@ def without_csrf(html: bytes) -> str:
 def test_code_and_date_of_birth_show_the_booked_flight_in_airport_time(
     client, operation, almaty, olena, flight
 ):
-    booking_create(flight=flight, citizen=olena, by=None)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     response = lookup(
         client, operation, reference=olena.reference.lower(), date_of_birth="1985-03-14"
     )
@@ -37,8 +38,8 @@ def test_the_status_page_gives_the_flights_own_report_time(
 ):
     from evac.flights.services import flight_update
 
-    flight_update(flight=flight, by=None, report_minutes_before=100)
-    booking_create(flight=flight, citizen=olena, by=None)
+    flight_update(flight=flight, by=EVAC, report_minutes_before=100)
+    booking_create(flight=flight, citizen=olena, by=EVAC)
     lookup(client, operation, reference=olena.reference, date_of_birth="1985-03-14")
 
     page = client.get(reverse("portal:status", args=[operation.slug])).content.decode()

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from evac.core.actor import EVAC
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, booking_set_status, flight_set_status
 from evac.people.models import Citizen
@@ -388,7 +389,7 @@ def status_waiting(client, world, n):
 
 def status_with_a_seat(client, world, n):
     citizen = world.person(n)
-    booking_create(flight=world.flight, citizen=citizen, by=None)
+    booking_create(flight=world.flight, citizen=citizen, by=EVAC)
     return looked_up(client, world, citizen).get(world.url("status"))
 
 
@@ -397,9 +398,9 @@ def status_boarded(client, world, n):
     flight = make_flight(
         world.operation, world.flight.departure_airport, world.flight.arrival_airport
     )
-    booking = booking_create(flight=flight, citizen=citizen, by=None)
-    flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=None)
-    booking_set_status(booking=booking, status=Booking.Status.BOARDED, by=None)
+    booking = booking_create(flight=flight, citizen=citizen, by=EVAC)
+    flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=EVAC)
+    booking_set_status(booking=booking, status=Booking.Status.BOARDED, by=EVAC)
     return looked_up(client, world, citizen).get(world.url("status"))
 
 
@@ -409,7 +410,7 @@ def change_contacts(client, world, n):
 
 def change_decided_to_stay(client, world, n):
     citizen = world.person(n, email="olena@example.org")
-    booking_create(flight=world.flight, citizen=citizen, by=None)
+    booking_create(flight=world.flight, citizen=citizen, by=EVAC)
     return looked_up(client, world, citizen).get(world.url("change") + "?do=stay")
 
 
@@ -436,7 +437,7 @@ def wrong_code(client, world, n):
 
 def seat_confirmed(client, world, n):
     citizen = world.person(n)
-    booking_create(flight=world.flight, citizen=citizen, by=None)
+    booking_create(flight=world.flight, citizen=citizen, by=EVAC)
     looked_up(client, world, citizen)
     client.post(world.url("send_code"), {"do": "confirm", "channel": "sms"})
     send_all_pending()

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from evac.api.services import api_token_create
+from evac.core.actor import EVAC
 
 
 class Command(BaseCommand):
@@ -15,5 +16,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named {username!r}.")
-        _token, key = api_token_create(user=user, name=name, by=None)
+        _token, key = api_token_create(user=user, name=name, by=EVAC)
         self.stdout.write(key)
