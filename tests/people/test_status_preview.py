@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.models import Booking
 from evac.flights.services import booking_create, household_book
 from evac.people.models import Citizen
@@ -31,7 +32,7 @@ def _family(operation, city, *births: str) -> list[Citizen]:
         )
     ]
     household = household_register(
-        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=None, members=members
+        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=EVAC, members=members
     )
     return list(household.members.order_by("pk"))
 
