@@ -25,16 +25,6 @@ LAYERS: list[set[str]] = [
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
-# Upward imports that stand for now, each with its reason; the test fails when one goes
-# away too, so that this list only shrinks.
-KNOWN_UPWARD: dict[str, set[str]] = {
-    # A citizen's status follows their seat: changing it cancels the seat in one transaction;
-    # a new phone or e-mail rewrites the messages waiting for the person.
-    "people/services.py": {"flights", "notifications"},
-    "people/selectors.py": {"flights"},
-    "people/views.py": {"flights"},
-}
-
 
 def imported_apps(path: Path) -> set[str]:
     apps = set()
@@ -72,7 +62,7 @@ def test_every_app_of_evac_has_a_layer():
 
 
 def test_no_app_imports_an_app_above_it_or_beside_it():
-    assert upward_imports() == KNOWN_UPWARD
+    assert upward_imports() == {}
 
 
 def test_the_check_finds_an_import_inside_a_function(tmp_path):

@@ -7,9 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # Flights sit below messages and never import them: they tell what changed through
-        # flights.events, and the scheduling services here listen.
+        # Flights and people sit below messages and never import them: flights tell what
+        # changed through flights.events, and the scheduling services here listen; people's
+        # services reach the addresses of a person's messages through people.hooks.
         from evac.flights import events
-        from evac.notifications import services
+        from evac.notifications import addressing, services
+        from evac.people import hooks
 
         events.listen(services)
+        hooks.provide_messages(addressing)

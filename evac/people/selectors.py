@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
 from django.utils import formats
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
@@ -22,7 +22,6 @@ from evac.core.clock import now
 from evac.core.reference import ALPHABET as REFERENCE_ALPHABET
 from evac.core.reference import LENGTH as REFERENCE_LENGTH
 from evac.core.reference import normalize_reference_code
-from evac.flights.models import Booking
 from evac.operations.models import Operation
 from evac.people.models import (
     Citizen,
@@ -336,8 +335,8 @@ def household_members(citizen: Citizen) -> list[Citizen]:
     return sorted(others, key=lambda m: (m.pk != head_id, m.surname, m.given_names, m.pk))
 
 
-def citizen_bookings(citizen: Citizen) -> list[Booking]:
-    """Every seat this person has held, the latest flight first."""
+def citizen_bookings(citizen: Citizen) -> list[Model]:
+    """Every seat (flights' Booking) this person has held, the latest flight first."""
     return list(
         citizen.bookings.select_related(
             "flight__departure_airport__city", "flight__arrival_airport__city"

@@ -13,13 +13,9 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
-from evac.flights.minors import minors_left_alone, minors_left_behind, seat_leave_minors_check
-from evac.flights.models import Booking, SeatLoss
-from evac.flights.services import lock_flight, release_seat
-from evac.notifications.addressing import MESSAGE_FIELDS, citizen_reach, notifications_readdress
 from evac.operations.access import Actor, Permission, has_permission, require_permission
 from evac.operations.models import Operation
-from evac.people import status_words
+from evac.people import hooks, status_words
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.selectors import PossibleDuplicate, likely_duplicates
 
@@ -178,16 +174,18 @@ def citizen_update(*, citizen: Citizen, by: Actor, **changes: Any) -> Citizen:
     e-mail, preferred channel or language, in the same transaction."""
     require_permission(by, citizen.operation, Permission.EDIT_CITIZENS, citizen_id=citizen.pk)
     _check_fields(changes)
+    messages = hooks.messages()
     reach = None
-    if changes.keys() & MESSAGE_FIELDS:
+    if changes.keys() & messages.MESSAGE_FIELDS:
         # From the row, not `citizen`: an edit form has set the new values on it already.
-        reach = citizen_reach(Citizen.objects.only(*MESSAGE_FIELDS).get(pk=citizen.pk))
+        stored = Citizen.objects.only(*messages.MESSAGE_FIELDS).get(pk=citizen.pk)
+        reach = messages.citizen_reach(stored)
     for name, value in changes.items():
         setattr(citizen, name, value)
     citizen.full_clean()
     record_by(citizen, by).save(update_fields=[*changes.keys()])
-    if reach is not None and citizen_reach(citizen) != reach:
-        notifications_readdress(citizen=citizen)
+    if reach is not None and messages.citizen_reach(citizen) != reach:
+        messages.notifications_readdress(citizen=citizen)
     return citizen
 
 
@@ -196,11 +194,12 @@ def citizen_saved_in_admin(*, citizen: Citizen, save: Callable[[], None]) -> Non
     """Save an edit made in the admin (or a revert to an old version) with `save`: it skips
     citizen_update, but messages still waiting must follow a new phone, e-mail or language
     all the same."""
-    stored = Citizen.objects.only(*MESSAGE_FIELDS).filter(pk=citizen.pk).first()
-    reach = citizen_reach(stored) if stored else None
+    messages = hooks.messages()
+    stored = Citizen.objects.only(*messages.MESSAGE_FIELDS).filter(pk=citizen.pk).first()
+    reach = messages.citizen_reach(stored) if stored else None
     save()
-    if stored is not None and citizen_reach(citizen) != reach:
-        notifications_readdress(citizen=citizen)
+    if stored is not None and messages.citizen_reach(citizen) != reach:
+        messages.notifications_readdress(citizen=citizen)
 
 
 # The order in which a page offers the decisions.
@@ -271,13 +270,13 @@ def citizen_status_preview(*, citizen: Citizen, status: str, by: Actor) -> Citiz
     seat = (
         citizen.bookings.filter(is_active=True).select_related("flight__departure_airport").first()
     )
-    on_board = minors_left_alone(seat.flight, leaving=[citizen.pk]) if seat else []
+    on_board, left_behind = hooks.seats().minors_affected(citizen, seat=seat, status=status)
     said = status_words.consequences(
         citizen,
         status,
         flight=seat.flight if seat else None,
         minors_on_board=on_board,
-        minors_left_behind=minors_left_behind(citizen, status=status, on_board=on_board),
+        minors_left_behind=left_behind,
     )
     return CitizenStatusPreview(consequences=tuple(said), minors_left_on_board=tuple(on_board))
 
@@ -320,8 +319,9 @@ def citizen_set_status(
     at = past_event_moment(by, at)
     if status not in DECIDED_STATUSES:
         raise InvalidTransition(_decision_refusal(citizen, status))
+    seats = hooks.seats()
     seat = citizen.bookings.filter(is_active=True).first()
-    flight = lock_flight(seat.flight_id) if seat is not None else None  # flights first
+    flight = seats.seat_flight_locked(seat)  # flights first
     current = Citizen.objects.select_for_update().get(pk=citizen.pk)
     refusal = _decision_refusal(current, status)
     if refusal:
@@ -330,14 +330,15 @@ def citizen_set_status(
     if refusal:
         raise PermissionDenied(refusal)
     if current.status == Citizen.Status.BOOKED:
-        locked_seat = Booking.objects.select_for_update().filter(citizen=current, is_active=True)
-        booking = locked_seat.first()
-        if seat is None or booking is None or booking.pk != seat.pk:
-            raise Conflict(_("This person's seat changed a moment ago; please try again."))
-        seat_leave_minors_check(flight, booking, by=by, unaccompanied_reason=unaccompanied_reason)
-        # The seat is lost because of this decision: SeatLoss names each one alike.
-        reason = SeatLoss(status)
-        return release_seat(booking, by=by, citizen_status=status, reason=reason, at=at).citizen
+        return seats.seat_given_up(
+            citizen=current,
+            seat=seat,
+            flight=flight,
+            status=status,
+            by=by,
+            at=at,
+            unaccompanied_reason=unaccompanied_reason,
+        )
     current.status = status
     record_by(current, by, at).save(update_fields=["status"])
     return current

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,6 @@ from evac.audit.services import access_log_record
 from evac.core.clock import today
 from evac.core.errors import Conflict
 from evac.core.requests import caller_of
-from evac.flights.models import Booking
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
 from evac.people.documents import DocumentIssue, document_issues
@@ -293,7 +293,7 @@ def _detail_page(
     )
 
 
-def _active_seat(bookings: list[Booking]) -> Booking | None:
+def _active_seat(bookings: list[Model]) -> Model | None:
     return next((booking for booking in bookings if booking.is_active), None)
 
 
