@@ -7,19 +7,19 @@ test; the test fails if it finds a pattern it can't fill in.
 
 import pytest
 from django.contrib.auth.models import User
-from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create
 from evac.notifications.models import Notification
 from evac.operations.models import Membership, Role
+from evac.people.imports import import_create
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.places.models import Airport
 from evac.portal.codes import one_time_code_issue
 from tests.factories import make_citizen
 from tests.logins import authenticator_for
-from tests.url_patterns import url_patterns
+from tests.url_patterns import ABSENT, url_of, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,12 @@ ACCOUNT_PAGES = {
 
 
 def staff_urls(values: dict[str, object]) -> list[str]:
+    """Every staff page, filled in from `values` (named as tests/url_patterns.py WHAT says)."""
     urls = []
-    for name, params in [(p.name, p.params) for p in url_patterns() if p.name]:
+    for pattern in url_patterns():
+        name = pattern.name
+        if not name:
+            continue
         # The API answers in JSON (401, not a redirect to log in); tests/api/ walks each of
         # its endpoints as every role, another operation's member and nobody
         # (test_api_access_crawl.py: all of them, with every method).
@@ -66,9 +70,7 @@ def staff_urls(values: dict[str, object]) -> list[str]:
         # One's own second step (tests/accounts/ walks every URL for it).
         if name.startswith(("admin:", "api:", "portal:", "two_factor:")) or name in ACCOUNT_PAGES:
             continue
-        missing = set(params) - set(values)
-        assert not missing, f"the crawl can't fill {missing} in {name}: teach it"
-        urls.append(reverse(name, kwargs={p: values[p] for p in params}))
+        urls.append(url_of(pattern, values))
     return urls
 
 
@@ -87,17 +89,21 @@ def snapshot() -> dict:
 @pytest.fixture
 def ours(operation, almaty, flight, alice):
     olena = make_citizen(operation, almaty, surname="Zaporozhets", phone="+77011234567")
-    booking = booking_create(
-        flight=flight, citizen=make_citizen(operation, almaty, surname="Khmelnytska"), by=alice
+    passenger = make_citizen(operation, almaty, surname="Khmelnytska", phone="+77017654321")
+    booking = booking_create(flight=flight, citizen=passenger, by=alice)
+    people_import = import_create(
+        operation=operation, by=alice, file_name="list.csv", content=b"Surname;Name\nKOVAL;OLENA\n"
     )
     values = {
-        "op": operation.slug,
-        "pk": flight.pk,
-        "booking_pk": booking.pk,
-        "code": olena.reference_code,
-        "fmt": "csv",
-        "membership_id": alice.memberships.get().pk,
-        "iata": flight.departure_airport.iata_code,
+        "operation_slug": operation.slug,
+        "flight_id": flight.pk,
+        "booking_id": booking.pk,
+        "ref": olena.reference_code,
+        "export_format": "csv",
+        "member_id": alice.memberships.get().pk,
+        "airport_iata": flight.departure_airport.iata_code,
+        "import_id": people_import.pk,
+        "message_id": Notification.objects.filter(booking=booking).first().pk,
     }
     return staff_urls(values)
 
@@ -158,13 +164,15 @@ def test_an_officer_cancels_no_seat_through_any_page(client, operation, flight, 
     passenger = make_citizen(operation, flight.departure_airport.city, surname="Khmelnytska")
     booking = booking_create(flight=flight, citizen=passenger, by=alice)
     values = {
-        "op": operation.slug,
-        "pk": flight.pk,
-        "booking_pk": booking.pk,
-        "code": passenger.reference_code,
-        "fmt": "csv",
-        "membership_id": alice.memberships.get().pk,
-        "iata": flight.departure_airport.iata_code,
+        "operation_slug": operation.slug,
+        "flight_id": flight.pk,
+        "import_id": ABSENT,
+        "message_id": ABSENT,
+        "booking_id": booking.pk,
+        "ref": passenger.reference_code,
+        "export_format": "csv",
+        "member_id": alice.memberships.get().pk,
+        "airport_iata": flight.departure_airport.iata_code,
     }
     client.force_login(bob)
     for url in staff_urls(values):
@@ -184,13 +192,15 @@ def test_a_coordinator_resets_no_second_step_guarding_another_operation(
     there = Membership.objects.create(user=bob, operation=other_operation, role=Role.OFFICER)
     device = authenticator_for(bob)
     values = {
-        "op": other_operation.slug,
-        "pk": 1,
-        "booking_pk": 1,
-        "code": "ABCDEFGH",
-        "fmt": "csv",
-        "membership_id": there.pk,
-        "iata": "NQZ",
+        "operation_slug": other_operation.slug,
+        "flight_id": 1,
+        "import_id": 1,
+        "message_id": 1,
+        "booking_id": 1,
+        "ref": "ABCDEFGH",
+        "export_format": "csv",
+        "member_id": there.pk,
+        "airport_iata": "NQZ",
     }
     client.force_login(dave)
     for url in staff_urls(values):
@@ -206,13 +216,15 @@ def test_an_officer_changes_no_member_through_any_page(client, operation, alice,
     before = snapshot()
     for membership in (alice.memberships.get(), bob.memberships.get()):
         values = {
-            "op": operation.slug,
-            "pk": 1,
-            "booking_pk": 1,
-            "code": "ABCDEFGH",
-            "fmt": "csv",
-            "membership_id": membership.pk,
-            "iata": "NQZ",
+            "operation_slug": operation.slug,
+            "flight_id": 1,
+            "import_id": 1,
+            "message_id": 1,
+            "booking_id": 1,
+            "ref": "ABCDEFGH",
+            "export_format": "csv",
+            "member_id": membership.pk,
+            "airport_iata": "NQZ",
         }
         for url in staff_urls(values):
             client.post(url, PAYLOAD)
@@ -229,13 +241,15 @@ def test_a_coordinator_adds_nobody_to_another_operation_through_any_page(
     client.force_login(dave)
     before = snapshot()
     values = {
-        "op": operation.slug,
-        "pk": 1,
-        "booking_pk": 1,
-        "code": "ABCDEFGH",
-        "fmt": "csv",
-        "membership_id": alice.memberships.get().pk,
-        "iata": "NQZ",
+        "operation_slug": operation.slug,
+        "flight_id": 1,
+        "import_id": 1,
+        "message_id": 1,
+        "booking_id": 1,
+        "ref": "ABCDEFGH",
+        "export_format": "csv",
+        "member_id": alice.memberships.get().pk,
+        "airport_iata": "NQZ",
     }
     for url in staff_urls(values):
         assert client.post(url, PAYLOAD).status_code in (404, 405), url

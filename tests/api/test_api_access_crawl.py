@@ -4,11 +4,10 @@ operation learns anything of it, a viewer only reads, and the database is as it 
 
 The addresses come from the URL configuration (tests/url_patterns.py), so an endpoint added
 later is walked without editing this test. The walk refuses an address it can't fill in or
-doesn't know how to judge: teach it (VALUES, SIGNED_IN, PUBLIC, SIGNED_IN_ANSWERS) or list the
-address in EXCLUDED with the reason.
+doesn't know how to judge: teach it (WHAT in tests/url_patterns.py, SIGNED_IN, PUBLIC,
+SIGNED_IN_ANSWERS) or list the address in EXCLUDED with the reason.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
@@ -39,7 +38,7 @@ from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, session_client, token_client
 from tests.api.test_access_by_role import ENDPOINTS
 from tests.factories import make_citizen, make_member
-from tests.url_patterns import Pattern, url_patterns
+from tests.url_patterns import CannotFill, Pattern, url_of, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -68,19 +67,6 @@ SAMPLES = {r"api/v1/^[\s\S]*$": "/api/v1/nothing-here/"}
 # Addresses the crawl leaves alone, with the reason. None so far: keep it that way if you can.
 EXCLUDED: dict[str, str] = {}
 
-# A path parameter's value, by the collection it follows ("flights/<int:pk>" is a flight).
-VALUES = {
-    ("operations", "op"): "operation_slug",
-    ("citizens", "ref"): "ref",
-    ("households", "pk"): "household_id",
-    ("flights", "pk"): "flight_id",
-    ("bookings", "booking_pk"): "booking_id",
-    ("tokens", "pk"): "token_id",
-    ("imports", "pk"): "import_id",
-    ("members", "pk"): "member_id",
-    ("airports", "iata"): "airport_iata",
-}
-PARAMETER = re.compile(r"([\w.-]+)/<(?:\w+:)?(\w+)>")
 NO_SUCH_OPERATION = "no-such-operation"
 
 # Reads a viewer may not make: the files with whole travel documents (officers and
@@ -138,13 +124,7 @@ def kind_of(pattern: Pattern) -> str | None:
 def fill(pattern: Pattern, world: SimpleNamespace, **override: str) -> str:
     if pattern.regex:
         return SAMPLES[pattern.route]
-
-    def value(match: re.Match) -> str:
-        collection, param = match.groups()
-        attribute = VALUES[(collection, param)]
-        return f"{collection}/{override.get(attribute, getattr(world, attribute))}"
-
-    return "/" + PARAMETER.sub(value, pattern.route)
+    return url_of(pattern, {**vars(world), **override})
 
 
 def plan(world: SimpleNamespace) -> tuple[list[Address], list[str]]:
@@ -161,7 +141,10 @@ def plan(world: SimpleNamespace) -> tuple[list[Address], list[str]]:
         try:
             url = fill(pattern, world)
         except KeyError as missing:
-            problems.append(f"{name}: the crawl can't fill in {missing}: teach it")
+            problems.append(f"{name}: the crawl has no sample address for {missing}: SAMPLES")
+            continue
+        except CannotFill as missing:
+            problems.append(str(missing))
             continue
         if resolve(url).func is not pattern.callback:
             problems.append(f"{name}: filled in as {url}, which is another endpoint")

@@ -14,13 +14,13 @@ import json
 import pytest
 from django.urls import resolve, reverse
 
-from evac.api.urls import operation_urls
 from evac.audit.models import AccessLogEntry
 from evac.people.services import citizen_update
 from tests.api.client import op_url, token_client
 from tests.api.test_access_by_role import ENDPOINTS
 from tests.people.sensitive import DOCUMENT, MEDICAL, Sensitive, sensitive_person
 from tests.test_url_access import staff_urls
+from tests.url_patterns import ABSENT, operation_api_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +66,15 @@ def _logged_while(call, *args, **kwargs) -> tuple[object, int]:
 def test_every_page_that_shows_a_persons_record_logs_it_whatever_the_method(client, hanna, alice):
     client.force_login(alice)
     values = {
-        "op": hanna.person.operation.slug,
-        "pk": hanna.flight.pk,
-        "booking_pk": hanna.booking.pk,
-        "code": hanna.person.reference_code,
-        "fmt": "csv",
-        "membership_id": alice.memberships.get().pk,
-        "iata": "NQZ",
+        "operation_slug": hanna.person.operation.slug,
+        "flight_id": hanna.flight.pk,
+        "booking_id": hanna.booking.pk,
+        "ref": hanna.person.reference_code,
+        "export_format": "csv",
+        "member_id": alice.memberships.get().pk,
+        "airport_iata": "NQZ",
+        "import_id": ABSENT,
+        "message_id": ABSENT,
     }
     shown, unlogged = set(), []
     for url in staff_urls(values):
@@ -109,28 +111,21 @@ def test_a_person_page_sent_back_with_errors_logs_like_the_page(client, hanna, b
 
 
 def _api_urls(hanna: Sensitive) -> list[str]:
-    values = {
-        "ref": hanna.person.reference,
-        "pk": hanna.flight.pk,
-        "booking_pk": hanna.booking.pk,
-        "iata": hanna.flight.departure_airport.iata_code,
-    }
-    urls = []
-    for pattern in operation_urls:
-        if pattern.name == "member":
+    walked = operation_api_urls(
+        {
+            "operation_slug": hanna.person.operation.slug,
+            "ref": hanna.person.reference,
+            "household_id": hanna.person.household_id,
+            "flight_id": hanna.flight.pk,
+            "booking_id": hanna.booking.pk,
+            "airport_iata": hanna.flight.departure_airport.iata_code,
+            "import_id": ABSENT,
             # A member holds no person's record; walked as alice, a valid id would let the
             # walk remove her (after it added another coordinator) and end in 404s.
-            continue
-        kwargs = {
-            name: hanna.person.household_id
-            if (name == "pk" and "household" in pattern.name)
-            else values[name]
-            for name in pattern.pattern.converters
+            "member_id": ABSENT,
         }
-        urls.append(
-            reverse(f"api:{pattern.name}", kwargs={"op": hanna.person.operation.slug, **kwargs})
-        )
-    return urls
+    )
+    return [url for _pattern, url in walked]
 
 
 def _valid_bodies(hanna: Sensitive) -> dict[tuple[object, str], object]:

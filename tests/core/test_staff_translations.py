@@ -36,6 +36,7 @@ from evac.people.services import contact_log_add, household_register
 from tests.factories import make_citizen, make_flight, make_member, make_operation
 from tests.logins import StaffClient, authenticator_for
 from tests.test_url_access import staff_urls
+from tests.url_patterns import ABSENT
 
 pytestmark = pytest.mark.django_db
 
@@ -332,13 +333,15 @@ def staff_pages(world: SimpleNamespace) -> Iterator[str]:
     """Every staff page of the URL configuration, and more states of the ones that have them."""
     op, olena, flight, boarding = world.operation.slug, world.olena, world.flight, world.boarding
     values = {
-        "op": op,
-        "pk": flight.pk,
-        "booking_pk": world.booking.pk,
-        "code": olena.reference_code,
-        "fmt": "csv",
-        "membership_id": world.alice.memberships.get(operation=world.operation).pk,
-        "iata": world.nqz.iata_code,
+        "operation_slug": op,
+        "flight_id": flight.pk,
+        "booking_id": world.booking.pk,
+        "ref": olena.reference_code,
+        "export_format": "csv",
+        "member_id": world.alice.memberships.get(operation=world.operation).pk,
+        "airport_iata": world.nqz.iata_code,
+        "import_id": ABSENT,
+        "message_id": ABSENT,
     }
     yield from staff_urls(values)
     yield reverse("two_factor:security")

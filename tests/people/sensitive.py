@@ -10,9 +10,8 @@ by these tests too.
 from dataclasses import dataclass
 
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import resolve
 
-from evac.api.urls import operation_urls
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, flight_set_status
 from evac.operations.models import Operation
@@ -20,6 +19,7 @@ from evac.people.models import Citizen, ContactLogEntry
 from evac.people.services import citizen_update, contact_log_add, household_register
 from tests.api.client import op_url
 from tests.test_url_access import staff_urls
+from tests.url_patterns import ABSENT, operation_api_urls
 
 # Distinctive enough that no page shows them by chance; letters and digits only, so they
 # read the same in HTML and JSON.
@@ -88,13 +88,15 @@ def staff_pages(client: Client, data: Sensitive, *, membership_id: int) -> dict[
     and seat; a page the user may not open is left out.
     """
     values = {
-        "op": data.person.operation.slug,
-        "pk": data.flight.pk,
-        "booking_pk": data.booking.pk,
-        "code": data.person.reference_code,
-        "fmt": "csv",
-        "membership_id": membership_id,
-        "iata": "NQZ",
+        "operation_slug": data.person.operation.slug,
+        "flight_id": data.flight.pk,
+        "booking_id": data.booking.pk,
+        "ref": data.person.reference_code,
+        "export_format": "csv",
+        "member_id": membership_id,
+        "airport_iata": "NQZ",
+        "import_id": ABSENT,
+        "message_id": ABSENT,
     }
     pages = {}
     for url in staff_urls(values):
@@ -107,22 +109,20 @@ def staff_pages(client: Client, data: Sensitive, *, membership_id: int) -> dict[
 def api_answers(client, data: Sensitive) -> dict[str, str]:
     """Every GET endpoint of the operation the client may read (200), by URL name."""
     values = {
+        "operation_slug": data.person.operation.slug,
         "ref": data.person.reference,
-        "pk": data.flight.pk,
-        "booking_pk": data.booking.pk,
-        "iata": data.flight.departure_airport.iata_code,
+        "household_id": data.person.household_id,
+        "flight_id": data.flight.pk,
+        "booking_id": data.booking.pk,
+        "airport_iata": data.flight.departure_airport.iata_code,
+        "import_id": ABSENT,
+        "member_id": ABSENT,
     }
-    household_pk = data.person.household_id
     answers = {}
-    for pattern in operation_urls:
-        kwargs = {
-            name: household_pk if (name == "pk" and "household" in pattern.name) else values[name]
-            for name in pattern.pattern.converters
-        }
-        url = reverse(f"api:{pattern.name}", kwargs={"op": data.person.operation.slug, **kwargs})
+    for pattern, url in operation_api_urls(values):
         response = client.get(url)
         if response.status_code == 200:
-            answers[pattern.name] = response.content.decode()
+            answers[pattern.name.removeprefix("api:")] = response.content.decode()
     # Lists narrowed to this person, as a client looking for them would ask.
     operation = data.person.operation
     for name, url in (

@@ -12,7 +12,7 @@ from django.urls import reverse
 from evac.people.models import Citizen
 from evac.portal.forms import MAX_PEOPLE, PeopleFormSet
 from tests.portal.test_registration import form, person
-from tests.url_patterns import url_patterns
+from tests.url_patterns import url_of, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def public_posts(operation) -> list[tuple[str, str, object]]:
             continue
         if pattern.regex or not set(pattern.params) <= {"op"}:
             continue
-        url = reverse(pattern.name, kwargs={"op": operation.slug} if pattern.params else {})
+        url = url_of(pattern, {"operation_slug": operation.slug})
         answer = anonymous.post(url, {})
         if answer.status_code in (401, 403, 404, 405):
             continue
