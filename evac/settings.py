@@ -406,6 +406,10 @@ AXES_CLIENT_IP_CALLABLE = "evac.core.requests.client_ip"
 # Two-factor login (evac/accounts): required for coordinators, officers and superusers; for
 # viewers only with EVAC_TWO_FACTOR_FOR_VIEWERS=1 (a viewer may always turn it on).
 EVAC_TWO_FACTOR_FOR_VIEWERS = env_bool("EVAC_TWO_FACTOR_FOR_VIEWERS", False)
+# A new staff member's invitation link (evac/accounts/invitations.py): how long it works, and
+# how many tries at the public set-password page one address gets (django-ratelimit rate).
+EVAC_INVITATION_HOURS = env_int("EVAC_INVITATION_HOURS", 72)
+EVAC_INVITATION_RATE_PER_IP = env_str("EVAC_INVITATION_RATE_PER_IP", "20/10m")
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Evac")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

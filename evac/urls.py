@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from evac.accounts import invitation_views
 from evac.cockpit import metrics as cockpit_metrics
 from evac.cockpit import views as cockpit_views
 from evac.core import views as core_views
@@ -21,6 +22,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # A new staff member's invitation link: they set their own password (evac/accounts).
+    path("accounts/invitation/", invitation_views.invitation, name="invitation"),
     # The second factor (evac/accounts): set up, enter, backup codes.
     path("accounts/two-factor/", include("evac.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -32,7 +35,7 @@ urlpatterns = [
     path("ops/<slug:op>/flights/", include("evac.flights.urls")),
     path("ops/<slug:op>/messages/", include("evac.notifications.urls")),
     path("ops/<slug:op>/access-log/", include("evac.audit.urls")),
-    path("ops/<slug:op>/staff/", include("evac.accounts.staff_urls")),
+    path("ops/<slug:op>/staff/", include("evac.cockpit.staff_urls")),
     path("healthz", core_views.healthz, name="healthz"),
     # For Prometheus, behind EVAC_METRICS_TOKEN (evac/cockpit/metrics.py).
     path("metrics", cockpit_metrics.metrics, name="metrics"),

@@ -37,6 +37,7 @@ PAYLOAD = {
     "seats_total": "1",
     "number": "XX1",
     "username": "crawler",
+    "email": "crawler@mfa.example",
     "role": "coordinator",
 }
 
@@ -53,6 +54,8 @@ ACCOUNT_PAGES = {
     # Behind its own token, tested in tests/cockpit/test_metrics.py.
     "metrics",
     "portal_index",
+    # Public behind its own token, tested in tests/accounts/test_invitations.py.
+    "invitation",
 }
 
 

@@ -28,6 +28,8 @@ OPEN_URL_NAMES = frozenset(
         "two_factor:setup",
         "two_factor:setup_qr",
         "two_factor:verify",
+        # A new staff member's set-password page: public, behind its own token.
+        "invitation",
         # The API's description, public like the portal.
         "api:schema",
         "api:docs",

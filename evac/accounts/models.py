@@ -59,3 +59,52 @@ class BackupCode(models.Model):
 
     def __str__(self) -> str:
         return f"Backup code of {self.device.user}"
+
+
+def hash_invitation_token(token: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"invitation:{token}".encode(), hashlib.sha256).hexdigest()
+
+
+class Invitation(models.Model):
+    """A link that lets a new staff member set their own password, once, before it expires.
+
+    Only a keyed hash of the link's token is kept: the token itself goes out in the e-mail
+    (the outbox holds it masked until the provider has it), so no page, API, admin or log
+    can show it, and a copy of the database opens no account.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    # The operation the person was invited to: the e-mail names it, and its coordinators
+    # may send the link again or take it back.
+    operation = models.ForeignKey(
+        "operations.Operation", on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_sent",
+            ),
+            # Used or revoked, never both: whichever came first settles it.
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_used_or_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user}"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Sum
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from evac.accounts.models import BackupCodeDevice
+from evac.accounts.models import BackupCodeDevice, Invitation
 from evac.core import clock
 from evac.core.actor import EVAC, Actor
 from evac.operations.models import Membership, Operation, Role
@@ -47,6 +47,10 @@ class StaffMember:
     locked: bool
     # Whether the reader may reset this member's second step (second_steps_resettable_by).
     may_reset_second_step: bool = False
+    # An account without a password yet: until when its invitation link works (None: no
+    # link works, send a new one).
+    has_password: bool = True
+    invited_until: datetime | None = None
 
 
 def second_steps_resettable_by(by: Actor, users: list[AbstractBaseUser]) -> set[int]:
@@ -99,9 +103,20 @@ def staff_of(operation: Operation, *, reader: Actor) -> list[StaffMember]:
     )
     locked = login_lockouts([u.username for u in users])
     resettable = second_steps_resettable_by(reader, users)
+    invited_until = dict(
+        Invitation.objects.filter(user__in=users, used_at__isnull=True, revoked_at__isnull=True)
+        .filter(expires_at__gt=clock.now())
+        .order_by("expires_at")
+        .values_list("user_id", "expires_at")
+    )
     return [
         StaffMember(
-            m, m.user_id in with_two_factor, m.user.username in locked, m.user_id in resettable
+            m,
+            m.user_id in with_two_factor,
+            m.user.username in locked,
+            m.user_id in resettable,
+            has_password=m.user.has_usable_password(),
+            invited_until=invited_until.get(m.user_id),
         )
         for m in memberships
     ]

@@ -8,7 +8,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -149,10 +149,11 @@ def locked_out(request: HttpRequest, credentials: dict | None = None) -> HttpRes
 
 @operation_page(Permission.MANAGE_STAFF)
 def staff_list(request: OperationRequest) -> HttpResponse:
-    return _staff_page(request, MemberAddForm())
+    return staff_page(request, MemberAddForm())
 
 
-def _staff_page(request: OperationRequest, add_form: MemberAddForm, status: int = 200):
+def staff_page(request: OperationRequest, add_form: MemberAddForm, status: int = 200):
+    """The Staff page; with a form that didn't go through, its errors and what was typed."""
     context = {
         "staff": staff_of(request.operation, reader=request.user),
         "nav": "staff",
@@ -165,31 +166,8 @@ def _staff_page(request: OperationRequest, add_form: MemberAddForm, status: int 
 
 @operation_page(Permission.MANAGE_MEMBERS)
 @require_POST
-def staff_add(request: OperationRequest) -> HttpResponse:
-    form = MemberAddForm(request.POST)
-    if form.is_valid():
-        try:
-            membership, _created = operation_services.member_add(
-                operation=request.operation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as invalid:
-            form.add_error(None, invalid)
-        except Conflict as refused:
-            form.add_error("username", str(refused))
-        else:
-            messages.success(
-                request,
-                _("%(user)s is now a member of this operation as %(role)s.")
-                % {"user": membership.user, "role": membership.get_role_display()},
-            )
-            return redirect("staff:list", op=request.operation.slug)
-    return _staff_page(request, form, status=400)
-
-
-@operation_page(Permission.MANAGE_MEMBERS)
-@require_POST
 def staff_set_role(request: OperationRequest, membership_id: int) -> HttpResponse:
-    membership = _member(request, membership_id)
+    membership = member_of(request, membership_id)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose one of the roles."))
@@ -212,7 +190,7 @@ def staff_set_role(request: OperationRequest, membership_id: int) -> HttpRespons
 @operation_page(Permission.MANAGE_MEMBERS)
 @require_POST
 def staff_remove(request: OperationRequest, membership_id: int) -> HttpResponse:
-    membership = _member(request, membership_id)
+    membership = member_of(request, membership_id)
     try:
         operation_services.member_remove(membership=membership, by=request.user)
     except Conflict as refused:
@@ -228,7 +206,7 @@ def staff_remove(request: OperationRequest, membership_id: int) -> HttpResponse:
 @operation_page(Permission.MANAGE_STAFF)
 @require_POST
 def staff_unlock(request: OperationRequest, membership_id: int) -> HttpResponse:
-    membership = _member(request, membership_id)
+    membership = member_of(request, membership_id)
     services.staff_unlock(by=request.user, membership=membership)
     messages.success(request, _("%(user)s can log in again.") % {"user": membership.user})
     return redirect("staff:list", op=request.operation.slug)
@@ -237,7 +215,7 @@ def staff_unlock(request: OperationRequest, membership_id: int) -> HttpResponse:
 @operation_page(Permission.MANAGE_STAFF)
 @require_POST
 def staff_reset_two_factor(request: OperationRequest, membership_id: int) -> HttpResponse:
-    membership = _member(request, membership_id)
+    membership = member_of(request, membership_id)
     try:
         services.staff_reset_two_factor(by=request.user, membership=membership)
     except PermissionDenied as refused:
@@ -251,7 +229,7 @@ def staff_reset_two_factor(request: OperationRequest, membership_id: int) -> Htt
     return redirect("staff:list", op=request.operation.slug)
 
 
-def _member(request: OperationRequest, membership_id: int) -> Membership:
+def member_of(request: OperationRequest, membership_id: int) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user", "operation"),
         pk=membership_id,

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from evac.accounts.models import Invitation
 from evac.api.fields import OptionalEmailField, StrictCharField, StrictChoiceField
 from evac.operations.models import Membership, Role
 
@@ -37,3 +38,12 @@ class NewMemberSerializer(MemberSerializer):
 
 class MemberRoleSerializer(serializers.Serializer):
     role = StrictChoiceField(choices=Role.choices)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """When an invitation was sent and until when its link works; never the link."""
+
+    class Meta:
+        model = Invitation
+        fields = ["created_at", "expires_at"]
+        read_only_fields = fields

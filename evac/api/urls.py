@@ -31,6 +31,11 @@ operation_urls = [
     path("statistics/", operations.Statistics.as_view(), name="statistics"),
     path("members/", members.MemberList.as_view(), name="members"),
     path("members/<int:pk>/", members.MemberDetail.as_view(), name="member"),
+    path(
+        "members/<int:pk>/invitation/",
+        members.MemberInvitation.as_view(),
+        name="member-invitation",
+    ),
     path("airports/", airports.OperationAirportList.as_view(), name="operation-airports"),
     path("airports/<str:iata>/status/", airports.AirportStatus.as_view(), name="airport-status"),
     path("citizens/", people.CitizenList.as_view(), name="citizens"),

@@ -37,10 +37,13 @@ class NotificationKind(models.TextChoices):
     # Free seats held for the person until a deadline, and the end of that hold.
     SEAT_OFFERED = "seat_offered", _("Seat offered")
     SEAT_OFFER_ENDED = "seat_offer_ended", _("Seat offer ended")
+    # A new staff member's link to set their password (evac/notifications/invitations.py).
+    STAFF_INVITATION = "staff_invitation", _("Staff invitation")
 
 
-# What the outbox holds in place of a one-time code: the code itself goes only to the
-# provider (Notification.secret, emptied once the message is sent or given up).
+# What the outbox holds in place of a one-time code or an invitation's token: the secret
+# goes only to the provider (Notification.secret, emptied once the message is sent or given
+# up).
 CODE_MASK = "••••••"
 
 
@@ -189,8 +192,12 @@ class Notification(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        # A code is not sent again: it is gone, and the person asks the portal for a new one.
-        return self.status == self.Status.FAILED and self.kind != self.Kind.ONE_TIME_CODE
+        # A code is not sent again: it is gone, and the person asks the portal for a new one
+        # (an invitation: a coordinator sends a new link).
+        return self.status == self.Status.FAILED and self.kind not in (
+            self.Kind.ONE_TIME_CODE,
+            self.Kind.STAFF_INVITATION,
+        )
 
     @property
     def can_cancel(self) -> bool:

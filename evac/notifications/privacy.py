@@ -33,6 +33,8 @@ BODY_READERS: dict[str, Permission] = {
     K.REGISTRATION_CONFIRMATION: Permission.READ_MESSAGES,
     K.REGISTRATION_REPEATED: Permission.READ_MESSAGES,
     K.ONE_TIME_CODE: Permission.READ_MESSAGES,
+    # A new staff member's invitation: their name and username (the link is masked).
+    K.STAFF_INVITATION: Permission.READ_MESSAGES,
 }
 
 

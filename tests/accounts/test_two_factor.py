@@ -33,6 +33,8 @@ OPEN = {
     "two_factor:verify",
     "api:schema",
     "api:docs",
+    # A new staff member's set-password page, behind its own token (test_invitations.py).
+    "invitation",
 }
 
 

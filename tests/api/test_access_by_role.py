@@ -86,7 +86,7 @@ ENDPOINTS = [
         "post",
         "members/",
         P.MANAGE_MEMBERS,
-        {"username": "erin", "role": "coordinator"},
+        {"username": "erin", "role": "coordinator", "email": "erin@mfa.example"},
         201,
     ),
     Endpoint("member", "get", "members/{member_id}/", P.MANAGE_MEMBERS),

@@ -79,6 +79,7 @@ VIEWER_REFUSED_READS = {
     "api:import",
     "api:members",
     "api:member",
+    "api:member-invitation",
 }
 
 # Who calls.
@@ -503,7 +504,10 @@ def test_an_officers_key_changes_no_member_anywhere(world, addresses, bob):
         for method in UNSAFE:
             body = world.bodies.get((address.pattern.callback, method))
             request(
-                client, method, url, {**(body or {}), "username": "erin", "role": "coordinator"}
+                client,
+                method,
+                url,
+                {**(body or {}), "username": "erin", "role": "coordinator", "email": "e@x.org"},
             )
 
     assert snapshot()["memberships"] == before

@@ -76,7 +76,7 @@ def test_a_bad_role_or_username_is_a_400_on_the_field(operation, alice):
 
 
 def test_an_officer_adds_nobody_and_another_coordinator_finds_nothing(operation, bob, dave):
-    body = {"username": "erin", "role": "coordinator"}
+    body = {"username": "erin", "role": "coordinator", "email": "erin@mfa.example"}
 
     officer = token_client(bob).post(op_url(operation, "members/"), body, format="json")
     outsider = token_client(dave).post(op_url(operation, "members/"), body, format="json")

@@ -173,7 +173,10 @@ def test_a_bad_username_is_shown_beside_the_field(client, operation, alice):
 def test_an_officer_may_not_add_members_on_the_page(client, operation, bob):
     client.force_login(bob)
 
-    response = client.post(_staff_url(operation, "add"), {"username": "erin", "role": "viewer"})
+    response = client.post(
+        _staff_url(operation, "add"),
+        {"username": "erin", "role": "viewer", "email": "erin@mfa.example"},
+    )
 
     assert response.status_code == 403
     assert not User.objects.filter(username="erin").exists()
@@ -182,7 +185,10 @@ def test_an_officer_may_not_add_members_on_the_page(client, operation, bob):
 def test_a_coordinator_of_another_operation_may_not_add_members_to_ours(client, operation, dave):
     client.force_login(dave)
 
-    response = client.post(_staff_url(operation, "add"), {"username": "erin", "role": "viewer"})
+    response = client.post(
+        _staff_url(operation, "add"),
+        {"username": "erin", "role": "viewer", "email": "erin@mfa.example"},
+    )
 
     assert response.status_code == 404
     assert not User.objects.filter(username="erin").exists()

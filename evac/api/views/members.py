@@ -10,9 +10,10 @@ from rest_framework.response import Response
 
 from evac.api import member_serializers as s
 from evac.api.views.base import OperationView, valid_data
+from evac.notifications.invitations import invitation_send, invitation_take_back, member_invite
 from evac.operations.access import Permission
 from evac.operations.models import Membership
-from evac.operations.services import member_add, member_remove, member_set_role
+from evac.operations.services import member_remove, member_set_role
 
 
 class MemberView(OperationView):
@@ -24,6 +25,12 @@ class MemberView(OperationView):
         return Membership.objects.filter(operation=self.operation).select_related(
             "user", "operation"
         )
+
+    def get_member(self, pk: int) -> Membership:
+        membership = self.get_queryset().filter(pk=pk).first()
+        if membership is None:
+            raise NotFound(_("No such member."))
+        return membership
 
 
 @extend_schema(tags=["members"])
@@ -40,10 +47,16 @@ class MemberList(MemberView):
     @extend_schema(request=s.MemberCreateSerializer, responses={201: s.NewMemberSerializer})
     def post(self, request: Request, op: str) -> Response:
         """Add a person with a role: an existing account by its username, or a new account
-        (`new_account` in the answer), which has no password until its owner sets one.
-        409 when the person is already a member."""
+        (`new_account` in the answer), which needs an e-mail address: it gets an invitation
+        link there to set its own password, then its second step. 409 when the person is
+        already a member."""
         data = valid_data(s.MemberCreateSerializer, request.data)
-        membership, created = member_add(operation=self.operation, by=request.user, **data)
+        membership, created = member_invite(
+            operation=self.operation,
+            by=request.user,
+            site_url=request.build_absolute_uri("/"),
+            **data,
+        )
         membership.new_account = created
         return Response(s.NewMemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -51,12 +64,6 @@ class MemberList(MemberView):
 @extend_schema(tags=["members"])
 class MemberDetail(MemberView):
     serializer_class = s.MemberSerializer
-
-    def get_member(self, pk: int) -> Membership:
-        membership = self.get_queryset().filter(pk=pk).first()
-        if membership is None:
-            raise NotFound(_("No such member."))
-        return membership
 
     def get(self, request: Request, op: str, pk: int) -> Response:
         return Response(s.MemberSerializer(self.get_member(pk)).data)
@@ -74,4 +81,29 @@ class MemberDetail(MemberView):
         """Take the member out of the operation: they lose it at once. 409 for the last
         coordinator."""
         member_remove(membership=self.get_member(pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["members"])
+class MemberInvitation(MemberView):
+    """A member's invitation link, for an account that has no password yet. The link itself
+    goes only to the member's e-mail: no answer here carries it."""
+
+    serializer_class = s.InvitationSerializer
+
+    @extend_schema(request=None, responses={201: s.InvitationSerializer})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Send the member a new invitation by e-mail; an earlier link stops working. 409
+        when the account already has a password, 400 when it has no e-mail address."""
+        membership = self.get_member(pk)
+        invitation_send(
+            membership=membership, by=request.user, site_url=request.build_absolute_uri("/")
+        )
+        invitation = membership.user.invitations.order_by("-created_at").first()
+        return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, op: str, pk: int) -> Response:
+        """Take back the member's open invitation: its link stops working."""
+        invitation_take_back(membership=self.get_member(pk), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,139 @@
+"""Invitations: how a new staff member comes to have a password that nobody else typed.
+
+A coordinator adds a person (operations.services.member_add); the person gets a link by
+e-mail (notifications/invitations.py sends it through the outbox) that works once, until it
+expires, to set their own password. Only a keyed hash of the link's token is stored, so no
+page, API, admin or log can show it; and the token rides in the link's fragment (after
+"#"), which browsers never send, so no access log or proxy sees it either: the page's
+script puts it in the form, whose POST body carries it here. Sending a new link takes the
+old one back.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from evac.accounts.models import Invitation, hash_invitation_token
+from evac.core.clock import now
+from evac.core.errors import Conflict
+from evac.operations.access import Actor, Permission, require_permission
+from evac.operations.models import Membership
+
+logger = logging.getLogger(__name__)
+
+# 24 random bytes: 192 bits, 32 characters in a URL (Notification.secret holds 32).
+TOKEN_BYTES = 24
+# What a token in a URL may be before anything is hashed: bounds the cost of a bad link.
+TOKEN_MAX_LENGTH = 64
+
+
+def _name(actor: Actor) -> str:
+    return actor.get_username() if actor is not None else "Evac"
+
+
+def _open(queryset):
+    return queryset.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now())
+
+
+def invitation_pending(user: AbstractBaseUser) -> Invitation | None:
+    """The person's invitation that still works, if any."""
+    return _open(Invitation.objects.filter(user=user)).order_by("-created_at").first()
+
+
+@transaction.atomic
+def invitation_issue(*, membership: Membership, by: Actor) -> tuple[Invitation, str]:
+    """A new invitation for the member, and its token, to be sent and then forgotten.
+
+    Only for an account that has no password yet: a person who has one logs in. Any earlier
+    link of theirs stops working, so only the newest e-mail opens the account.
+    """
+    require_permission(by, membership.operation, Permission.MANAGE_MEMBERS)
+    user = membership.user
+    if user.has_usable_password():
+        raise Conflict(_("%(user)s already has a password and logs in.") % {"user": user})
+    if not user.email:
+        raise ValidationError(
+            {"email": _("%(user)s has no e-mail address to send the link to.") % {"user": user}}
+        )
+    moment = now()
+    _open(Invitation.objects.filter(user=user)).update(revoked_at=moment)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation = Invitation.objects.create(
+        user=user,
+        operation=membership.operation,
+        token_hash=hash_invitation_token(token),
+        created_at=moment,
+        expires_at=moment + timedelta(hours=settings.EVAC_INVITATION_HOURS),
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    logger.info(
+        "%s sent %s an invitation (operation %s), until %s",
+        _name(by),
+        user.get_username(),
+        membership.operation.slug,
+        invitation.expires_at.isoformat(),
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, membership: Membership, by: Actor) -> int:
+    """Take back the member's open invitation: its link stops working. How many were open."""
+    require_permission(by, membership.operation, Permission.MANAGE_MEMBERS)
+    revoked = _open(Invitation.objects.filter(user=membership.user)).update(revoked_at=now())
+    logger.info(
+        "%s revoked the invitation of %s (operation %s)",
+        _name(by),
+        membership.user.get_username(),
+        membership.operation.slug,
+    )
+    return revoked
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The open invitation whose link carries `token`, or None however it fails (unknown,
+    used, revoked, expired): the public page says the same in every case."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    return (
+        _open(Invitation.objects.filter(token_hash=hash_invitation_token(token)))
+        .select_related("user", "operation")
+        .first()
+    )
+
+
+# One answer for a link that is unknown, used, revoked or expired.
+LINK_REFUSED = _lazy(
+    "This invitation doesn't work: a link works once, for a few days. Ask a coordinator of "
+    "your operation for a new one."
+)
+
+
+def invitation_accept(*, token: str, password: str) -> AbstractBaseUser:
+    """Set the invited person's own password, once: the token is the proof. The link is
+    spent by a conditional UPDATE, so two tabs sending it at once can't both use it.
+    ValidationError when the link is no good or the password too weak."""
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        raise ValidationError({"token": LINK_REFUSED})
+    user = invitation.user
+    try:
+        validate_password(password, user)
+    except ValidationError as weak:
+        raise ValidationError({"password": weak.messages}) from weak
+    with transaction.atomic():
+        spent = _open(Invitation.objects.filter(pk=invitation.pk)).update(used_at=now())
+        if not spent:
+            raise ValidationError({"token": LINK_REFUSED})
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    logger.info("%s set their password from an invitation", user.get_username())
+    return user

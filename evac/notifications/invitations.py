@@ -1,0 +1,114 @@
+"""A new staff member's invitation, by e-mail through the outbox.
+
+The invitation itself (a hash of its token, its expiry, its single use) is
+evac/accounts/invitations.py's; this module writes the e-mail that carries the link. The
+outbox keeps the link with its token masked and the token in `secret` until the provider
+has the message (delivery.py), as for the portal's one-time codes, so nobody on staff can
+read it from the outbox, the API or the admin.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+
+from evac.accounts.invitations import invitation_issue, invitation_revoke
+from evac.core.clock import now
+from evac.notifications.compose import message_fields
+from evac.notifications.models import CODE_MASK, Notification
+from evac.notifications.services import _send_soon, _written
+from evac.operations.access import Actor
+from evac.operations.models import Membership, Operation
+from evac.operations.services import member_add
+
+N = Notification
+
+
+def invitation_link(site_url: str) -> str:
+    """The set-password link with the token masked, in its fragment (never sent to a
+    server, so never in an access log). The site's public address (EVAC_PUBLIC_URL) when
+    set, else the address the coordinator reached Evac at."""
+    base = (settings.EVAC_PUBLIC_URL or site_url).rstrip("/")
+    return f"{base}{reverse('invitation')}#{CODE_MASK}"
+
+
+@transaction.atomic
+def invitation_send(
+    *, membership: Membership, by: Actor, site_url: str, language: str = ""
+) -> Notification:
+    """A new link for the member, by e-mail now; any earlier one stops working. Refused
+    (accounts.invitations) for an account that already has a password or no e-mail."""
+    invitation, token = invitation_issue(membership=membership, by=by)
+    _cancel_pending(membership)
+    user = membership.user
+    context = {
+        "name": user.get_full_name() or user.get_username(),
+        "username": user.get_username(),
+        "operation": membership.operation.name,
+        "inviter": by.get_full_name() or by.get_username() if by is not None else "Evac",
+        "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
+        "link": invitation_link(site_url),
+    }
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context["role"] = str(membership.get_role_display())
+    fields = {
+        "operation": membership.operation,
+        "staff_user": user,
+        "kind": N.Kind.STAFF_INVITATION,
+        "parameters": {},
+        "due_at": now(),
+        "secret": token,
+        **message_fields(
+            N.Kind.STAFF_INVITATION,
+            language[:2],
+            channel=N.Channel.EMAIL,
+            to=user.email,
+            context=context,
+        ),
+    }
+    return _send_soon(_written(f"invitation:{invitation.pk}", fields, by))
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    operation: Operation,
+    username: str,
+    role: str,
+    by: Actor,
+    site_url: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "",
+) -> tuple[Membership, bool]:
+    """Add a person to the operation (operations.services.member_add) and, if their account
+    is new, e-mail them the link to set their password, in one transaction: a new account
+    is never left without a way in."""
+    membership, created = member_add(
+        operation=operation,
+        username=username,
+        role=role,
+        by=by,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    if created:
+        invitation_send(membership=membership, by=by, site_url=site_url, language=language)
+    return membership, created
+
+
+@transaction.atomic
+def invitation_take_back(*, membership: Membership, by: Actor) -> int:
+    """The member's open link stops working, and an e-mail not yet sent is not sent."""
+    revoked = invitation_revoke(membership=membership, by=by)
+    _cancel_pending(membership)
+    return revoked
+
+
+def _cancel_pending(membership: Membership) -> None:
+    N.objects.filter(
+        staff_user=membership.user, kind=N.Kind.STAFF_INVITATION, status=N.Status.PENDING
+    ).update(status=N.Status.CANCELLED, secret="")
