@@ -27,32 +27,46 @@ def _too_large(request: HttpRequest) -> bool:
         return True
 
 
+def _limited(request: HttpRequest) -> bool:
+    """Count this POST against the address's limits: every public POST's (as on the portal)
+    and this page's own, stricter one. True if over either."""
+    over = False
+    for group, rate in (
+        ("invitation:ip", settings.EVAC_PORTAL_RATE_PER_IP),
+        ("invitation:ip:own", settings.EVAC_INVITATION_RATE_PER_IP),
+    ):
+        over |= is_ratelimited(
+            request, group=group, key="ip", rate=rate, method="POST", increment=True
+        )
+    return over
+
+
 @never_cache
 @sensitive_post_parameters("token", "password", "password_again")
 def invitation(request: HttpRequest) -> HttpResponse:
-    form = InvitationPasswordForm(request.POST or None)
     if request.method == "POST":
-        if _too_large(request) or is_ratelimited(
-            request,
-            group="invitation:ip",
-            key="ip",
-            rate=settings.EVAC_INVITATION_RATE_PER_IP,
-            method="POST",
-            increment=True,
-        ):
+        # Both before the body is read.
+        if _too_large(request):
+            return render(request, "accounts/invitation.html", {"too_large": True}, status=413)
+        if _limited(request):
             return render(request, "accounts/invitation_limited.html", status=429)
-        if form.is_valid():
-            try:
-                user = invitation_accept(
-                    token=form.cleaned_data["token"], password=form.cleaned_data["password"]
-                )
-            except ValidationError as refused:
-                form.add_error(None, refused)
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                # The second step next, before any staff page (accounts.middleware sends a
-                # role that needs one there anyway).
-                setup = reverse("two_factor:setup")
-                return redirect(f"{setup}?next={reverse('staff_home')}")
+    form = InvitationPasswordForm(request.POST or None)
+    if form.is_valid():
+        try:
+            user = invitation_accept(
+                token=form.cleaned_data["token"], password=form.cleaned_data["password"]
+            )
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # The second step next, before any staff page (accounts.middleware sends a
+            # role that needs one there anyway).
+            setup = reverse("two_factor:setup")
+            return redirect(f"{setup}?next={reverse('staff_home')}")
     status = 400 if form.errors else 200
     return render(request, "accounts/invitation.html", {"form": form}, status=status)
+
+
+# Bounded in size and rate (tests/portal/test_public_posts.py walks every public POST).
+invitation.public_post = True

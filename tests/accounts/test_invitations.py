@@ -203,7 +203,7 @@ def test_the_page_is_rate_limited_per_address(settings):
 def test_a_large_post_is_refused_unread(settings):
     settings.EVAC_PORTAL_MAX_POST_BYTES = 1000
     response = set_password("x" * 2000)
-    assert response.status_code == 429
+    assert response.status_code == 413
 
 
 def test_a_new_account_needs_an_email_address(client, operation, alice):
