@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from evac.accounts.models import Invitation, hash_invitation_token
+from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.operations.access import Actor, Permission, require_permission
@@ -36,7 +37,8 @@ TOKEN_MAX_LENGTH = 64
 
 
 def _name(actor: Actor) -> str:
-    return actor.get_username() if actor is not None else "Evac"
+    user = user_of(actor)
+    return user.get_username() if user is not None else str(actor)
 
 
 def _open(queryset):
@@ -72,7 +74,7 @@ def invitation_issue(*, membership: Membership, by: Actor) -> tuple[Invitation, 
         token_hash=hash_invitation_token(token),
         created_at=moment,
         expires_at=moment + timedelta(hours=settings.EVAC_INVITATION_HOURS),
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=user_of(by),
     )
     logger.info(
         "%s sent %s an invitation (operation %s), until %s",

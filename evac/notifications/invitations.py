@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from evac.accounts.invitations import invitation_issue, invitation_revoke
+from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.notifications.compose import message_fields
 from evac.notifications.models import CODE_MASK, Notification
@@ -45,7 +46,7 @@ def invitation_send(
         "name": user.get_full_name() or user.get_username(),
         "username": user.get_username(),
         "operation": membership.operation.name,
-        "inviter": by.get_full_name() or by.get_username() if by is not None else "Evac",
+        "inviter": _inviter(by),
         "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
         "link": invitation_link(site_url),
     }
@@ -106,6 +107,11 @@ def invitation_take_back(*, membership: Membership, by: Actor) -> int:
     revoked = invitation_revoke(membership=membership, by=by)
     _cancel_pending(membership)
     return revoked
+
+
+def _inviter(by: Actor) -> str:
+    user = user_of(by)
+    return (user.get_full_name() or user.get_username()) if user is not None else "Evac"
 
 
 def _cancel_pending(membership: Membership) -> None:
