@@ -23,21 +23,9 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 
 import django
 
+from bench.database import recreate_database
+
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "100000"))
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit(
-            "Set DATABASE_URL=postgres://…/evac_bench_dupes: the benchmark runs on PostgreSQL."
-        )
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def load(rng: random.Random):
@@ -89,7 +77,7 @@ def load(rng: random.Random):
 
 
 def main() -> None:
-    recreate_database()
+    recreate_database(example_name="evac_bench_dupes")
     django.setup()
     from evac.people.duplicates import FIELDS, likely_pairs
     from evac.people.models import Citizen

@@ -34,20 +34,10 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 
 import django
 
+from bench.database import recreate_database
+
 SEATS = 400
 ROUNDS = 15
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL=postgres://…/evac_bench: the benchmark runs on PostgreSQL.")
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def load(rng: random.Random):

@@ -57,19 +57,7 @@ os.environ.pop("CELERY_RESULT_BACKEND", None)
 
 import django  # noqa: E402
 
-
-def recreate_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit(
-            "Set DATABASE_URL=postgres://…/evac_bench_notify: the benchmark runs on PostgreSQL."
-        )
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+from bench.database import recreate_database  # noqa: E402
 
 
 def start_worker() -> subprocess.Popen:
@@ -103,7 +91,7 @@ def wait_for(condition, what: str, poll: float = 0.02) -> None:
 
 
 def main() -> None:
-    recreate_database()
+    recreate_database(example_name="evac_bench_notify")
     django.setup()
     import redis
     from django.core.management import call_command
