@@ -2,19 +2,16 @@
 dispatch round, not the EVAC_NOTIFICATION_REQUEUE_SECONDS horizon: the dispatcher notices
 and queues again every message it had marked as on the broker."""
 
-from datetime import timedelta
-
 import pytest
 
 from evac.celery import app as celery_app
-from evac.core.clock import now
 from evac.notifications.models import Notification
 from evac.notifications.tasks import dispatch_due
 from tests.conftest import use_broker
 from tests.core.private_redis import private_redis
-from tests.factories import make_citizen
 from tests.notifications.worker import (
     dispatch,
+    due_broadcasts,
     lines_per_notification,
     wait_until,
     worker,
@@ -32,29 +29,10 @@ def broker(tmp_path, monkeypatch):
         yield redis
 
 
-def _due_broadcasts(operation, almaty, count: int) -> list[int]:
-    person = make_citizen(operation, almaty, phone="+77011234567")
-    rows = N.objects.bulk_create(
-        N(
-            operation=operation,
-            citizen=person,
-            channel=N.Channel.SMS,
-            kind=N.Kind.BROADCAST,
-            language="en",
-            body=f"Message {i}",
-            to_address="+77011234567",
-            due_at=now() - timedelta(minutes=1),
-            idempotency_key=f"flush-test:{i}",
-        )
-        for i in range(count)
-    )
-    return [row.pk for row in rows]
-
-
 def test_messages_a_flushed_broker_lost_are_queued_again_at_the_next_round(
     broker, tmp_path, sms_file, operation, almaty
 ):
-    ids = _due_broadcasts(operation, almaty, 20)
+    ids = due_broadcasts(operation, almaty, label="flush-test", count=20)
     # A dispatch round puts them on the broker, and the broker loses them before any worker
     # takes them.
     assert dispatch_due.apply().get() == len(ids)
@@ -75,7 +53,7 @@ def test_messages_a_flushed_broker_lost_are_queued_again_at_the_next_round(
 
 
 def test_a_broker_that_kept_its_messages_gets_no_second_copy(broker, operation, almaty):
-    ids = _due_broadcasts(operation, almaty, 5)
+    ids = due_broadcasts(operation, almaty, label="flush-test", count=5)
     assert dispatch_due.apply().get() == len(ids)
 
     # The next round finds them all still on the broker (the horizon has not passed).

@@ -1,17 +1,14 @@
 """A worker whose database connection dies (PostgreSQL restarted, failed over, or killed an
 idle session) connects again and goes on sending, however long it reuses connections."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import OperationalError, connection
 
-from evac.core.clock import now
 from evac.notifications.models import Notification
 from evac.notifications.tasks import dispatch_due
-from tests.factories import make_citizen
 from tests.notifications.worker import (
     dispatch,
+    due_broadcasts,
     lines_per_notification,
     wait_until,
     worker,
@@ -21,25 +18,6 @@ from tests.notifications.worker import redis_broker as redis_broker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 N = Notification
-
-
-def _due_broadcasts(operation, almaty, label: str, count: int) -> list[int]:
-    person = make_citizen(operation, almaty, phone="+77011234567")
-    rows = N.objects.bulk_create(
-        N(
-            operation=operation,
-            citizen=person,
-            channel=N.Channel.SMS,
-            kind=N.Kind.BROADCAST,
-            language="en",
-            body=f"{label} {i}",
-            to_address="+77011234567",
-            due_at=now() - timedelta(minutes=1),
-            idempotency_key=f"{label}:{i}",
-        )
-        for i in range(count)
-    )
-    return [row.pk for row in rows]
 
 
 def _kill_every_other_connection() -> int:
@@ -61,13 +39,13 @@ def test_a_worker_reusing_its_connection_sends_again_after_postgresql_dropped_it
 ):
     # The README's production advice: keep a connection for 100 tasks.
     env = worker_environment(tmp_path, sms_file.path, CELERY_DB_REUSE_MAX="100")
-    before = _due_broadcasts(operation, almaty, "before", 5)
+    before = due_broadcasts(operation, almaty, label="before", count=5)
     with worker(tmp_path, env):
         dispatch(redis_broker)
         wait_until(_all_sent(before), "sent before the restart", tmp_path)
 
         assert _kill_every_other_connection() >= 1
-        after = _due_broadcasts(operation, almaty, "after", 5)
+        after = due_broadcasts(operation, almaty, label="after", count=5)
         dispatch(redis_broker)
         wait_until(_all_sent(after), "sent after the restart", tmp_path)
 
@@ -77,7 +55,7 @@ def test_a_worker_reusing_its_connection_sends_again_after_postgresql_dropped_it
 def test_a_task_whose_connection_died_under_it_runs_once_more_on_a_new_one(
     redis_broker, operation, almaty
 ):
-    due = _due_broadcasts(operation, almaty, "due", 3)
+    due = due_broadcasts(operation, almaty, label="due", count=3)
     # This process's own connection dies, as a worker's does between two of its queries.
     with pytest.raises(OperationalError), connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")

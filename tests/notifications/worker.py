@@ -4,6 +4,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ from celery import Celery
 from django.db import connection
 
 from evac.celery import app as celery_app
+from evac.core.clock import now
 from evac.notifications.models import Notification
 from tests.conftest import REDIS_URL, use_broker
 from tests.core.test_celery_worker import _celery, _database_url, _environment, _log
+from tests.factories import make_citizen
 
 WAIT_SECONDS = 90
 
@@ -65,3 +68,23 @@ def unsettled() -> int:
 
 def lines_per_notification(sms_file) -> Counter:
     return Counter(int(line["reference"]) for line in sms_file.read())
+
+
+def due_broadcasts(operation, almaty, *, label: str, count: int) -> list[int]:
+    """`count` SMS broadcasts to one person, due a minute ago, for a worker to send."""
+    person = make_citizen(operation, almaty, phone="+77011234567")
+    rows = Notification.objects.bulk_create(
+        Notification(
+            operation=operation,
+            citizen=person,
+            channel=Notification.Channel.SMS,
+            kind=Notification.Kind.BROADCAST,
+            language="en",
+            body=f"{label} {i}",
+            to_address="+77011234567",
+            due_at=now() - timedelta(minutes=1),
+            idempotency_key=f"{label}:{i}",
+        )
+        for i in range(count)
+    )
+    return [row.pk for row in rows]
