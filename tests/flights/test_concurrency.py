@@ -4,43 +4,22 @@ Each thread has its own database connection, as separate web requests do. A barr
 them all go at once; nothing waits on a clock.
 """
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from evac.core.actor import EVAC
-from evac.core.errors import Conflict
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, household_book
 from evac.people.models import Citizen
 from evac.people.services import household_register
 from tests.factories import make_citizen, make_flight
+from tests.flights.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RACERS = 24
-
-
-def _race(jobs: list[Callable[[], object]]) -> Counter:
-    """Run the jobs at the same moment, one thread and one connection each."""
-    barrier = threading.Barrier(len(jobs))
-
-    def run(job: Callable[[], object]) -> str:
-        barrier.wait()
-        try:
-            job()
-            return "booked"
-        except Conflict as refused:
-            return type(refused).__name__
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return Counter(pool.map(run, jobs))
 
 
 def _assert_never_overbooked(flight: Flight) -> None:
@@ -54,8 +33,9 @@ def _last_seats_race(operation, city, nqz, kbp, alice) -> None:
     flight = make_flight(operation, nqz, kbp, seats=5)
     people = [make_citizen(operation, city) for _ in range(RACERS)]
 
-    outcome = _race(
-        [lambda p=p: booking_create(flight=flight, citizen=p, by=alice) for p in people]
+    outcome = race(
+        [lambda p=p: booking_create(flight=flight, citizen=p, by=alice) for p in people],
+        done="booked",
     )
 
     assert outcome == Counter({"booked": 5, "FlightFull": RACERS - 5})
@@ -77,8 +57,9 @@ def _households_race(operation, city, nqz, kbp, alice) -> None:
         for i in range(RACERS // 2)
     ]
 
-    outcome = _race(
-        [lambda h=h: household_book(flight=flight, household=h, by=alice) for h in families]
+    outcome = race(
+        [lambda h=h: household_book(flight=flight, household=h, by=alice) for h in families],
+        done="booked",
     )
 
     assert outcome["booked"] == 2  # two families of two fit in five seats; a third doesn't
@@ -92,8 +73,9 @@ def _same_person_race(operation, city, nqz, kbp, alice) -> None:
     olena = make_citizen(operation, city)
     flights = [make_flight(operation, nqz, kbp, seats=5) for _ in range(6)]
 
-    outcome = _race(
-        [lambda f=f: booking_create(flight=f, citizen=olena, by=alice) for f in flights]
+    outcome = race(
+        [lambda f=f: booking_create(flight=f, citizen=olena, by=alice) for f in flights],
+        done="booked",
     )
 
     assert outcome["booked"] == 1

@@ -6,42 +6,22 @@ barrier lets them all go at once (tests/flights/test_concurrency.py does the sam
 bookings alone).
 """
 
-import threading
-from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
 from evac.core.clock import now
-from evac.core.errors import Conflict
 from evac.flights.models import Booking, Flight, SeatOffer
 from evac.flights.offers import offer_accept, offer_decline, offer_expire, offers_make
 from evac.flights.services import booking_create
 from evac.people.models import Citizen
 from tests.factories import make_citizen, make_flight
+from tests.flights.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(jobs: list[Callable[[], object]]) -> Counter:
-    barrier = threading.Barrier(len(jobs))
-
-    def run(job: Callable[[], object]) -> str:
-        barrier.wait()
-        try:
-            job()
-            return "done"
-        except Conflict as refused:
-            return type(refused).__name__
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return Counter(pool.map(run, jobs))
 
 
 def _offers_race(operation, city, nqz, kbp, alice) -> None:
@@ -62,7 +42,7 @@ def _offers_race(operation, city, nqz, kbp, alice) -> None:
         *[lambda: offers_make(flight=flight, by=alice) for _ in range(4)],
         *[lambda p=p: booking_create(flight=flight, citizen=p, by=alice) for p in strangers],
     ]
-    outcome = _race(jobs)
+    outcome = race(jobs, done="done")
 
     assert outcome["done"] >= 4, outcome
     flight.refresh_from_db()
