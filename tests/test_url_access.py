@@ -19,7 +19,7 @@ from evac.places.models import Airport
 from evac.portal.codes import one_time_code_issue
 from tests.factories import make_citizen
 from tests.logins import authenticator_for
-from tests.url_patterns import ABSENT, url_of, url_patterns
+from tests.url_patterns import ABSENT, shapes, url_of, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -194,17 +194,7 @@ def test_a_coordinator_resets_no_second_step_guarding_another_operation(
     # operation, with bob's membership there, resets what guards bob's work in ours.
     there = Membership.objects.create(user=bob, operation=other_operation, role=Role.OFFICER)
     device = authenticator_for(bob)
-    values = {
-        "operation_slug": other_operation.slug,
-        "flight_id": 1,
-        "import_id": 1,
-        "message_id": 1,
-        "booking_id": 1,
-        "ref": "ABCDEFGH",
-        "export_format": "csv",
-        "member_id": there.pk,
-        "airport_iata": "NQZ",
-    }
+    values = shapes(operation_slug=other_operation.slug, member_id=there.pk)
     client.force_login(dave)
     for url in staff_urls(values):
         client.post(url, PAYLOAD)
@@ -218,17 +208,7 @@ def test_an_officer_changes_no_member_through_any_page(client, operation, alice,
     client.force_login(bob)
     before = snapshot()
     for membership in (alice.memberships.get(), bob.memberships.get()):
-        values = {
-            "operation_slug": operation.slug,
-            "flight_id": 1,
-            "import_id": 1,
-            "message_id": 1,
-            "booking_id": 1,
-            "ref": "ABCDEFGH",
-            "export_format": "csv",
-            "member_id": membership.pk,
-            "airport_iata": "NQZ",
-        }
+        values = shapes(operation_slug=operation.slug, member_id=membership.pk)
         for url in staff_urls(values):
             client.post(url, PAYLOAD)
             client.post(url, {**PAYLOAD, "role": "viewer"})
@@ -243,17 +223,7 @@ def test_a_coordinator_adds_nobody_to_another_operation_through_any_page(
     # dave coordinates the other operation: our pages, with alice's membership, are not his.
     client.force_login(dave)
     before = snapshot()
-    values = {
-        "operation_slug": operation.slug,
-        "flight_id": 1,
-        "import_id": 1,
-        "message_id": 1,
-        "booking_id": 1,
-        "ref": "ABCDEFGH",
-        "export_format": "csv",
-        "member_id": alice.memberships.get().pk,
-        "airport_iata": "NQZ",
-    }
+    values = shapes(operation_slug=operation.slug, member_id=alice.memberships.get().pk)
     for url in staff_urls(values):
         assert client.post(url, PAYLOAD).status_code in (404, 405), url
 

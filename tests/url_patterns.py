@@ -80,6 +80,13 @@ ABSENT = 0
 PARAMETER = re.compile(r"(?:([\w-]+)[/.])?<(?:\w+:)?(\w+)>")
 
 
+def shapes(**values: object) -> dict[str, object]:
+    """A value of the right shape for every kind of parameter, for walks in which the rows
+    needn't exist (only those given in `values`, which win)."""
+    ids = dict.fromkeys(set(WHAT.values()) - {"operation_slug"}, 1)
+    return {**ids, "ref": "ABCDEFGH", "export_format": "csv", "airport_iata": "NQZ", **values}
+
+
 class CannotFill(AssertionError):
     """A walk met a parameter it can't fill in: the message names the URL and what to do."""
 

@@ -13,7 +13,7 @@ from evac.accounts.services import backup_codes_renew
 from evac.operations.models import Role
 from tests import factories
 from tests.logins import StaffClient, authenticator_for, current_code, pass_second_factor
-from tests.url_patterns import url_of, url_patterns
+from tests.url_patterns import shapes, url_of, url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +48,6 @@ def let_the_wait_pass(device) -> None:
 
 # The middleware answers before the view runs, so the rows needn't exist: any value of the
 # right shape reaches it.
-IDS = ("flight_id", "booking_id", "household_id", "import_id", "message_id", "member_id")
-SHAPES = {
-    "ref": "EV-0000",
-    "export_format": "csv",
-    "airport_iata": "NQZ",
-    **dict.fromkeys((*IDS, "token_id", "admin_object_id", "admin_content_type_id"), 1),
-}
-
-
 def guarded_urls(slug: str) -> list[str]:
     urls = []
     for pattern in url_patterns():
@@ -64,7 +55,7 @@ def guarded_urls(slug: str) -> list[str]:
             continue
         if pattern.name.startswith("portal:"):
             continue
-        urls.append(url_of(pattern, {**SHAPES, "operation_slug": slug}))
+        urls.append(url_of(pattern, shapes(operation_slug=slug)))
     return urls
 
 
