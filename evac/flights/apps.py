@@ -10,4 +10,4 @@ class FlightsConfig(AppConfig):
         from evac.flights import decisions
         from evac.people import hooks
 
-        hooks.provide_seats(decisions)
+        hooks.seats.fill(decisions)

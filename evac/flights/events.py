@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from django.core.exceptions import ImproperlyConfigured
-
+from evac.core.hooks import Slot
 from evac.flights.models import Booking, Flight, SeatOffer
 
 
@@ -51,41 +50,29 @@ class Listener(Protocol):
     def seat_offer_ended(self, *, offer: SeatOffer) -> object: ...
 
 
-_listener: Listener | None = None
-
-
-def listen(listener: Listener) -> None:
-    """Called once at start-up: `listener` hears of every change from now on."""
-    global _listener
-    _listener = listener
-
-
-def _told() -> Listener:
-    # Loud rather than silent: a seat booked with nobody listening would go unannounced.
-    if _listener is None:
-        raise ImproperlyConfigured("Nothing listens to flights: is evac.notifications installed?")
-    return _listener
+# Who hears of every change; NotificationsConfig.ready fills it.
+listener: Slot[Listener] = Slot("a listener to flights", filled_by="evac.notifications")
 
 
 def bookings_made(*, bookings: Sequence[Booking], booked_at: datetime | None = None) -> None:
-    _told().bookings_made(bookings=bookings, booked_at=booked_at)
+    listener().bookings_made(bookings=bookings, booked_at=booked_at)
 
 
 def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
-    _told().flight_updated(flight=flight, before=before)
+    listener().flight_updated(flight=flight, before=before)
 
 
 def flight_status_changed(*, flight: Flight) -> None:
-    _told().flight_status_changed(flight=flight)
+    listener().flight_status_changed(flight=flight)
 
 
 def seat_released(*, booking: Booking, reason: str, lost_at: datetime | None = None) -> None:
-    _told().seat_released(booking=booking, reason=reason, lost_at=lost_at)
+    listener().seat_released(booking=booking, reason=reason, lost_at=lost_at)
 
 
 def seat_offered(*, offer: SeatOffer) -> None:
-    _told().seat_offered(offer=offer)
+    listener().seat_offered(offer=offer)
 
 
 def seat_offer_ended(*, offer: SeatOffer) -> None:
-    _told().seat_offer_ended(offer=offer)
+    listener().seat_offer_ended(offer=offer)

@@ -14,5 +14,5 @@ class NotificationsConfig(AppConfig):
         from evac.notifications import addressing, services
         from evac.people import hooks
 
-        events.listen(services)
-        hooks.provide_messages(addressing)
+        events.listener.fill(services)
+        hooks.messages.fill(addressing)

@@ -10,9 +10,8 @@ decision and its seat, or a new phone and its messages, commit together.
 from datetime import datetime
 from typing import Any, Protocol
 
-from django.core.exceptions import ImproperlyConfigured
-
 from evac.core.actor import Actor
+from evac.core.hooks import Slot
 from evac.people.models import Citizen
 
 
@@ -45,31 +44,6 @@ class Messages(Protocol):
     def notifications_readdress(self, *, citizen: Citizen) -> int: ...
 
 
-_seats: Seats | None = None
-_messages: Messages | None = None
-
-
-def provide_seats(provider: Seats) -> None:
-    global _seats
-    _seats = provider
-
-
-def provide_messages(provider: Messages) -> None:
-    global _messages
-    _messages = provider
-
-
-# Loud rather than silent: a decision that kept a seat, or a new phone whose messages went
-# to the old one, would be wrong without anyone noticing.
-def seats() -> Seats:
-    if _seats is None:
-        raise ImproperlyConfigured("Nothing provides seats to people: is evac.flights installed?")
-    return _seats
-
-
-def messages() -> Messages:
-    if _messages is None:
-        raise ImproperlyConfigured(
-            "Nothing provides messages to people: is evac.notifications installed?"
-        )
-    return _messages
+# Filled by FlightsConfig.ready and NotificationsConfig.ready.
+seats: Slot[Seats] = Slot("seats to people", filled_by="evac.flights")
+messages: Slot[Messages] = Slot("messages to people", filled_by="evac.notifications")

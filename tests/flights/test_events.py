@@ -6,10 +6,10 @@ from evac.notifications import services as notification_services
 
 
 def test_the_message_scheduler_hears_of_every_seat_and_flight_change():
-    assert events._listener is notification_services
+    assert events.listener() is notification_services
 
 
 def test_a_change_with_nobody_listening_fails_loudly_instead_of_going_unannounced(monkeypatch):
-    monkeypatch.setattr(events, "_listener", None)
+    monkeypatch.setattr(events.listener, "_provider", None)
     with pytest.raises(ImproperlyConfigured):
         events.flight_status_changed(flight=None)

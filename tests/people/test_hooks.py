@@ -12,12 +12,12 @@ def test_people_reach_seats_and_messages_through_what_flights_and_notifications_
 
 
 def test_a_decision_with_no_seats_provided_fails_loudly_instead_of_keeping_the_seat(monkeypatch):
-    monkeypatch.setattr(hooks, "_seats", None)
+    monkeypatch.setattr(hooks.seats, "_provider", None)
     with pytest.raises(ImproperlyConfigured):
         hooks.seats()
 
 
 def test_a_new_phone_with_no_messages_provided_fails_loudly(monkeypatch):
-    monkeypatch.setattr(hooks, "_messages", None)
+    monkeypatch.setattr(hooks.messages, "_provider", None)
     with pytest.raises(ImproperlyConfigured):
         hooks.messages()
