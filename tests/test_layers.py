@@ -1,4 +1,5 @@
-"""Layers only point down: an app imports nothing from an app above it.
+"""Layers only point down: an app imports nothing from an app above it or beside it, with no
+exception.
 
 Read from the source (every `import` and `from … import` in evac/<app>/, inside functions
 too), so a lazy import can't hide an upward dependency. docs/architecture.md draws the same
