@@ -283,6 +283,9 @@ EVAC_CHECK_IN_EVERY_DAYS = env_int("EVAC_CHECK_IN_EVERY_DAYS", 2)
 # A new flight's report time ("be at the airport by"): this many hours before departure.
 # Each flight may set its own (Flight.report_minutes_before).
 EVAC_AT_AIRPORT_HOURS_BEFORE = env_int("EVAC_AT_AIRPORT_HOURS_BEFORE", 3)
+# A journey's legs connect only with this much time to spare: a train arrives at least this
+# long before the next leg leaves, or before the flight's "be at the airport" time.
+EVAC_CONNECTION_MARGIN_MINUTES = env_int("EVAC_CONNECTION_MARGIN_MINUTES", 60)
 # Where the public portal is reached from outside (https://evac.example.org), for the links
 # in messages that Evac sends by itself; without it, those messages name no link.
 EVAC_PUBLIC_URL = env_str("EVAC_PUBLIC_URL")

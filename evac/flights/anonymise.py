@@ -9,13 +9,24 @@ Bookings, seat offers and manifest export records hold ids, statuses and times o
 from django.db import transaction
 
 from evac.core.anonymise import admin_log_forget, admin_logged, declare, erased
-from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport, SeatOffer
+from evac.flights.models import (
+    Booking,
+    Flight,
+    GroundTransfer,
+    ManifestExport,
+    SeatOffer,
+    TransferSeat,
+)
 from evac.operations.models import Operation
 
 FIELDS = {
     Flight: declare(personal={"notes"}, kept={"number", "carrier", "kind", "status", "offers"}),
     Booking: declare(personal={"unaccompanied_reason"}, kept={"status"}),
-    GroundTransfer: declare(personal={"description"}, kept={"mode"}),
+    GroundTransfer: declare(
+        personal={"description"},
+        kept={"mode", "number", "operator", "meeting_point", "meeting_map_url", "status"},
+    ),
+    TransferSeat: declare(personal={"unaccompanied_reason"}, kept={"status", "lost_because"}),
     ManifestExport: declare(kept={"format"}),
     SeatOffer: declare(kept={"status", "decided_via"}),
 }
@@ -52,6 +63,11 @@ def flights_free_text_erase(operation: Operation) -> None:
         flights = Flight.objects.filter(operation_id=operation.pk).values("pk")
         for rows in (Booking.objects, Booking.history.model.objects):
             rows.filter(flight_id__in=flights).exclude(unaccompanied_reason="").update(
+                unaccompanied_reason=""
+            )
+        transfers = GroundTransfer.objects.filter(operation_id=operation.pk).values("pk")
+        for rows in (TransferSeat.objects, TransferSeat.history.model.objects):
+            rows.filter(transfer_id__in=transfers).exclude(unaccompanied_reason="").update(
                 unaccompanied_reason=""
             )
         for model in (Flight, GroundTransfer):

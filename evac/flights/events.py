@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from evac.core.hooks import Slot
-from evac.flights.models import Booking, Flight, SeatOffer
+from evac.flights.models import Booking, Flight, SeatOffer, TransferSeat
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Listener(Protocol):
     ) -> object: ...
     def seat_offered(self, *, offer: SeatOffer) -> object: ...
     def seat_offer_ended(self, *, offer: SeatOffer) -> object: ...
+    def transfer_seat_released(self, *, seat: TransferSeat, reason: str) -> object: ...
 
 
 # Who hears of every change; NotificationsConfig.ready fills it.
@@ -76,3 +77,7 @@ def seat_offered(*, offer: SeatOffer) -> None:
 
 def seat_offer_ended(*, offer: SeatOffer) -> None:
     listener().seat_offer_ended(offer=offer)
+
+
+def transfer_seat_released(*, seat: TransferSeat, reason: str) -> None:
+    listener().transfer_seat_released(seat=seat, reason=reason)

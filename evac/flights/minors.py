@@ -4,6 +4,10 @@
 turns 18 the week before the flight travels as an adult. The booking and cancelling services
 ask `minors_left_alone` who would be on board without an adult of their household, and
 refuse unless the coordinator gave a reason, which is written on each such minor's booking.
+
+The same rule holds on a transfer's train or bus: the seat functions take a `flight` that is
+a Flight or a GroundTransfer, read through what both have (departs_local, active_seats,
+trip_name).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,22 +22,24 @@ from evac.core.actor import Actor
 from evac.core.clock import today
 from evac.core.errors import Conflict
 from evac.core.history import record_by
-from evac.flights.models import Booking, Flight
+from evac.flights.models import Booking, Flight, GroundTransfer, TransferSeat
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
 from evac.places.models import City
+
+Trip = Flight | GroundTransfer
 
 
 class MinorWithoutAdult(Conflict):
     """A minor would be on board without an adult of their household, and no reason was given."""
 
 
-def is_minor_on(flight: Flight, citizen: Citizen) -> bool:
+def is_minor_on(flight: Trip, citizen: Citizen) -> bool:
     return citizen.age_on(flight.departs_local.date()) < settings.EVAC_MINOR_UNDER_AGE
 
 
 def minors_left_alone(
-    flight: Flight, *, joining: Iterable[Citizen] = (), leaving: Iterable[int] = ()
+    flight: Trip, *, joining: Iterable[Citizen] = (), leaving: Iterable[int] = ()
 ) -> list[Citizen]:
     """The minors who would hold a seat on `flight` with no adult of their household on it,
     once `joining` are booked and the seats of the citizens with ids `leaving` are gone.
@@ -45,7 +51,7 @@ def minors_left_alone(
     leaving = set(leaving)
     on_board = [
         booking.citizen
-        for booking in flight.bookings.filter(is_active=True).select_related("citizen")
+        for booking in flight.active_seats.select_related("citizen")
         if booking.citizen_id not in leaving
     ]
     aboard = {c.pk: c for c in [*on_board, *joining]}
@@ -67,7 +73,7 @@ def minors_left_alone(
     ]
 
 
-def refuse_or_excuse(flight: Flight, alone: list[Citizen], *, reason: str) -> str:
+def refuse_or_excuse(flight: Trip, alone: list[Citizen], *, reason: str) -> str:
     """Raise MinorWithoutAdult when `alone` is not empty and no reason was given; else the
     reason to write on their bookings (empty when nobody is alone)."""
     if not alone:
@@ -80,18 +86,18 @@ def refuse_or_excuse(flight: Flight, alone: list[Citizen], *, reason: str) -> st
                 "an adult of the household on the same flight, or give the reason they may "
                 "travel without one (a coordinator's decision, recorded on the manifest)."
             )
-            % {"names": ", ".join(str(c) for c in alone), "flight": flight.number}
+            % {"names": ", ".join(str(c) for c in alone), "flight": flight.trip_name}
         )
     return reason
 
 
-def excuse_on_board(flight: Flight, alone: list[Citizen], reason: str) -> list[Booking]:
-    """Write `reason` on the active bookings of `alone` on `flight` (already seated minors
+def excuse_on_board(
+    flight: Trip, alone: list[Citizen], reason: str
+) -> list[Booking | TransferSeat]:
+    """Write `reason` on the active seats of `alone` on `flight` (already seated minors
     whose adult leaves), and return them for the caller to save with its history."""
     bookings = list(
-        flight.bookings.select_for_update().filter(
-            is_active=True, citizen_id__in=[c.pk for c in alone]
-        )
+        flight.active_seats.select_for_update().filter(citizen_id__in=[c.pk for c in alone])
     )
     for booking in bookings:
         booking.unaccompanied_reason = reason
@@ -99,7 +105,7 @@ def excuse_on_board(flight: Flight, alone: list[Citizen], reason: str) -> list[B
 
 
 def seat_leave_minors_check(
-    flight: Flight, booking: Booking, *, by: Actor, unaccompanied_reason: str
+    flight: Trip, booking: Booking | TransferSeat, *, by: Actor, unaccompanied_reason: str
 ) -> None:
     """Refuse to free `booking` if a minor of the household would stay on board without an
     adult, unless `unaccompanied_reason` is given: then it is written on their bookings.

@@ -11,7 +11,7 @@ from evac.core.clock import now
 from evac.core.text import LimitedTextField
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
-from evac.places.models import Airport, City
+from evac.places.models import Airport
 
 
 class FlightKind(models.TextChoices):
@@ -167,6 +167,15 @@ class Flight(models.Model):
     def takes_bookings(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def trip_name(self) -> str:
+        """What the seat rules' refusals call it (flights.minors)."""
+        return self.number
+
+    @property
+    def active_seats(self) -> models.QuerySet:
+        return self.bookings.filter(is_active=True)
+
     def can_become(self, status: str) -> bool:
         return status in FLIGHT_TRANSITIONS[self.status]
 
@@ -209,6 +218,7 @@ class SeatLoss(models.TextChoices):
     DECIDED_TO_STAY = "decided_to_stay", _("Decided to stay")
     LEFT_BY_OWN_MEANS = "left_by_own_means", _("Left by own means")
     UNREACHABLE = "unreachable", _("Unreachable")
+    TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer cancelled")
 
 
 class Booking(models.Model):
@@ -371,41 +381,6 @@ class SeatOffer(models.Model):
         return self.status == OfferStatus.OFFERED
 
 
-class GroundTransfer(models.Model):
-    """A group journey by rail or road to a city whose airport is open (Almaty → Nur-Sultan)."""
-
-    class Mode(models.TextChoices):
-        RAIL = "rail", _("Rail")
-        BUS = "bus", _("Bus")
-
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="transfers")
-    mode = models.CharField(_("mode"), max_length=8, choices=Mode)
-    from_city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
-    to_city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+")
-    departs_at = models.DateTimeField(_("departs at"))
-    arrives_at = models.DateTimeField(_("arrives at"))
-    seats_total = models.PositiveIntegerField(_("seats"))
-    description = LimitedTextField(_("description"), blank=True)
-    passengers = models.ManyToManyField(Citizen, blank=True, related_name="transfers")
-    history = HistoricalRecords(m2m_fields=[passengers])
-
-    class Meta:
-        ordering = ["departs_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(arrives_at__gt=F("departs_at")),
-                name="transfer_arrives_after_departure",
-                violation_error_message=_("A transfer must arrive after it departs."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(from_city=F("to_city")), name="transfer_cities_differ"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_mode_display()} {self.from_city} → {self.to_city}"
-
-
 class ManifestExport(models.Model):
     """Who took a copy of which manifest, when and in which format.
 
@@ -444,3 +419,14 @@ class ManifestExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flight.number} {self.get_format_display()} by {self.by} at {self.at}"
+
+
+# Ground transfers and their seats live in their own module; imported here so Django finds
+# them with the app's other models.
+from evac.flights.transfer_models import (  # noqa: E402, F401
+    TRANSFER_TRANSITIONS,
+    GroundTransfer,
+    TransferSeat,
+    TransferSeatStatus,
+    TransferStatus,
+)

@@ -1,7 +1,8 @@
-"""The flight's seat counter, and the end of a seat offer's hold.
+"""The seat counters of flights and transfers, and the end of a seat offer's hold.
 
-Bookings and offers take seats through the same conditional UPDATE (take_seats): a held
-seat is a taken seat. An offer ends through one conditional UPDATE from `offered`
+Every seat is taken through the one conditional UPDATE of claim_seats: a booking's and an
+offer's hold on a flight (take_seats: a held seat is a taken seat), and a transfer seat
+(take_transfer_seats). An offer ends through one conditional UPDATE from `offered`
 (offer_claim), in the transaction that books or frees its seats, so whoever wins that UPDATE
 acts and everyone else finds nothing to do: seats go back exactly once.
 """
@@ -9,7 +10,7 @@ acts and everyone else finds nothing to do: seats go back exactly once.
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.core.history import record_by
 from evac.flights import events
-from evac.flights.models import Flight, SeatOffer
+from evac.flights.models import Flight, GroundTransfer, SeatOffer
 from evac.flights.queue import queue_offer_free_seats
 from evac.operations.access import Actor
 
@@ -31,6 +32,25 @@ class FlightFull(Conflict):
     pass
 
 
+class TransferNotOpen(Conflict):
+    pass
+
+
+class TransferFull(Conflict):
+    pass
+
+
+def claim_seats(rows: QuerySet, wanted: int) -> bool:
+    """The one statement by which every seat is taken: add `wanted` to the counter of the
+    row in `rows` (already narrowed to "open, still ahead") only while that many are left.
+    False when somebody else was faster or the row no longer qualifies."""
+    return bool(
+        rows.filter(seats_booked__lte=F("seats_total") - wanted).update(
+            seats_booked=F("seats_booked") + wanted
+        )
+    )
+
+
 def take_seats(flight: Flight, wanted: int, *, at: datetime | None = None) -> None:
     """Take `wanted` seats on the flight's counter, for bookings or for an offer's hold.
 
@@ -38,13 +58,10 @@ def take_seats(flight: Flight, wanted: int, *, at: datetime | None = None) -> No
     its departure is still ahead. Zero rows updated means somebody else was faster, or the
     flight closed, or its time came. Raises FlightNotOpen or FlightFull.
     """
-    taken = Flight.objects.filter(
-        pk=flight.pk,
-        status=Flight.Status.OPEN,
-        departs_at__gt=at or now(),
-        seats_booked__lte=F("seats_total") - wanted,
-    ).update(seats_booked=F("seats_booked") + wanted)
-    if not taken:
+    open_ahead = Flight.objects.filter(
+        pk=flight.pk, status=Flight.Status.OPEN, departs_at__gt=at or now()
+    )
+    if not claim_seats(open_ahead, wanted):
         flight.refresh_from_db()
         refuse_closed(flight, at=at)
         raise FlightFull(
@@ -78,6 +95,42 @@ def refuse_closed(flight: Flight, *, at: datetime | None = None) -> None:
 def give_back_seats(flight_id: int, seats: int) -> None:
     """Free seats taken by take_seats: a cancelled booking's, an offer's hold that ended."""
     Flight.objects.filter(pk=flight_id).update(seats_booked=F("seats_booked") - seats)
+
+
+def take_transfer_seats(
+    transfer: GroundTransfer, wanted: int, *, at: datetime | None = None
+) -> None:
+    """As take_seats, on a transfer's counter: only while it is scheduled and ahead.
+    Raises TransferNotOpen or TransferFull."""
+    open_ahead = GroundTransfer.objects.filter(
+        pk=transfer.pk, status=GroundTransfer.Status.SCHEDULED, departs_at__gt=at or now()
+    )
+    if claim_seats(open_ahead, wanted):
+        return
+    transfer.refresh_from_db()
+    if not transfer.takes_bookings or transfer.departs_at <= (at or now()):
+        raise TransferNotOpen(
+            _("%(transfer)s takes no more passengers (it is %(status)s, leaving %(when)s).")
+            % {
+                "transfer": transfer,
+                "status": transfer.get_status_display().lower(),
+                "when": formats.date_format(transfer.departs_local, "j M Y H:i"),
+            }
+        )
+    raise TransferFull(
+        _("%(transfer)s has %(left)d seats left; %(wanted)d are needed.")
+        % {"transfer": transfer, "left": transfer.seats_left, "wanted": wanted}
+    )
+
+
+def give_back_transfer_seats(transfer_id: int, seats: int) -> None:
+    GroundTransfer.objects.filter(pk=transfer_id).update(seats_booked=F("seats_booked") - seats)
+
+
+def transfer_seat_lost(seat, *, reason: str) -> None:
+    """Tell the person their transfer seat is gone and why (a SeatLoss), in the transaction
+    that ends it."""
+    events.transfer_seat_released(seat=seat, reason=reason)
 
 
 def seats_freed(flight_id: int) -> None:

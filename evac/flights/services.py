@@ -34,6 +34,7 @@ from evac.flights.seats import (
     withdraw_live_offers,
 )
 from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
+from evac.flights.transfers import release_legs
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
@@ -224,6 +225,18 @@ def household_book(
     a member who already holds a seat elsewhere stops the whole booking, so a family is
     never split across two flights by accident.
     """
+    return _book(
+        flight=flight,
+        citizens=household_waiting_members(household),
+        by=by,
+        at=at,
+        unaccompanied_reason=unaccompanied_reason,
+    )
+
+
+def household_waiting_members(household: Household) -> list[Citizen]:
+    """The members a household booking seats (household_book, a journey): every waiting
+    one; refused if any already holds a seat or nobody is waiting."""
     members = list(household.members.order_by("pk"))
     already_booked = [m for m in members if m.status == Citizen.Status.BOOKED]
     if already_booked:
@@ -234,13 +247,7 @@ def household_book(
     waiting = [m for m in members if m.status == Citizen.Status.WAITING]
     if not waiting:
         raise Conflict(_("Nobody in this household is waiting for a seat."))
-    return _book(
-        flight=flight,
-        citizens=waiting,
-        by=by,
-        at=at,
-        unaccompanied_reason=unaccompanied_reason,
-    )
+    return waiting
 
 
 @transaction.atomic
@@ -349,6 +356,7 @@ def release_seat(
     events.seat_released(booking=booking, reason=reason, lost_at=at)
     give_back_seats(booking.flight_id, 1)
     seats_freed(booking.flight_id)
+    release_legs(booking, by=by, reason=reason)  # a journey's train or bus goes with it
     citizen = Citizen.objects.select_for_update().get(pk=booking.citizen_id)
     if citizen.status == Citizen.Status.BOOKED:
         citizen.status = citizen_status

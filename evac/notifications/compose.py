@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from evac.flights.models import Flight
+from evac.flights.models import Flight, GroundTransfer
 from evac.notifications import texts
 from evac.notifications.models import Notification
 from evac.notifications.sms import MAX_SMS_SEGMENTS, sms_length
@@ -119,6 +119,20 @@ def message_context(
             others=[found[pk] for pk in ids if pk in found],
             part=parameters.get("part"),
         )
+    if kind == N.Kind.SEAT_CANCELLED and "transfer" in parameters:
+        transfer = (
+            GroundTransfer.objects.select_related("from_city", "to_city")
+            .filter(pk=parameters["transfer"])
+            .first()
+        )
+        if transfer is None:
+            return None
+        return {
+            **_person_context(citizen, operation),
+            "transfer": texts.transfer_context(transfer, citizen.preferred_language),
+            "reason": parameters.get("reason", ""),
+            "flight_kept": parameters.get("flight_kept", False),
+        }
     if kind == N.Kind.SEAT_CANCELLED and flight is not None and "reason" in parameters:
         return {**_flight_context(flight, citizen), "reason": parameters["reason"]}
     if kind == N.Kind.SEAT_OFFERED and flight is not None and "until" in parameters:

@@ -21,7 +21,7 @@ from evac.core.actor import EVAC, user_of
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
 from evac.flights.events import FlightPlan
-from evac.flights.models import Booking, Flight, SeatLoss, SeatOffer
+from evac.flights.models import Booking, Flight, SeatLoss, SeatOffer, TransferSeat
 from evac.notifications.addressing import (
     NOT_READDRESSED,
     Address,
@@ -421,6 +421,23 @@ def seat_offer_ended(*, offer: SeatOffer) -> Notification | None:
             flight=flight,
             due_at=now(),
             parameters={"how": offer.status},
+        )
+    )
+
+
+def transfer_seat_released(*, seat: TransferSeat, reason: str) -> Notification | None:
+    """A lost transfer seat, told at once in the seat-loss message naming the transfer, once
+    per seat; it says whether the flight seat the leg led to still stands."""
+    flight_kept = bool(seat.connects_to_id) and seat.connects_to.is_active
+    parameters = {"reason": reason, "transfer": seat.transfer_id, "flight_kept": flight_kept}
+    return _send_soon(
+        message_to_citizen(
+            key=f"transfer-seat-cancelled:{seat.pk}",
+            kind=N.Kind.SEAT_CANCELLED,
+            operation=seat.transfer.operation,
+            citizen=seat.citizen,
+            due_at=now(),
+            parameters=parameters,
         )
     )
 

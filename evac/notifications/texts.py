@@ -13,7 +13,7 @@ from typing import Any
 from django.template import Context, TemplateDoesNotExist, engines
 from django.utils import formats, translation
 
-from evac.flights.models import Flight
+from evac.flights.models import Flight, GroundTransfer
 from evac.places.models import City, city_name_in
 
 FALLBACK_LANGUAGE = "en"
@@ -90,4 +90,17 @@ def flight_context(flight: Flight, language: str) -> dict[str, Any]:
         "to_iata": arrival.iata_code,
         "departs": local_time(flight.departs_at, departure.city, language),
         "be_there": local_time(flight.report_at, departure.city, language),
+    }
+
+
+def transfer_context(transfer: GroundTransfer, language: str) -> dict[str, Any]:
+    """What messages say about a train, bus or convoy, in its departure city's local time;
+    the templates name the mode in their own words."""
+    return {
+        "mode": transfer.mode,
+        "number": transfer.number,
+        "from_city": city_name(transfer.from_city, language),
+        "to_city": city_name(transfer.to_city, language),
+        "departs": local_time(transfer.departs_at, transfer.from_city, language),
+        "meeting_point": transfer.meeting_point,
     }

@@ -1,9 +1,10 @@
 """Test data in bulk for the flight pages."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import F
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight
 from evac.operations.models import Operation
@@ -121,3 +122,33 @@ def bulk_households(
         for i in range(size)
     )
     return households
+
+
+def make_transfer(
+    operation: Operation,
+    from_city: City,
+    to_city: City,
+    *,
+    seats: int = 10,
+    departs_at: datetime | None = None,
+    hours: int = 11,
+    **fields,
+):
+    """A train the day before the factories' flight (13 Jan 2030 08:20 UTC), arriving in
+    good time for its report time (05:20 UTC)."""
+    from evac.flights.transfers import transfer_create
+
+    departs_at = departs_at or datetime(2030, 1, 12, 15, 40, tzinfo=UTC)
+    fields.setdefault("mode", "rail")
+    fields.setdefault("number", "12")
+    fields.setdefault("meeting_point", "Almaty-2 station, main hall")
+    return transfer_create(
+        operation=operation,
+        by=EVAC,
+        from_city=from_city,
+        to_city=to_city,
+        departs_at=departs_at,
+        arrives_at=departs_at + timedelta(hours=hours),
+        seats_total=seats,
+        **fields,
+    )

@@ -78,9 +78,33 @@ def _longest_context(language: str) -> dict:
     }
 
 
+def _longest_transfer(language: str) -> dict:
+    """A convoy with the longest number the field takes (12), between two long-named cities."""
+    city = _longest_context(language)["city"]
+    return {
+        "mode": "convoy",
+        "number": "X" * 12,
+        "from_city": city,
+        "to_city": city,
+        "departs": texts.local_time(
+            datetime(2022, 9, 30, 18, 45, tzinfo=UTC),
+            SimpleNamespace(local_time=lambda m: m.astimezone(ZoneInfo("Asia/Almaty"))),
+            language,
+        ),
+        "meeting_point": "M" * 200,
+    }
+
+
 # The variants of a kind whose words depend on what happened.
 VARIANTS = {
-    Notification.Kind.SEAT_CANCELLED: [{"reason": reason} for reason in SeatLoss.values],
+    Notification.Kind.SEAT_CANCELLED: [
+        *({"reason": reason} for reason in SeatLoss.values),
+        *(
+            {"reason": reason, "transfer": "longest", "flight_kept": kept}
+            for reason in SeatLoss.values
+            for kept in (True, False)
+        ),
+    ],
     Notification.Kind.REGISTRATION_CONFIRMATION: [{}, {"part": 2, "others": "ABCD-EFGH Ivan"}],
     Notification.Kind.SEAT_OFFERED: [{"seats": 1}, {"seats": 12}],
     Notification.Kind.SEAT_OFFER_ENDED: [
@@ -98,6 +122,8 @@ def test_the_portal_address_measured_is_as_long_as_a_production_one():
 def test_every_message_fits_in_three_segments(kind, language):
     for variant in VARIANTS.get(kind, [{}]):
         context = {**_longest_context(language), **variant}
+        if context.get("transfer") == "longest":
+            context["transfer"] = _longest_transfer(language)
         body = texts.render(kind, language, context, sms=True).body
 
         length = sms_length(body)
