@@ -12,6 +12,7 @@ from evac.flights.models import Flight
 from evac.flights.services import flight_create, flight_set_status
 from evac.operations.models import Membership, Operation, Role
 from evac.people.models import Citizen
+from evac.people.queue import rebuild
 from evac.people.services import citizen_register
 from evac.places.models import Airport, City
 
@@ -162,4 +163,6 @@ def make_citizens_in_bulk(operation: Operation, city: City, count: int, **fields
         }
         person.update(fields)
         people.append(Citizen(operation=operation, **person))
-    return Citizen.objects.bulk_create(people)
+    created = Citizen.objects.bulk_create(people)
+    rebuild(operation.pk)  # a bulk load saves nobody: their waiting-list standing after it
+    return created

@@ -3,11 +3,10 @@
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Aggregate, Case, Count, F, Max, Q, QuerySet, Sum, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from evac.core.clock import now, today
 from evac.flights.models import (
@@ -19,7 +18,7 @@ from evac.flights.models import (
 )
 from evac.operations.models import Operation
 from evac.people.documents import expiry_margin
-from evac.people.models import Citizen, confirmed_need_q, vulnerable_age_q
+from evac.people.models import Citizen
 from evac.people.privacy import document_tail
 from evac.places.models import City
 
@@ -160,38 +159,12 @@ def recent_exports(flight: Flight, limit: int = 5) -> list[ManifestExport]:
 #
 # Who gets the next seats: the most vulnerable first, then whoever has waited longest.
 # A household stays one unit, as urgent as its most vulnerable waiting member and waiting
-# since its earliest registration. The database ranks the units, so a page reads only the
-# units it shows, whatever the number of people waiting.
-
-# How urgently a person needs a seat. Medical need, reduced mobility and pregnancy come
-# before age; the vulnerable as a whole (Citizen.objects.vulnerable()) before everyone else.
-PRIORITY_URGENT = 2
-PRIORITY_VULNERABLE = 1
-PRIORITY_OTHER = 0
+# since its earliest registration. Each unit's standing is stored on its first member
+# (people.queue keeps it), so a page reads the units it shows in index order, whatever the
+# number of people waiting.
 
 # How many units the fill reads at a time as it walks down the list.
 FILL_READS_UNITS = 100
-
-
-def _priority(day: date) -> Case:
-    """A citizen's priority on `day`: vulnerable_q's two halves, as two tiers.
-
-    A need the person only claimed on the portal does not count until staff confirm it.
-    """
-    return Case(
-        When(confirmed_need_q(), then=Value(PRIORITY_URGENT)),
-        When(vulnerable_age_q(day), then=Value(PRIORITY_VULNERABLE)),
-        default=Value(PRIORITY_OTHER),
-    )
-
-
-def _per_household(expression: Aggregate | RowNumber, *, in_order: bool = False) -> Window:
-    """`expression` over each household's waiting members, in registration order if asked."""
-    return Window(
-        expression,
-        partition_by=F("household_id"),
-        order_by=[F("registered_at").asc(), F("pk").asc()] if in_order else None,
-    )
 
 
 # What a stand-in row holds: the unit's priority and size, and its first member's
@@ -200,37 +173,37 @@ STAND_IN = ("unit_priority", "registered_at", "pk", "household_id", "unit_size")
 
 
 def _stand_ins(
-    operation: Operation, *, city: City | None = None, where: Q | None = None
+    operation: Operation, *, city: City | None = None, where: Q | None = None, split: bool = False
 ) -> QuerySet:
-    """One row for each waiting unit: its first member's, with what the ranking needs.
+    """One row for each waiting unit: its first member's, with the unit's stored standing.
 
     The first member is the earliest registered (then the smallest pk), so the row's
-    registered_at is since when the unit has waited and its pk breaks the last ties. People
-    alone are their own first member; households need window functions over their members,
-    so the two are read apart and joined with UNION ALL (which saves the database sorting
-    every person alone into a partition of their own). With `city`, only units with someone
-    there. `where` keeps whole units (a household's id) or the rows of a rank (_ranked_*):
-    a condition on single members would change the households' windows.
+    registered_at is since when the unit has waited and its pk breaks the last ties; the
+    rows are read from the `citizen_queue` index. With `city`, only units with someone
+    there: people alone who live there, and households with a waiting member there. To count
+    them (`split`) the two are read apart and joined with UNION ALL, each from its own index,
+    where a ranked read walks the list in order and stops after its page.
     """
-    day = today()
-    waiting = operation.citizens.filter(status=Citizen.Status.WAITING).order_by()
-    alone = waiting.filter(household__isnull=True).annotate(
-        unit_priority=_priority(day), unit_size=Value(1)
+    rows = operation.citizens.filter(status=Citizen.Status.WAITING, queue_first=True).annotate(
+        unit_priority=F("queue_priority"), unit_size=F("queue_size")
     )
-    together = waiting.filter(household__isnull=False).annotate(
-        place_in_unit=_per_household(RowNumber(), in_order=True),
-        unit_priority=_per_household(Max(_priority(day))),
-        unit_size=_per_household(Count("pk")),
-    )
-    if city is not None:
-        alone = alone.filter(current_city_id=city.pk)
-        lives_there = Case(When(current_city_id=city.pk, then=Value(1)), default=Value(0))
-        together = together.annotate(unit_in_city=_per_household(Max(lives_there)))
-        together = together.filter(unit_in_city=1)
-    together = together.filter(place_in_unit=1)
     if where is not None:
-        alone, together = alone.filter(where), together.filter(where)
-    return alone.values_list(*STAND_IN).union(together.values_list(*STAND_IN), all=True)
+        rows = rows.filter(where)
+    if city is None:
+        return rows.order_by().values_list(*STAND_IN)
+    households_there = operation.citizens.filter(
+        status=Citizen.Status.WAITING, current_city_id=city.pk, household__isnull=False
+    ).values("household_id")
+    alone = Q(household__isnull=True, current_city_id=city.pk)
+    together = Q(household_id__in=households_there)
+    if not split:
+        return rows.filter(alone | together).order_by().values_list(*STAND_IN)
+    return (
+        rows.filter(alone)
+        .order_by()
+        .values_list(*STAND_IN)
+        .union(rows.filter(together).order_by().values_list(*STAND_IN), all=True)
+    )
 
 
 # The order of the list, on the stand-in rows; _ranked_before and _ranked_after follow it.
@@ -340,7 +313,7 @@ class WaitingTotals:
 
 def waiting_totals(operation: Operation, *, city: City | None = None) -> WaitingTotals:
     """How many units and people are on the waiting list (with someone in `city`). One query."""
-    return _totals(_stand_ins(operation, city=city))
+    return _totals(_stand_ins(operation, city=city, split=True))
 
 
 def waiting_ahead(citizen: Citizen) -> WaitingTotals | None:

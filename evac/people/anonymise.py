@@ -19,6 +19,7 @@ from evac.core.anonymise import (
     erased,
 )
 from evac.operations.models import Operation
+from evac.people import queue
 from evac.people.models import (
     Citizen,
     ContactLogEntry,
@@ -105,6 +106,7 @@ def citizens_anonymise(operation: Operation) -> int:
             Citizen.objects.bulk_update(people, personal)
             ContactLogEntry.objects.filter(citizen__in=ids).exclude(note="").update(note="")
         done += len(people)
+    queue.rebuild(operation.pk)  # dates of birth moved to mid-year: ages may have changed
     imports_anonymise(operation)
     return done
 

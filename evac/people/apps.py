@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class PeopleConfig(AppConfig):
     name = "evac.people"
+
+    def ready(self) -> None:
+        from evac.people import queue
+
+        queue.connect()

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Upper
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -217,7 +217,15 @@ class Citizen(models.Model):
     last_contacted_at = models.DateTimeField(_("last heard from"), null=True, blank=True)
     notes = LimitedTextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    # Where the person's unit stands on the waiting list, so that the list is read in index
+    # order rather than ranked on every read. Kept by people.queue alone (on every save and
+    # each day for birthdays): the unit's priority, whether this person stands for the unit
+    # (its earliest registered waiting member), and how many waiting people it holds.
+    queue_priority = models.PositiveSmallIntegerField(default=0, editable=False)
+    queue_first = models.BooleanField(default=False, editable=False)
+    queue_size = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["queue_priority", "queue_first", "queue_size"])
     objects = CitizenQuerySet.as_manager()
 
     class Meta:
@@ -242,6 +250,15 @@ class Citizen(models.Model):
             models.Index(fields=["phone"], name="citizen_phone"),
             # Duplicate check: same name and date of birth.
             models.Index(fields=["operation", "date_of_birth"], name="citizen_op_birth"),
+            # The waiting list in its order (people.queue): one entry per waiting unit.
+            models.Index(
+                F("operation"),
+                F("queue_priority").desc(),
+                F("registered_at"),
+                F("id"),
+                name="citizen_queue",
+                condition=Q(status=CitizenStatus.WAITING, queue_first=True),
+            ),
             # The dashboard's "documents expiring before departure" among people waiting:
             # a range of this index, not a scan of the operation.
             models.Index(

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from evac.people import imports
+from evac.people import imports, queue
 from evac.people.import_queue import RUN_IMPORT
 
 
@@ -10,3 +10,8 @@ from evac.people.import_queue import RUN_IMPORT
 @shared_task(name=RUN_IMPORT, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_import(import_id: int) -> int:
     return imports.import_run(import_id=import_id).rows_created
+
+
+@shared_task(ignore_result=True)
+def refresh_waiting_list_birthdays() -> None:
+    queue.refresh_birthdays()

@@ -9,6 +9,7 @@ from evac.core.clock import now
 from evac.flights.models import Booking, Flight
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
+from evac.people.queue import rebuild
 from evac.places.models import Airport, City
 
 
@@ -75,7 +76,7 @@ def bulk_flights(
 
 
 def bulk_waiting(operation: Operation, city: City, n: int) -> list[Citizen]:
-    return Citizen.objects.bulk_create(
+    created = Citizen.objects.bulk_create(
         Citizen(
             operation=operation,
             surname=f"Waiting{i:04d}",
@@ -91,6 +92,8 @@ def bulk_waiting(operation: Operation, city: City, n: int) -> list[Citizen]:
         )
         for i in range(n)
     )
+    rebuild(operation.pk)  # a bulk load saves nobody: their waiting-list standing after it
+    return created
 
 
 def bulk_households(
@@ -121,6 +124,7 @@ def bulk_households(
         for h, household in enumerate(households)
         for i in range(size)
     )
+    rebuild(operation.pk)  # a bulk load saves nobody: their waiting-list standing after it
     return households
 
 

@@ -9,13 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from evac.core.actor import EVAC
 from evac.core.clock import now, today
 from evac.flights.selectors import (
-    PRIORITY_OTHER,
-    PRIORITY_URGENT,
-    PRIORITY_VULNERABLE,
     waiting_units,
 )
 from evac.flights.services import booking_create
 from evac.people.models import Citizen, years_before
+from evac.people.queue import PRIORITY_OTHER, PRIORITY_URGENT, PRIORITY_VULNERABLE
 from evac.people.services import citizen_set_status, household_register
 from tests.factories import make_citizen, make_flight
 from tests.flights.factories import bulk_waiting

@@ -17,9 +17,6 @@ from django.conf import settings
 
 from evac.core.clock import now, today
 from evac.flights.selectors import (
-    PRIORITY_OTHER,
-    PRIORITY_URGENT,
-    PRIORITY_VULNERABLE,
     WaitingTotals,
     WaitingUnit,
     waiting_ahead,
@@ -29,6 +26,7 @@ from evac.flights.selectors import (
 )
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household, years_before
+from evac.people.queue import PRIORITY_OTHER, PRIORITY_URGENT, PRIORITY_VULNERABLE, rebuild
 from evac.places.models import City
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +152,7 @@ def random_operation(
         )
         for i in range(people)
     )
+    rebuild(operation.pk)  # a bulk load saves nobody: the standing is written after it
 
 
 def assert_database_ranks_like_the_reference(operation: Operation, cities: list[City]) -> None:

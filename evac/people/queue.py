@@ -1,0 +1,207 @@
+"""Each waiting person's place in the waiting list's order, stored so the list is an index read.
+
+Who gets the next seats: the most vulnerable first, then whoever has waited longest. A
+household is one unit, as urgent as its most vulnerable waiting member and waiting since its
+earliest registration. Ranking that on every read costs a pass over everyone waiting (five
+seconds at a million people), so each person carries their unit's standing
+(Citizen.queue_priority, queue_first, queue_size) and the list reads the `citizen_queue`
+index in order (flights.selectors).
+
+This module alone writes those fields, from what they depend on:
+- on every save or delete of a person (a signal, so no write path can forget it): their
+  unit, and the household they left;
+- when a household is deleted: its former members, each now alone;
+- each day (`refresh_birthdays`, a periodic task): the units of people who came of age or
+  reached the elderly age since yesterday, since priority depends on today's date;
+- `rebuild` for a whole operation, after bulk loads that bypass saves (demo, benchmarks,
+  anonymisation).
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete
+
+from evac.core.clock import today
+from evac.people.models import (
+    Citizen,
+    Household,
+    confirmed_need_q,
+    vulnerable_age_q,
+    years_before,
+)
+
+# How urgently a person needs a seat. Medical need, reduced mobility and pregnancy come
+# before age; the vulnerable as a whole (Citizen.objects.vulnerable()) before everyone else.
+PRIORITY_URGENT = 2
+PRIORITY_VULNERABLE = 1
+PRIORITY_OTHER = 0
+
+# What a person's standing depends on: a save that changes none of these leaves it as it was.
+INPUTS = frozenset(
+    {
+        "status",
+        "household",
+        "medical_need",
+        "reduced_mobility",
+        "pregnant",
+        "needs_claimed",
+        "date_of_birth",
+        "registered_at",
+        "operation",
+    }
+)
+
+# Days of birthdays the daily refresh looks back over, so a missed day or two is made good.
+BIRTHDAYS_LOOKED_BACK = 7
+
+
+def priority_on(day: date) -> Case:
+    """A citizen's own priority on `day`: vulnerable_q's two halves, as two tiers.
+
+    A need the person only claimed on the portal does not count until staff confirm it.
+    """
+    return Case(
+        When(confirmed_need_q(), then=Value(PRIORITY_URGENT)),
+        When(vulnerable_age_q(day), then=Value(PRIORITY_VULNERABLE)),
+        default=Value(PRIORITY_OTHER),
+    )
+
+
+def refresh_units(*, citizens: Iterable[int] = (), households: Iterable[int | None] = ()) -> None:
+    """Rewrite the standing of these people and of every member of these households.
+
+    A person in a household must come with their household (the caller knows it).
+    """
+    people = [pk for pk in citizens if pk is not None]
+    families = [pk for pk in households if pk is not None]
+    if families:
+        rewrite(Citizen.objects.filter(Q(pk__in=people) | Q(household_id__in=families)))
+    elif people:
+        rewrite(Citizen.objects.filter(pk__in=people), households=False)
+
+
+def rebuild(operation_id: int) -> None:
+    """Rewrite the standing of everyone in an operation (after bulk writes)."""
+    rewrite(Citizen.objects.filter(operation_id=operation_id))
+
+
+def refresh_birthdays(*, day: date | None = None) -> None:
+    """Rewrite the units of people whose age tier changed in the last few days.
+
+    Someone stops being a minor on their birthday and becomes elderly on theirs: the people
+    born on the days that make those birthdays fall between a week ago and today.
+    """
+    day = day or today()
+    since = day - timedelta(days=BIRTHDAYS_LOOKED_BACK)
+    born = Q()
+    for years in (settings.EVAC_MINOR_UNDER_AGE, settings.EVAC_ELDERLY_FROM_AGE):
+        born |= Q(date_of_birth__gt=years_before(since, years)) & Q(
+            date_of_birth__lte=years_before(day, years)
+        )
+    turning = Citizen.objects.filter(born, status=Citizen.Status.WAITING)
+    households = turning.filter(household__isnull=False).values("household_id")
+    rewrite(
+        Citizen.objects.filter(
+            Q(pk__in=turning.filter(household__isnull=True).values("pk"))
+            | Q(household_id__in=households)
+        ),
+        day=day,
+    )
+
+
+def rewrite(people: QuerySet, *, day: date | None = None, households: bool = True) -> None:
+    """One statement for everyone in `people` as if alone, then one more for the households'
+    waiting members (window functions over each household) unless `households` is False.
+
+    `people` must hold whole households: a household's unit is computed over its members
+    within `people`.
+    """
+    day = day or today()
+    # Plain values, not Citizen's: the migration that fills the fields runs this on its own
+    # copy of the model.
+    alone_waiting = Q(status="waiting", household__isnull=True)
+    people.update(
+        queue_priority=Case(When(alone_waiting, then=priority_on(day)), default=Value(0)),
+        queue_first=ExpressionWrapper(alone_waiting, output_field=BooleanField()),
+        queue_size=Case(When(alone_waiting, then=Value(1)), default=Value(0)),
+    )
+    if not households:
+        return
+    in_order = [F("registered_at").asc(), F("pk").asc()]
+    ranked = (
+        people.filter(status="waiting", household__isnull=False)
+        .order_by()
+        .annotate(
+            person=F("pk"),
+            unit_priority=Window(Max(priority_on(day)), partition_by=F("household_id")),
+            unit_size=Window(Count("pk"), partition_by=F("household_id")),
+            place=Window(RowNumber(), partition_by=F("household_id"), order_by=in_order),
+        )
+        .values("person", "unit_priority", "unit_size", "place")
+    )
+    sql, params = ranked.query.sql_with_params()
+    table = connection.ops.quote_name(people.model._meta.db_table)
+    with connection.cursor() as cursor:
+        # Only the ORM's own SQL and quoted names are formatted in; values are parameters.
+        cursor.execute(
+            f"UPDATE {table} SET queue_priority = ranked.unit_priority, "  # noqa: S608
+            "queue_size = ranked.unit_size, queue_first = (ranked.place = 1) "
+            f"FROM ({sql}) AS ranked WHERE {table}.id = ranked.person",
+            params,
+        )
+
+
+# Kept on every write --------------------------------------------------------------------
+
+
+def _remember_household(sender, instance: Citizen, **kwargs) -> None:
+    # The household the person had when read, so leaving one refreshes the one left.
+    instance._queue_household = instance.__dict__.get("household_id")
+
+
+def _after_save(sender, instance: Citizen, update_fields=None, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures: rebuild() after loading
+    if update_fields is not None and not INPUTS & set(update_fields):
+        return
+    left = getattr(instance, "_queue_household", None)
+    refresh_units(citizens=[instance.pk], households={left, instance.household_id})
+    instance._queue_household = instance.household_id
+
+
+def _after_delete(sender, instance: Citizen, **kwargs) -> None:
+    refresh_units(households={instance.household_id, getattr(instance, "_queue_household", None)})
+
+
+def _before_household_delete(sender, instance: Household, **kwargs) -> None:
+    instance._queue_members = list(instance.members.values_list("pk", flat=True))
+
+
+def _after_household_delete(sender, instance: Household, **kwargs) -> None:
+    # Its members' household was set to none without a save of theirs: each is alone now.
+    refresh_units(citizens=getattr(instance, "_queue_members", ()))
+
+
+def connect() -> None:
+    post_init.connect(_remember_household, sender=Citizen, dispatch_uid="queue_init")
+    post_save.connect(_after_save, sender=Citizen, dispatch_uid="queue_save")
+    post_delete.connect(_after_delete, sender=Citizen, dispatch_uid="queue_delete")
+    pre_delete.connect(_before_household_delete, sender=Household, dispatch_uid="queue_hh_pre")
+    post_delete.connect(_after_household_delete, sender=Household, dispatch_uid="queue_hh")
