@@ -125,7 +125,8 @@ def load_people(
     row number written in the code alphabet, so unique without a check.
     """
     from django.db import connection
-    from evac.people.reference import ALPHABET, LENGTH
+
+    from evac.core.reference import ALPHABET, LENGTH
 
     statuses = ["waiting"] * 14 + ["evacuated"] * 3
     statuses += ["decided_to_stay", "unreachable", "left_by_own_means"]
