@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.conf import settings
 
+from evac.core.actor import EVAC
 from evac.core.clock import now, today
 from evac.flights.models import Flight
 from evac.flights.services import booking_cancel, booking_create, flight_set_status
@@ -93,7 +94,7 @@ def test_the_stored_standing_follows_every_change_that_moves_it(operation, almat
     family = household_register(
         operation=operation,
         source=Citizen.Source.STAFF_INTAKE,
-        by=None,
+        by=EVAC,
         members=[
             _member("Taras", date(1980, 2, 1), current_city=almaty),
             _member("Iryna", date(1982, 6, 12), current_city=almaty),
@@ -178,7 +179,7 @@ def test_birthdays_move_people_on_the_day_they_change_tier(operation, almaty, pi
     household_register(
         operation=operation,
         source=Citizen.Source.STAFF_INTAKE,
-        by=None,
+        by=EVAC,
         members=[
             _member("Olha", date(1990, 1, 1), current_city=almaty),
             _member(
