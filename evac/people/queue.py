@@ -127,8 +127,8 @@ def refresh_birthdays(*, day: date | None = None) -> None:
 
 
 def rewrite(people: QuerySet, *, day: date | None = None, households: bool = True) -> None:
-    """One statement for everyone in `people` as if alone, then one more for the households'
-    waiting members (window functions over each household) unless `households` is False.
+    """One statement for everyone in `people` but households' waiting members, then one for
+    those (window functions over each household) unless `households` is False.
 
     `people` must hold whole households: a household's unit is computed over its members
     within `people`.
@@ -137,7 +137,14 @@ def rewrite(people: QuerySet, *, day: date | None = None, households: bool = Tru
     # Plain values, not Citizen's: the migration that fills the fields runs this on its own
     # copy of the model.
     alone_waiting = Q(status="waiting", household__isnull=True)
-    people.update(
+    together_waiting = Q(status="waiting", household__isnull=False)
+    # Household members waiting are written by the second statement; people not waiting
+    # whose standing is already none are left alone, so a rebuild writes each row once.
+    at_rest = Q(queue_priority=0, queue_first=False, queue_size=0)
+    first = people.filter(alone_waiting | ~at_rest)
+    if households:
+        first = first.exclude(together_waiting)
+    first.update(
         queue_priority=Case(When(alone_waiting, then=priority_on(day)), default=Value(0)),
         queue_first=ExpressionWrapper(alone_waiting, output_field=BooleanField()),
         queue_size=Case(When(alone_waiting, then=Value(1)), default=Value(0)),
@@ -146,7 +153,7 @@ def rewrite(people: QuerySet, *, day: date | None = None, households: bool = Tru
         return
     in_order = [F("registered_at").asc(), F("pk").asc()]
     ranked = (
-        people.filter(status="waiting", household__isnull=False)
+        people.filter(together_waiting)
         .order_by()
         .annotate(
             person=F("pk"),
