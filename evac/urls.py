@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from evac.accounts import invitation_views
+from evac.cockpit import headquarters as cockpit_headquarters
 from evac.cockpit import metrics as cockpit_metrics
 from evac.cockpit import views as cockpit_views
 from evac.core import views as core_views
@@ -29,6 +30,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", cockpit_views.staff_home, name="staff_home"),
+    # Headquarters open operations (evac/cockpit/headquarters.py).
+    path("staff/operations/new/", cockpit_headquarters.operation_new, name="operation_new"),
     # Every staff page of an operation lives under its slug; see evac/operations/web.py.
     path("ops/<slug:op>/", include("evac.cockpit.urls")),
     path("ops/<slug:op>/citizens/", include("evac.people.urls")),

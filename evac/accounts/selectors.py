@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from evac.accounts.models import BackupCodeDevice, Invitation
 from evac.core import clock
 from evac.core.actor import EVAC, Actor
+from evac.operations.access import is_headquarters
 from evac.operations.models import Membership, Operation, Role
 
 # The roles that change people's records or see medical details log in with two factors.
@@ -19,7 +20,7 @@ TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.OFFICER})
 
 
 def two_factor_required(user: AbstractBaseUser) -> bool:
-    if user.is_superuser:
+    if user.is_superuser or is_headquarters(user):
         return True
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     if settings.EVAC_TWO_FACTOR_FOR_VIEWERS and roles:

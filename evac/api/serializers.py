@@ -51,6 +51,8 @@ class ErrorSerializer(serializers.Serializer):
 class OperationSerializer(StrictModelSerializer):
     country = serializers.CharField(source="country.code", read_only=True)
     hotline_email = OptionalEmailField(read_only=True, allow_blank=True)
+    languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    phone_regions = serializers.ListField(child=serializers.CharField(), read_only=True)
     role = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField()
 
@@ -67,6 +69,8 @@ class OperationSerializer(StrictModelSerializer):
             "hotline_email",
             "embassy_contact_name",
             "embassy_contact_phone",
+            "languages",
+            "phone_regions",
             "role",
             "permissions",
         ]

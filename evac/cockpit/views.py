@@ -25,7 +25,7 @@ from evac.cockpit.services import (
 )
 from evac.core import clock
 from evac.core.errors import Conflict
-from evac.operations.access import Permission, operations_visible_to
+from evac.operations.access import Permission, is_headquarters, operations_visible_to
 from evac.operations.models import Operation
 from evac.operations.services import airport_set_status, operation_airports, operation_set_advice
 from evac.operations.web import OperationRequest, operation_page
@@ -39,7 +39,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     """Straight to the dashboard of one's only active operation; otherwise a choice of them."""
     operations = list(operations_visible_to(request.user).order_by("-starts_on", "name"))
     active = [op for op in operations if op.status == Operation.Status.ACTIVE]
-    if len(active) == 1:
+    # Headquarters always land here: the ministry's view of every crisis at once.
+    headquarters = is_headquarters(request.user)
+    if len(active) == 1 and not headquarters:
         return redirect("operations:dashboard", op=active[0].slug)
     return render(
         request,
@@ -47,6 +49,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         {
             "overviews": operation_overviews(active),
             "closed": [op for op in operations if op.status != Operation.Status.ACTIVE],
+            "headquarters": headquarters,
         },
     )
 

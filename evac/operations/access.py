@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from evac.core.actor import EVAC, Actor, CitizenActor
-from evac.operations.models import Membership, Operation, Role
+from evac.operations.models import Headquarters, Membership, Operation, Role
 
 
 class Permission(StrEnum):
@@ -111,21 +111,45 @@ CITIZEN_PERMISSIONS: dict[bool, frozenset[Permission]] = {
 }
 
 
+def is_headquarters(user: Actor) -> bool:
+    """Evac itself, an administrator, or a member of the ministry's headquarters: above every
+    operation, they open and close operations and act as a coordinator in each."""
+    if user is EVAC or getattr(user, "is_superuser", False):
+        return True
+    if (
+        user is None
+        or isinstance(user, CitizenActor)
+        or not getattr(user, "is_authenticated", False)
+    ):
+        return False
+    return Headquarters.objects.filter(user=user).exists()
+
+
+def require_headquarters(user: Actor) -> None:
+    if not is_headquarters(user):
+        raise PermissionDenied(_("Only headquarters may do this."))
+
+
 def operations_visible_to(user: Actor) -> QuerySet[Operation]:
     if user is EVAC or getattr(user, "is_superuser", False):
         return Operation.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Operation.objects.none()
-    return Operation.objects.filter(memberships__user=user)
+    # One query either way: a member's operations, or all of them for headquarters.
+    return Operation.objects.filter(
+        Q(pk__in=Membership.objects.filter(user=user).values("operation"))
+        | Q(Exists(Headquarters.objects.filter(user=user)))
+    )
 
 
 def role_in(user: Actor, operation: Operation) -> str | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    if user.is_superuser:
-        return Role.COORDINATOR
     membership = Membership.objects.filter(user=user, operation=operation).only("role").first()
-    return membership.role if membership else None
+    if membership is not None and not user.is_superuser:
+        return membership.role
+    # Headquarters act as a coordinator in every operation (an administrator too).
+    return Role.COORDINATOR if is_headquarters(user) else None
 
 
 def permissions_in(operation: Operation, role: str) -> frozenset[Permission]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from evac.operations.models import Membership, Operation
+from evac.operations.models import Headquarters, Membership, Operation
 
 
 class MembershipInline(admin.TabularInline):
@@ -18,3 +18,11 @@ class OperationAdmin(admin.ModelAdmin):
     # staff page "Closing and personal data"), which keep the schedule and its rules.
     readonly_fields = ["status", "closed_at", "anonymise_on", "anonymised_at"]
     inlines = [MembershipInline]
+
+
+@admin.register(Headquarters)
+class HeadquartersAdmin(admin.ModelAdmin):
+    """Who works at headquarters: granted by an administrator, above every operation."""
+
+    list_display = ["user"]
+    autocomplete_fields = ["user"]

@@ -2,7 +2,7 @@
 them as they are (its hotline and advice are the embassy's, not a person's)."""
 
 from evac.core.anonymise import declare
-from evac.operations.models import Membership, Operation
+from evac.operations.models import Headquarters, Membership, Operation
 
 FIELDS = {
     Operation: declare(
@@ -18,7 +18,10 @@ FIELDS = {
             # party): an official, not one of the people helped.
             "embassy_contact_name",
             "embassy_contact_phone",
+            "languages",
+            "phone_regions",
         }
     ),
+    Headquarters: declare(),
     Membership: declare(kept={"role"}),
 }

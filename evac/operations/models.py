@@ -36,6 +36,11 @@ class Operation(models.Model):
     embassy_contact_phone = models.CharField(
         _("embassy contact phone for manifests"), max_length=25, blank=True
     )
+    # The languages the operation's people are written to in (codes of people.Language), and
+    # the countries a phone number typed without its country code may be from, besides the
+    # operation's own (people.selectors.phone_regions).
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    phone_regions = models.JSONField(_("phone regions"), default=list, blank=True)
     # The embassy's current advice, shown first on the operation's public page.
     advice = LimitedTextField(_("advice to citizens"), max_length=NOTE_LENGTH, blank=True)
     members = models.ManyToManyField(
@@ -138,3 +143,21 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.operation}"
+
+
+class Headquarters(models.Model):
+    """A staff member at the ministry's headquarters, above every operation: they open new
+    operations, close them, and see all of them (operations.access). They log in with the
+    second step. Granted by an administrator (the admin), not from within an operation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="headquarters"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("headquarters member")
+        verbose_name_plural = _("headquarters")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,22 +1,83 @@
 """Writes to an operation itself and to who works in it."""
 
 import logging
+from collections.abc import Sequence
+from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_countries import countries
 
+from evac.core import clock
 from evac.core.errors import Conflict
 from evac.core.history import record_by
-from evac.operations.access import Actor, Permission, require_permission
+from evac.operations.access import Actor, Permission, require_headquarters, require_permission
 from evac.operations.models import Membership, Operation, Role
 from evac.places.models import Airport
 
 logger = logging.getLogger(__name__)
 
 MAX_ADVICE = 2000
+
+
+def _checked_codes(values, *, known, field: str, message: str) -> list[str]:
+    codes = list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ValidationError({field: message % {"codes": ", ".join(unknown)}})
+    return codes
+
+
+@transaction.atomic
+def operation_open(
+    *,
+    by: Actor,
+    name: str,
+    slug: str,
+    country: str,
+    starts_on: date | None = None,
+    hotline_phone: str = "",
+    hotline_email: str = "",
+    advice: str = "",
+    embassy_contact_name: str = "",
+    embassy_contact_phone: str = "",
+    languages: Sequence[str] = (),
+    phone_regions: Sequence[str] = (),
+) -> Operation:
+    """A new operation, active from `starts_on` (today). Headquarters only; they then add
+    its coordinator on its Staff page, who is invited by e-mail."""
+    require_headquarters(by)
+    operation = Operation(
+        name=name.strip(),
+        slug=slug.strip().lower(),
+        country=country.strip().upper(),
+        starts_on=starts_on or clock.today(),
+        hotline_phone=hotline_phone.strip(),
+        hotline_email=hotline_email.strip(),
+        advice=advice.strip(),
+        embassy_contact_name=embassy_contact_name.strip(),
+        embassy_contact_phone=embassy_contact_phone.strip(),
+        languages=_checked_codes(
+            languages,
+            known={code for code, _label in settings.LANGUAGES},
+            field="languages",
+            message=_("Evac does not write in %(codes)s."),
+        ),
+        phone_regions=_checked_codes(
+            [code.upper() for code in phone_regions],
+            known=set(dict(countries)),
+            field="phone_regions",
+            message=_("Not a country code: %(codes)s."),
+        ),
+    )
+    operation.full_clean()
+    operation.save()
+    logger.info("%s opened operation %s (%s)", _name(by), operation.slug, operation.country.code)
+    return operation
 
 
 def operation_set_advice(*, operation: Operation, advice: str, by: Actor) -> Operation:

@@ -152,7 +152,11 @@ DEFAULT_REGISTRY_SORT = "name"
 
 def phone_regions(operation: Operation) -> tuple[str, ...]:
     """Where a number typed without its country code may be from: here, or home."""
-    regions = (operation.country.code, settings.PHONENUMBER_DEFAULT_REGION or "")
+    regions = (
+        operation.country.code,
+        *operation.phone_regions,
+        settings.PHONENUMBER_DEFAULT_REGION or "",
+    )
     return tuple(dict.fromkeys(region for region in regions if region))
 
 

@@ -61,6 +61,8 @@ SIGNED_IN_ANSWERS = {
     ("api:token", "get"): 404,
     ("api:token", "delete"): 404,
     ("api:tokens", "post"): 403,  # a key can't make more keys (tests/api/test_tokens.py)
+    # Only headquarters open operations (tests/operations/test_headquarters.py).
+    ("api:operations", "post"): 403,
 }
 # Addresses that are not routes with <parameters>, and the one the crawl calls for each.
 SAMPLES = {r"api/v1/^[\s\S]*$": "/api/v1/nothing-here/"}

@@ -1,13 +1,16 @@
 from django.db.models import OuterRef, QuerySet, Subquery
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from evac.api import serializers as s
-from evac.api.views.base import ApiView, OperationView
+from evac.api.operation_serializers import OperationOpenSerializer
+from evac.api.views.base import ApiView, OperationView, valid_data
 from evac.flights.selectors import operation_flights
-from evac.operations.access import operations_visible_to
+from evac.operations.access import operations_visible_to, require_headquarters
 from evac.operations.models import Membership, Operation
+from evac.operations.services import operation_open
 from evac.people.selectors import people_counts
 from evac.places.models import Airport, City
 
@@ -31,6 +34,16 @@ class OperationList(ApiView):
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=OperationOpenSerializer, responses={201: s.OperationSerializer})
+    def post(self, request: Request) -> Response:
+        """Open a new operation: headquarters only (403 for anyone else). Then add its
+        coordinator through …/members/, who is invited by e-mail."""
+        require_headquarters(request.user)  # the door, as for an operation's permissions
+        data = valid_data(OperationOpenSerializer, request.data)
+        operation = operation_open(by=request.user, **data)
+        opened = _with_my_role(Operation.objects.filter(pk=operation.pk), request.user).get()
+        return Response(self.get_serializer(opened).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["operations"])
