@@ -14,10 +14,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -42,7 +44,16 @@ def _name(actor: Actor) -> str:
 
 
 def _open(queryset):
-    return queryset.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now())
+    """Invitations whose link still works: not used, revoked or expired, for an account that
+    still has no password and is still a member of the operation that invited it (removing
+    a member, say one whose address was mistyped, takes their link back)."""
+    return queryset.filter(
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now(),
+        user__password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        user__memberships__operation=F("operation"),
+    )
 
 
 def invitation_pending(user: AbstractBaseUser) -> Invitation | None:

@@ -252,3 +252,33 @@ def test_an_officer_sends_no_invitation_and_another_operation_finds_no_member(
         assert page.status_code == expected
     assert Invitation.objects.count() == sent
     assert not Invitation.objects.filter(revoked_at__isnull=False).exists()
+
+
+def test_a_link_stops_working_once_the_member_is_removed_from_the_operation(
+    client, operation, alice
+):
+    # A link sent to a mistyped address is taken back by removing the member: the stranger
+    # who got it must not set the account's password.
+    client.force_login(alice)
+    membership = invite(client, operation)
+    send_pending()
+    token = token_in_the_last_email()
+    removed = client.post(f"/ops/{operation.slug}/staff/{membership.pk}/remove/")
+    assert removed.status_code == 302
+
+    assert set_password(token).status_code == 400
+    assert not User.objects.get(username="erin").has_usable_password()
+
+
+def test_a_link_no_longer_sets_a_password_once_the_account_has_one(client, operation, alice):
+    client.force_login(alice)
+    invite(client, operation)
+    send_pending()
+    token = token_in_the_last_email()
+    erin = User.objects.get(username="erin")
+    erin.set_password("Set-by-an-administrator-1")
+    erin.save()
+
+    assert set_password(token).status_code == 400
+    erin.refresh_from_db()
+    assert erin.check_password("Set-by-an-administrator-1")
