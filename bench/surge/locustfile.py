@@ -7,7 +7,8 @@ record, the flights and a 400-seat manifest and its export. A bare Django view b
 same middleware is hit alongside, as the baseline. The data (operation, staff logins,
 people to look up) comes from the JSON file named in SURGE_DATA, written by run.py.
 
-SURGE_WAIT=none makes every user fire without pause (the saturation runs).
+SURGE_WAIT=none makes every user fire without pause (the saturation runs); SURGE_WAIT=paced
+makes each user run SURGE_PACE tasks a second (the run at a fixed rate).
 """
 
 import json
@@ -15,16 +16,19 @@ import os
 import random
 from pathlib import Path
 
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, constant, constant_throughput, task
 
 DATA = json.loads(Path(os.environ["SURGE_DATA"]).read_text())
 OP = DATA["operation"]
 SATURATE = os.environ.get("SURGE_WAIT") == "none"
+PACED = os.environ.get("SURGE_WAIT") == "paced"
 SURNAMES = ["Hnatiuk", "Savchuk", "Rudenko", "Marchenko", "Petrenko", "Klymenko", "Pavlenko"]
 GIVEN = ["Halyna", "Yurii", "Nadiia", "Bohdan", "Larysa", "Vasyl", "Zoriana", "Ostap"]
 
 
 def citizen_wait():
+    if PACED:
+        return constant_throughput(float(os.environ["SURGE_PACE"]))
     return constant(0) if SATURATE else between(0.5, 2.0)
 
 
@@ -49,21 +53,40 @@ class StatusChecker(HttpUser):
     def look_up(self) -> None:
         self.client.cookies.clear()
         self.client.get(f"/p/{OP}/status/", name="portal lookup form")
-        person = random.choice(DATA["people"])
-        with self.client.post(
-            f"/p/{OP}/status/",
-            data={
-                "reference": person["reference"],
-                "date_of_birth": person["date_of_birth"],
-                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
-            },
-            name="portal lookup (POST + status page)",
-            catch_response=True,
-        ) as answer:
-            if "/status/" not in answer.url or 'name="reference"' in answer.text:
-                answer.failure("the lookup did not find the person")
+        look_up(self.client)
         for _ in range(2):
             self.client.get(f"/p/{OP}/status/", name="portal status page, reloaded")
+
+
+def look_up(client) -> None:
+    """A lookup: reference code and date of birth, then the status page it leads to."""
+    person = random.choice(DATA["people"])
+    with client.post(
+        f"/p/{OP}/status/",
+        data={
+            "reference": person["reference"],
+            "date_of_birth": person["date_of_birth"],
+            "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
+        },
+        name="portal lookup (POST + status page)",
+        catch_response=True,
+    ) as answer:
+        if "/status/" not in answer.url or 'name="reference"' in answer.text:
+            answer.failure("the lookup did not find the person")
+
+
+class Lookup(HttpUser):
+    """Lookups and nothing else, one after another (the lookup's own rate; not in the mix)."""
+
+    weight = 1
+    wait_time = citizen_wait()
+
+    def on_start(self) -> None:
+        self.client.get(f"/p/{OP}/status/", name="portal lookup form")  # the CSRF cookie
+
+    @task
+    def look_up(self) -> None:
+        look_up(self.client)
 
 
 class Registrant(HttpUser):
