@@ -337,7 +337,7 @@ else:
     # E003 and W001 both say "this cache is not atomic": the undercount above, accepted.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # A cache call gives up after this long (milliseconds); see evac/core/cache.py.
-EVAC_CACHE_TIMEOUT_MS = env_int("EVAC_CACHE_TIMEOUT_MS", 250)
+EVAC_CACHE_TIMEOUT_MS = env_int("EVAC_CACHE_TIMEOUT_MS", 300)
 # The public status lookup: per visitor's IP address and per reference code (django-ratelimit
 # rates: "20/10m" is 20 per 10 minutes).
 EVAC_PORTAL_RATE_PER_IP = env_str("EVAC_PORTAL_RATE_PER_IP", "30/10m")
