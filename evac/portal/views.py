@@ -47,6 +47,7 @@ from evac.portal.services import (
 )
 
 PEOPLE_PREFIX = "people"
+UNREAD = object()  # "not read yet", where None means "read: there is none"
 
 
 def _operation(op: str) -> Operation:
@@ -312,9 +313,12 @@ def status(request: HttpRequest, op: str) -> HttpResponse:
     return redirect("portal:status", operation.slug)
 
 
-def _actions(citizen: Citizen) -> list[tuple[str, str]]:
+def _actions(citizen: Citizen, offer: object = UNREAD) -> list[tuple[str, str]]:
+    """What the person may do now; `offer` when the caller read it already (one query less)."""
+    if offer is UNREAD:
+        offer = offer_to_answer(citizen)
     found = []
-    if offer_to_answer(citizen) is not None:
+    if offer is not None:
         found.append(("accept_offer", _("Accept the seats offered")))
         found.append(("decline_offer", _("Decline the seats offered")))
     if seat_to_confirm(citizen) is not None:
@@ -338,7 +342,7 @@ def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -
             "citizen": citizen,
             "seat": selectors.active_seat(citizen),
             "ahead": selectors.people_ahead(citizen),
-            "actions": _actions(citizen),
+            "actions": _actions(citizen, offer),
             "offer": offer,
             # The deadline in the departure airport's time, where the person will be going.
             "offer_until": offer and offer.flight.departure_airport.local_time(offer.expires_at),

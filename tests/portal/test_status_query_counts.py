@@ -33,3 +33,14 @@ def test_the_status_page_takes_the_same_queries_for_10_and_1000_waiting(
 
     assert response.context["ahead"] == 1000
     assert "1000 people are ahead of you" in response.content.decode()
+
+
+def test_the_status_page_reads_the_seat_offer_once(client, operation, olena):
+    url = reverse("portal:status", args=[operation.slug])
+    client.post(url, {"reference": olena.reference, "date_of_birth": "1985-03-14"})
+
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(url).status_code == 200
+
+    offers = [q for q in page.captured_queries if 'FROM "flights_seatoffer"' in q["sql"]]
+    assert len(offers) == 1
