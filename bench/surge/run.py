@@ -297,7 +297,10 @@ def main() -> None:
     VAR.mkdir(parents=True, exist_ok=True)
     (VAR / "sms-outbox.log").unlink(missing_ok=True)
     prepared = subprocess.run(
-        [sys.executable, __file__, "--prepare", str(args.people)], cwd=ROOT, check=False
+        [sys.executable, __file__, "--prepare", str(args.people)],
+        cwd=ROOT,
+        env={**os.environ, "SURGE_EMBEDDED": "1" if EMBEDDED else "0"},
+        check=False,
     )
     if prepared.returncode:
         raise SystemExit("preparing the database failed")
