@@ -156,7 +156,8 @@ def load_people(
                 document_issuing_country, phone, email, preferred_language, preferred_channel,
                 temporary_address, medical_need, medical_details, reduced_mobility, pregnant,
                 status, source, registered_at, last_contacted_at, notes, current_city_id,
-                operation_id, household_id, needs_claimed, stretcher, wheelchair
+                operation_id, household_id, needs_claimed, stretcher, wheelchair,
+                queue_priority, queue_first, queue_size
             )
             SELECT {digits},
                 (%(surnames)s::text[])[s] || (i %% 997), (%(given)s::text[])[1 + i %% 8],
@@ -171,7 +172,8 @@ def load_people(
                 '', (%(cities)s::bigint[])[1 + floor(random() * %(city_count)s)::int],
                 %(op)s,
                 CASE WHEN i < %(in_households)s THEN %(first_household)s + i / 3 END,
-                false, false, ''
+                false, false, '',
+                0, false, 0  -- the standing, written for everyone after the load
             FROM (
                 SELECT i, 1 + floor(random() * %(surname_count)s)::int AS s
                 FROM generate_series(0, %(n)s - 1) AS i
