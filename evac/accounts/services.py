@@ -21,6 +21,7 @@ from evac.accounts.selectors import (
     pending_authenticator_of,
     second_steps_resettable_by,
 )
+from evac.core.actor import user_of
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Membership
 
@@ -162,4 +163,6 @@ def staff_reset_two_factor(*, by: Actor, membership: Membership) -> None:
 
 
 def _name(actor: Actor) -> str:
-    return actor.get_username() if actor is not None else "Evac"
+    """The log's name for who acted: a staff member's username, or "Evac" for Evac itself."""
+    user = user_of(actor)
+    return user.get_username() if user is not None else str(actor)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_countries import countries
 
 from evac.core import clock
+from evac.core.actor import user_of
 from evac.core.errors import Conflict
 from evac.core.history import record_by
 from evac.operations.access import Actor, Permission, require_headquarters, require_permission
@@ -98,7 +99,9 @@ def operation_set_advice(*, operation: Operation, advice: str, by: Actor) -> Ope
 
 
 def _name(actor: Actor) -> str:
-    return actor.get_username() if actor is not None else "Evac"
+    """The log's name for who acted: a staff member's username, or "Evac" for Evac itself."""
+    user = user_of(actor)
+    return user.get_username() if user is not None else str(actor)
 
 
 def _lock_operation(operation: Operation) -> None:

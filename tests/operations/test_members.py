@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.core.errors import Conflict
 from evac.operations.models import Membership, Role
 from evac.operations.services import member_add, member_remove, member_set_role
@@ -192,3 +193,12 @@ def test_a_coordinator_of_another_operation_may_not_add_members_to_ours(client, 
 
     assert response.status_code == 404
     assert not User.objects.filter(username="erin").exists()
+
+
+def test_evac_itself_changing_a_role_is_logged_as_evac(operation, alice, bob, caplog):
+    caplog.set_level(logging.INFO, "evac.operations.services")
+    membership = Membership.objects.get(operation=operation, user=bob)
+
+    member_set_role(membership=membership, role=Role.VIEWER, by=EVAC)
+
+    assert f"Evac changed the role of bob in operation {operation.slug}" in caplog.text
