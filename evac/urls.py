@@ -36,6 +36,7 @@ urlpatterns = [
     path("ops/<slug:op>/", include("evac.cockpit.urls")),
     path("ops/<slug:op>/citizens/", include("evac.people.urls")),
     path("ops/<slug:op>/flights/", include("evac.flights.urls")),
+    path("ops/<slug:op>/transfers/", include("evac.flights.transfer_urls")),
     path("ops/<slug:op>/messages/", include("evac.notifications.urls")),
     path("ops/<slug:op>/access-log/", include("evac.audit.urls")),
     path("ops/<slug:op>/staff/", include("evac.cockpit.staff_urls")),

@@ -18,6 +18,7 @@ from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.places.models import Airport
 from evac.portal.codes import one_time_code_issue
 from tests.factories import make_citizen
+from tests.flights.factories import make_transfer
 from tests.logins import authenticator_for
 from tests.url_patterns import ABSENT, shapes, url_of, url_patterns
 
@@ -103,9 +104,11 @@ def ours(operation, almaty, flight, alice):
     people_import = import_create(
         operation=operation, by=alice, file_name="list.csv", content=b"Surname;Name\nKOVAL;OLENA\n"
     )
+    train = make_transfer(operation, almaty, flight.departure_airport.city)
     values = {
         "operation_slug": operation.slug,
         "flight_id": flight.pk,
+        "transfer_id": train.pk,
         "booking_id": booking.pk,
         "ref": olena.reference_code,
         "export_format": "csv",
@@ -175,6 +178,7 @@ def test_an_officer_cancels_no_seat_through_any_page(client, operation, flight, 
     values = {
         "operation_slug": operation.slug,
         "flight_id": flight.pk,
+        "transfer_id": 0,  # no transfer: its pages answer 404
         "import_id": ABSENT,
         "message_id": ABSENT,
         "booking_id": booking.pk,

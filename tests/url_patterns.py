@@ -58,6 +58,7 @@ WHAT = {
     ("citizens", "ref"): "ref",
     ("households", "pk"): "household_id",
     ("flights", "pk"): "flight_id",
+    ("transfers", "pk"): "transfer_id",
     ("seats", "booking_pk"): "booking_id",
     ("boarding", "booking_pk"): "booking_id",
     ("bookings", "booking_pk"): "booking_id",

@@ -37,6 +37,7 @@ class AccessChannel(models.TextChoices):
 class AccessObjectKind(models.TextChoices):
     PERSON = "person", _("Person")
     FLIGHT = "flight", _("Flight")
+    TRANSFER = "transfer", _("Transfer")
 
 
 PERSON_ACTIONS = frozenset(

@@ -69,6 +69,7 @@ def test_every_page_that_shows_a_persons_record_logs_it_whatever_the_method(clie
     values = {
         "operation_slug": hanna.person.operation.slug,
         "flight_id": hanna.flight.pk,
+        "transfer_id": 0,  # no transfer: its pages answer 404
         "booking_id": hanna.booking.pk,
         "ref": hanna.person.reference_code,
         "export_format": "csv",
@@ -118,6 +119,7 @@ def _api_urls(hanna: Sensitive) -> list[str]:
             "ref": hanna.person.reference,
             "household_id": hanna.person.household_id,
             "flight_id": hanna.flight.pk,
+            "transfer_id": 0,  # no transfer: its pages answer 404
             "booking_id": hanna.booking.pk,
             "airport_iata": hanna.flight.departure_airport.iata_code,
             "import_id": ABSENT,
@@ -140,6 +142,7 @@ def _valid_bodies(hanna: Sensitive) -> dict[tuple[object, str], object]:
             "ref": hanna.person.reference,
             "household_id": hanna.person.household_id,
             "flight_id": hanna.flight.pk,
+            "transfer_id": 0,  # no transfer: its pages answer 404
             "booking_id": hanna.booking.pk,
             "member_id": 0,  # not walked (_api_urls)
         },

@@ -54,6 +54,7 @@ def every_page(operation, almaty, flight, alice) -> list[str]:
     values = {
         "operation_slug": operation.slug,
         "flight_id": flight.pk,
+        "transfer_id": 0,  # no transfer: its pages answer 404
         "booking_id": booking.pk,
         "ref": olena.reference_code,
         "export_format": "csv",

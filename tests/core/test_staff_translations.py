@@ -335,6 +335,7 @@ def staff_pages(world: SimpleNamespace) -> Iterator[str]:
     values = {
         "operation_slug": op,
         "flight_id": flight.pk,
+        "transfer_id": 0,  # no transfer: its pages answer 404
         "booking_id": world.booking.pk,
         "ref": olena.reference_code,
         "export_format": "csv",

@@ -90,6 +90,7 @@ def staff_pages(client: Client, data: Sensitive, *, membership_id: int) -> dict[
     values = {
         "operation_slug": data.person.operation.slug,
         "flight_id": data.flight.pk,
+        "transfer_id": 0,  # no transfer: its pages answer 404
         "booking_id": data.booking.pk,
         "ref": data.person.reference_code,
         "export_format": "csv",
@@ -113,6 +114,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         "ref": data.person.reference,
         "household_id": data.person.household_id,
         "flight_id": data.flight.pk,
+        "transfer_id": 0,  # no transfer: its pages answer 404
         "booking_id": data.booking.pk,
         "airport_iata": data.flight.departure_airport.iata_code,
         "import_id": ABSENT,
