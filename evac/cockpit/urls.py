@@ -11,4 +11,5 @@ urlpatterns = [
     path("closing/", views.closing, name="closing"),
     path("airports/", views.airports, name="airports"),
     path("airports/<str:iata>/status/", views.airport_status, name="airport-status"),
+    path("airports/flights/<int:pk>/move/", views.flight_move, name="flight-move"),
 ]

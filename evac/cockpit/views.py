@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from evac.cockpit.charts import bar_line_chart
 from evac.cockpit.dashboard import Timeline, not_contacted_days_default, operation_dashboard
@@ -25,6 +25,8 @@ from evac.cockpit.services import (
 )
 from evac.core import clock
 from evac.core.errors import Conflict
+from evac.flights.moves import flight_move_departure, flights_from_suspended_airports
+from evac.flights.selectors import operation_flights
 from evac.operations.access import Permission, is_headquarters, operations_visible_to
 from evac.operations.models import Operation
 from evac.operations.services import airport_set_status, operation_airports, operation_set_advice
@@ -224,7 +226,38 @@ def airports(request: OperationRequest) -> HttpResponse:
         )
         for airport in operation_airports(request.operation)
     ]
-    return render(request, "cockpit/airports.html", {"nav": "dashboard", "rows": rows})
+    open_airports = [airport for airport, _form in rows if airport.is_open]
+    stranded = [
+        (flight, [a for a in open_airports if a.pk != flight.arrival_airport_id])
+        for flight in flights_from_suspended_airports(request.operation)
+    ]
+    return render(
+        request,
+        "cockpit/airports.html",
+        {"nav": "dashboard", "rows": rows, "stranded_flights": stranded},
+    )
+
+
+@operation_page(Permission.PLAN_FLIGHTS)
+@require_POST
+def flight_move(request: OperationRequest, pk: int) -> HttpResponse:
+    """One click: a flight from a suspended airport leaves from another one; its passengers
+    are told (flights.moves)."""
+    flight = get_object_or_404(operation_flights(request.operation), pk=pk)
+    airport = get_object_or_404(
+        operation_airports(request.operation), pk=request.POST.get("airport") or 0
+    )
+    try:
+        flight = flight_move_departure(flight=flight, airport=airport, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Flight %(number)s now leaves from %(airport)s; its passengers are told.")
+            % {"number": flight.number, "airport": airport},
+        )
+    return redirect("operations:airports", request.operation.slug)
 
 
 @operation_page(Permission.MANAGE_AIRPORTS)
