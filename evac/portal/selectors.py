@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 
 from evac.core.clock import now
 from evac.core.reference import normalize_reference_code
-from evac.flights.models import Booking, Flight
+from evac.flights.models import Booking, Flight, TransferSeat
 from evac.flights.selectors import waiting_ahead
 from evac.notifications.texts import LocalTime, city_name, local_time
 from evac.operations.models import Operation
@@ -146,6 +146,42 @@ def _seat(booking: Booking, flight: Flight) -> Seat:
         flight_status=flight.status,
         flight_status_label=str(flight.get_status_display()),
     )
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A train, bus or convoy the person holds a seat on, as their status page shows it."""
+
+    mode: str
+    from_city: str
+    to_city: str
+    departs: LocalTime
+    arrives: LocalTime
+    meeting_point: str
+    meeting_map_url: str
+
+
+def transfer_legs(citizen: Citizen) -> list[Leg]:
+    """The person's transfer seats still ahead, in the order they travel: the first legs of
+    their journey before the flight."""
+    language = get_language() or settings.LANGUAGE_CODE
+    seats = (
+        TransferSeat.objects.filter(citizen=citizen, is_active=True)
+        .select_related("transfer__from_city", "transfer__to_city")
+        .order_by("transfer__departs_at")
+    )
+    return [
+        Leg(
+            mode=seat.transfer.mode,
+            from_city=city_name(seat.transfer.from_city, language),
+            to_city=city_name(seat.transfer.to_city, language),
+            departs=local_time(seat.transfer.departs_at, seat.transfer.from_city, language),
+            arrives=local_time(seat.transfer.arrives_at, seat.transfer.to_city, language),
+            meeting_point=seat.transfer.meeting_point,
+            meeting_map_url=seat.transfer.meeting_map_url,
+        )
+        for seat in seats
+    ]
 
 
 def people_ahead(citizen: Citizen) -> int | None:

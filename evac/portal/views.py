@@ -341,6 +341,7 @@ def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -
         {
             "citizen": citizen,
             "seat": selectors.active_seat(citizen),
+            "legs": selectors.transfer_legs(citizen),
             "ahead": selectors.people_ahead(citizen),
             "actions": _actions(citizen, offer),
             "offer": offer,
