@@ -19,10 +19,16 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.flights.models import Booking, Flight, GroundTransfer, SeatLoss, TransferSeat
 from evac.flights.seats import take_seats, take_transfer_seats
-from evac.flights.services import household_waiting_members, seat_people
+from evac.flights.services import (
+    booking_create,
+    household_book,
+    household_waiting_members,
+    seat_people,
+)
 from evac.flights.transfers import seat_on_transfer
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
@@ -146,6 +152,70 @@ def journey_book(
                 unaccompanied_reason=unaccompanied_reason,
             )
         return Journey(bookings, legs)
+
+
+def connecting_transfers(flight: Flight) -> dict[int, list[GroundTransfer]]:
+    """By city: the scheduled transfers from it that take people to this flight in time
+    (connection_refusal finds nothing wrong), soonest first. For the add-passengers page,
+    which marks each unit by the leg it would take."""
+    candidates = GroundTransfer.objects.filter(
+        operation_id=flight.operation_id,
+        status=GroundTransfer.Status.SCHEDULED,
+        to_city_id=flight.departure_airport.city_id,
+        departs_at__gt=now(),
+    ).select_related("from_city", "to_city")
+    found: dict[int, list[GroundTransfer]] = {}
+    for transfer in candidates.order_by("departs_at", "pk"):
+        if connection_refusal(flight=flight, transfers=[transfer]) is None:
+            found.setdefault(transfer.from_city_id, []).append(transfer)
+    return found
+
+
+def journey_book_from_where_they_are(
+    *,
+    flight: Flight,
+    citizen: Citizen | None = None,
+    household: Household | None = None,
+    by: Actor,
+) -> Journey:
+    """Book a waiting unit on the flight from wherever they wait: straight onto it in the
+    flight's own city, else with the first connecting transfer that has room for all of
+    them; refused with why none fits."""
+    people = [citizen] if citizen is not None else household_waiting_members(household)
+    cities = {p.current_city_id for p in people} - {None}
+    here = flight.departure_airport.city_id
+    if cities <= {here}:
+        if citizen is not None:
+            return Journey([booking_create(flight=flight, citizen=citizen, by=by)], [])
+        return Journey(household_book(flight=flight, household=household, by=by), [])
+    if len(cities) > 1:
+        raise LegsDoNotConnect(
+            _("%(names)s wait in different cities; book them one by one.")
+            % {"names": ", ".join(str(p) for p in people)}
+        )
+    (city_id,) = cities
+    for transfer in connecting_transfers(flight).get(city_id, []):
+        if transfer.seats_left >= len(people):
+            return journey_book(
+                flight=flight, transfers=[transfer], citizen=citizen, household=household, by=by
+            )
+    airport = flight.departure_airport
+    raise LegsDoNotConnect(
+        _(
+            "No transfer from %(city)s with %(n)d seats arriving before %(by)s "
+            "(%(margin)d minutes before flight %(number)s's report time)."
+        )
+        % {
+            "city": people[0].current_city,
+            "n": len(people),
+            "by": _when(
+                flight.report_at - timedelta(minutes=settings.EVAC_CONNECTION_MARGIN_MINUTES),
+                airport.city,
+            ),
+            "margin": settings.EVAC_CONNECTION_MARGIN_MINUTES,
+            "number": flight.number,
+        }
+    )
 
 
 def journey_leg_add(*, booking: Booking, transfer: GroundTransfer, by: Actor) -> TransferSeat:

@@ -27,6 +27,7 @@ from evac.core.responses import file_response
 from evac.flights import manifest_files
 from evac.flights.checks import attach, issue_counts, passenger_checks
 from evac.flights.forms import FlightForm
+from evac.flights.journeys import connecting_transfers, journey_book_from_where_they_are
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.offer_selectors import offer_summary
 from evac.flights.previews import flight_status_preview
@@ -55,6 +56,7 @@ from evac.flights.services import (
 )
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
+from evac.people.models import Citizen, Household
 from evac.people.selectors import people_counts
 from evac.places.models import City
 
@@ -277,7 +279,9 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
     flight = _flight(request, pk)
     city = _chosen_city(request)
     if request.method == "POST":
-        if request.POST.get("action") == "fill":
+        if request.POST.get("journey"):
+            _book_journey(request, flight, request.POST["journey"])
+        elif request.POST.get("action") == "fill":
             _fill(request, flight, city)
         else:
             _book_units(request, flight, request.POST.getlist("unit"))
@@ -298,9 +302,44 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
             "city": city,
             "cities": people_counts(request.operation).waiting_by_city,
             "units": units,
+            "unit_rows": _with_legs(flight, units),
             "units_total": totals.units,
             "people_total": totals.people,
         },
+    )
+
+
+def _with_legs(flight: Flight, units: list) -> list[tuple]:
+    """Each unit with the transfers that would take it to the flight: None for a unit in the
+    flight's city, else the connecting ones (maybe none), soonest first."""
+    legs = connecting_transfers(flight) if units else {}
+    here = flight.departure_airport.city_id
+    rows = []
+    for unit in units:
+        city_id = unit.members[0].current_city_id
+        rows.append((unit, None if city_id in (here, None) else legs.get(city_id, [])))
+    return rows
+
+
+def _book_journey(request: OperationRequest, flight: Flight, key: str) -> None:
+    """Book one unit on the flight with the transfer that takes them there."""
+    kind, _sep, pk = key.partition(":")
+    found = {"operation": request.operation, "pk": pk if pk.isdigit() else 0}
+    people = {"citizen": None, "household": None}
+    if kind == "household":
+        people["household"] = get_object_or_404(Household, **found)
+    else:
+        people["citizen"] = get_object_or_404(Citizen, **found)
+    try:
+        journey = journey_book_from_where_they_are(flight=flight, by=request.user, **people)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return
+    legs = ", ".join(sorted({str(leg.transfer) for leg in journey.legs}))
+    messages.success(
+        request,
+        _("Booked %(n)d on %(flight)s with %(legs)s.")
+        % {"n": len(journey.bookings), "flight": flight.number, "legs": legs or "—"},
     )
 
 

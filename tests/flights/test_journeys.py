@@ -8,6 +8,7 @@ import pytest
 from evac.flights.journeys import (
     LegsDoNotConnect,
     journey_book,
+    journey_book_from_where_they_are,
     journey_leg_add,
     stranded_between_legs,
 )
@@ -155,3 +156,54 @@ def test_a_new_train_to_the_flight_ends_the_stranding(
 
     assert stranded_between_legs(operation) == []
     assert _counts(bus) == [1]
+
+
+def test_a_unit_in_another_city_is_booked_with_the_connecting_train(
+    operation, almaty, train, flight, alice
+):
+    family = _family(operation, almaty, "1990-01-01")
+
+    journey = journey_book_from_where_they_are(flight=flight, household=family, by=alice)
+
+    assert {leg.transfer for leg in journey.legs} == {train}
+    assert _counts(train, flight) == [2, 2]
+
+
+def test_a_unit_in_the_flights_city_is_booked_straight_on_it(
+    operation, nur_sultan, train, flight, alice
+):
+    journey = journey_book_from_where_they_are(
+        flight=flight, citizen=make_citizen(operation, nur_sultan), by=alice
+    )
+
+    assert journey.legs == [] and _counts(train, flight) == [0, 1]
+
+
+def test_no_connecting_train_with_room_is_said_with_the_deadline(
+    operation, almaty, nur_sultan, flight, alice, settings
+):
+    settings.EVAC_CONNECTION_MARGIN_MINUTES = 60
+    make_transfer(operation, almaty, nur_sultan, seats=1)
+    family = _family(operation, almaty, "1990-01-01")
+
+    # Report time 05:20 UTC is 10:20 in Nur-Sultan; an hour to spare makes it 09:20.
+    with pytest.raises(
+        LegsDoNotConnect, match="No transfer from Almaty with 2 seats arriving before 13 Jan 09:20"
+    ):
+        journey_book_from_where_they_are(flight=flight, household=family, by=alice)
+
+
+def test_the_add_passengers_page_offers_the_journey(
+    client, operation, almaty, train, flight, alice
+):
+    from django.urls import reverse
+
+    olena = make_citizen(operation, almaty)
+    client.force_login(alice)
+    url = reverse("flights:add_passengers", args=[operation.slug, flight.pk])
+
+    page = client.get(url)
+    client.post(url, {"journey": f"citizen:{olena.pk}"})
+
+    assert "Needs a transfer" in page.text and "Book with the transfer" in page.text
+    assert TransferSeat.objects.filter(citizen=olena, transfer=train, is_active=True).exists()
