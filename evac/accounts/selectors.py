@@ -13,7 +13,7 @@ from evac.accounts.models import BackupCodeDevice, Invitation
 from evac.core import clock
 from evac.core.actor import EVAC, Actor
 from evac.operations.access import is_headquarters
-from evac.operations.models import Membership, Operation, Role
+from evac.operations.models import Headquarters, Membership, Operation, Role
 
 # The roles that change people's records or see medical details log in with two factors.
 TWO_FACTOR_ROLES = frozenset({Role.COORDINATOR, Role.OFFICER})
@@ -60,11 +60,16 @@ def second_steps_resettable_by(by: Actor, users: list[AbstractBaseUser]) -> set[
     The second step guards a member's account in every operation they work in, so `by`
     must be an administrator (or Evac itself), or a coordinator of every operation where
     the member holds a role above viewer (a viewer's second step is optional). An
-    administrator's own is reset by an administrator only. Two queries, however many users.
+    administrator's own, and a headquarters member's (which guards every operation, and which
+    a coordinator could otherwise reach by adding them to their own operation), is reset by an
+    administrator only. Three queries, however many users.
     """
     candidates = {user.pk for user in users if not user.is_superuser}
     if by is EVAC or getattr(by, "is_superuser", False):
         return candidates
+    candidates -= set(
+        Headquarters.objects.filter(user__in=candidates).values_list("user_id", flat=True)
+    )
     coordinated = set(
         Membership.objects.filter(user=by, role=Role.COORDINATOR).values_list(
             "operation_id", flat=True

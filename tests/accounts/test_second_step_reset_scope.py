@@ -6,6 +6,7 @@ is every refusal."""
 import logging
 
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -13,7 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evac.accounts.models import BackupCodeDevice
 from evac.accounts.services import backup_codes_renew, staff_reset_two_factor
-from evac.operations.models import Membership, Role
+from evac.operations.models import Headquarters, Membership, Role
+from evac.operations.services import member_add
 from tests import factories
 from tests.logins import authenticator_for
 
@@ -134,3 +136,22 @@ def test_the_staff_page_offers_the_reset_only_where_it_would_be_accepted(
     content = page.content.decode()
     bobs = bob.memberships.get(operation=operation).pk
     assert f"/staff/{bobs}/reset-two-factor/" not in content
+
+
+def test_a_coordinator_who_adds_a_headquarters_member_cant_reset_their_second_step(
+    operation, alice
+):
+    # Headquarters' second step guards every operation: a coordinator of one, who may add
+    # any account to it by its username, must not be able to strip it.
+    chief = User.objects.create_user("chief", password="Astana-HQ-2022!")
+    Headquarters.objects.create(user=chief)
+    authenticator_for(chief)
+    backup_codes_renew(chief)
+    membership, _created = member_add(
+        operation=operation, username="chief", role=Role.VIEWER, by=alice
+    )
+
+    with pytest.raises(PermissionDenied):
+        staff_reset_two_factor(by=alice, membership=membership)
+
+    assert _has_second_step(chief)
