@@ -41,6 +41,11 @@ class NotificationKind(models.TextChoices):
     STAFF_INVITATION = "staff_invitation", _("Staff invitation")
 
 
+# Messages to members of staff: sent by e-mail only, never by SMS, so the SMS length limit
+# (three segments) doesn't bind them.
+STAFF_KINDS = frozenset({NotificationKind.STAFF_DIGEST, NotificationKind.STAFF_INVITATION})
+
+
 # What the outbox holds in place of a one-time code or an invitation's token: the secret
 # goes only to the provider (Notification.secret, emptied once the message is sent or given
 # up).

@@ -9,10 +9,10 @@ import pytest
 from evac.flights.models import SeatLoss
 from evac.notifications import texts
 from evac.notifications.broadcasts import MAX_SMS_SEGMENTS
-from evac.notifications.models import Notification
+from evac.notifications.models import STAFF_KINDS, Notification
 from evac.notifications.sms import sms_length
 
-CITIZEN_KINDS = [k for k in Notification.Kind.values if k != Notification.Kind.STAFF_DIGEST]
+CITIZEN_KINDS = [k for k in Notification.Kind.values if k not in STAFF_KINDS]
 LANGUAGES = ["en", "uk", "ru"]
 
 
