@@ -29,6 +29,7 @@ from evac.core.unavailable import (
     is_database_unavailable,
     unavailable_message,
 )
+from evac.flights.minors import MinorWithoutAdult
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ def _as_api_exception(exc: Exception) -> Exception:
         return ServiceUnavailable(unavailable_message())
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(_validation_detail(exc))
+    if isinstance(exc, MinorWithoutAdult):  # a reason is missing: the client can give one
+        return exceptions.ValidationError({MinorWithoutAdult.field: [exc.message]})
     if isinstance(exc, InvalidTransition):
         return ConflictError(exc.message, code=INVALID_TRANSITION_CODE)
     if isinstance(exc, Conflict):

@@ -354,8 +354,25 @@ class BookingSerializer(StrictModelSerializer):
 
     class Meta:
         model = Booking
-        fields = ["id", "flight", "passenger", "status", "is_active", "created_at"]
+        fields = [
+            "id",
+            "flight",
+            "passenger",
+            "status",
+            "is_active",
+            "created_at",
+            "unaccompanied_reason",
+        ]
         read_only_fields = fields
+
+
+def _unaccompanied_reason_field(help_text: str) -> StrictCharField:
+    return StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text=help_text,
+    )
 
 
 class BookingCreateSerializer(serializers.Serializer):
@@ -368,11 +385,24 @@ class BookingCreateSerializer(serializers.Serializer):
         max_value=2**63 - 1,
         help_text="Id of a household: its waiting members are booked together, or none.",
     )
+    unaccompanied_reason = _unaccompanied_reason_field(
+        "A coordinator's reason a minor may fly without an adult of their household "
+        "(“travels with grandmother”). Needed only then; without it that booking is a 400 "
+        "on this field. Written on the minor's seat and shown on the manifest."
+    )
 
     def validate(self, data: dict) -> dict:
         if ("citizen" in data) == ("household" in data):
             raise serializers.ValidationError(_("Give either a citizen or a household."))
         return data
+
+
+class BookingCancelSerializer(serializers.Serializer):
+    unaccompanied_reason = _unaccompanied_reason_field(
+        "A coordinator's reason the household's minors may stay on the flight without this "
+        "adult. Needed only then; without it the cancellation is a 400 on this field. "
+        "Written on the minors' seats and shown on the manifest."
+    )
 
 
 class BookingStatusSerializer(serializers.Serializer):

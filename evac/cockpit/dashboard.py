@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from evac.core.timefmt import time_to_departure
+from evac.flights.minors import MinorWarnings, minor_warnings
 from evac.flights.models import FLIGHTS_AHEAD_STATUSES, FLOWN_STATUSES, Booking, Flight
 from evac.flights.selectors import ExpiringDocuments, expiring_documents
 from evac.operations.models import Operation
@@ -201,6 +202,7 @@ class Dashboard:
     not_contacted: NotContacted
     timeline: Timeline
     expiring_documents: ExpiringDocuments
+    minors: MinorWarnings
     suspended_airports: list[Airport]
     # Cities whose airports are all suspended: the people waiting there need a transfer.
     transfer_city_ids: frozenset[int]
@@ -217,6 +219,7 @@ def operation_dashboard(operation: Operation, *, days: int, now: datetime) -> Da
         flights_ahead=flights_ahead(operation, now=now),
         not_contacted=not_contacted(operation, days=days, now=now),
         expiring_documents=expiring_documents(operation),
+        minors=minor_warnings(operation),
         timeline=timeline(
             registered_by_day(operation, zone=people.main_time_zone),
             evacuated_by_day(operation),

@@ -22,8 +22,10 @@ Document types follow the ICAO/APIS letters where one exists:
     travel_document        → other
     none                   → (empty; the person has no document to declare)
 
-The last two columns are what the gate needs beyond APIS: the IATA special-service codes
-(flights.checks) and what the document check found (people.documents), in English.
+The last three columns are what the gate needs beyond APIS: the IATA special-service codes
+(flights.checks), what the document check found (people.documents), in English, and why a
+minor flies without an adult of their household when a coordinator allowed it
+(flights.minors), as the coordinator wrote it.
 
 Change DOCUMENT_TYPE_CODES if a carrier wants another code for "other" (UN/EDIFACT
 PAXLST and US APIS use F for "approved non-standard travel document").
@@ -62,6 +64,7 @@ COLUMNS = (
     "Seat status",
     "Special service",
     "Document check",
+    "Unaccompanied reason",
 )
 # Columns that hold a date: real dates in the XLSX, ISO 8601 in the CSV and the JSON.
 DATE_COLUMNS = frozenset({"Date of birth", "Document expiry"})
@@ -81,6 +84,7 @@ COLUMN_WIDTHS = {
     "Seat status": 13,
     "Special service": 20,
     "Document check": 40,
+    "Unaccompanied reason": 40,
 }
 
 DOCUMENT_TYPE_CODES: dict[str, str] = {
@@ -134,6 +138,7 @@ def apis_values(booking: Booking, check: PassengerCheck) -> list[Cell]:
         str(Booking.Status(booking.status).label),
         " ".join(check.special_service),
         "; ".join(check.issue_labels),
+        booking.unaccompanied_reason,
     ]
 
 

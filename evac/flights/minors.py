@@ -33,6 +33,9 @@ Trip = Flight | GroundTransfer
 class MinorWithoutAdult(Conflict):
     """A minor would be on board without an adult of their household, and no reason was given."""
 
+    # The input that is the way through: the API names it as the field in error.
+    field = "unaccompanied_reason"
+
 
 def is_minor_on(flight: Trip, citizen: Citizen) -> bool:
     return citizen.age_on(flight.departs_local.date()) < settings.EVAC_MINOR_UNDER_AGE
@@ -239,4 +242,20 @@ def minor_overrides(operation: Operation) -> QuerySet[Booking]:
         .exclude(unaccompanied_reason="")
         .select_related("citizen", "flight")
         .order_by("flight__departs_at", "citizen__surname", "citizen__given_names", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class MinorWarnings:
+    """The dashboard's counts: households whose minors have no adult to travel with, and
+    the seats a coordinator gave a minor without one (with a reason)."""
+
+    households_alone: int
+    overrides: int
+
+
+def minor_warnings(operation: Operation) -> MinorWarnings:
+    return MinorWarnings(
+        households_alone=len(households_with_minors_alone(operation)),
+        overrides=minor_overrides(operation).count(),
     )

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from evac.flights import boarding_views, offer_views, views
+from evac.flights import boarding_views, minor_views, offer_views, views
 
 app_name = "flights"
 urlpatterns = [
     path("", views.flight_list, name="list"),
     path("new/", views.flight_new, name="new"),
+    path("minors/", minor_views.minors, name="minors"),
     path("<int:pk>/", views.manifest, name="manifest"),
     path("<int:pk>/edit/", views.flight_edit, name="edit"),
     path("<int:pk>/status/", views.flight_status, name="status"),

@@ -28,6 +28,7 @@ from evac.flights import manifest_files
 from evac.flights.checks import attach, issue_counts, passenger_checks
 from evac.flights.forms import FlightForm
 from evac.flights.journeys import connecting_transfers, journey_book_from_where_they_are
+from evac.flights.minors import households_with_minors_alone
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.offer_selectors import offer_summary
 from evac.flights.previews import flight_status_preview
@@ -305,6 +306,9 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
             "unit_rows": _with_legs(flight, units),
             "units_total": totals.units,
             "people_total": totals.people,
+            "households_alone": households_with_minors_alone(request.operation, city=city)
+            if flight.takes_bookings
+            else [],
         },
     )
 
@@ -356,9 +360,10 @@ def _book_units(request: OperationRequest, flight: Flight, keys: list[str]) -> N
         messages.error(request, _("Tick the people or households to book first."))
         return
     booked, problems = 0, []
+    reason = request.POST.get("unaccompanied_reason", "")[:300]
     for key in keys:
         try:
-            booked += _book_unit(request, flight, key)
+            booked += _book_unit(request, flight, key, reason=reason)
         except Conflict as error:
             problems.append(error.message)
     if booked:
@@ -375,18 +380,24 @@ def _book_units(request: OperationRequest, flight: Flight, keys: list[str]) -> N
         messages.error(request, problem)
 
 
-def _book_unit(request: OperationRequest, flight: Flight, key: str) -> int:
-    """Book "household:<pk>" together or "citizen:<pk>" alone; how many seats it took."""
+def _book_unit(request: OperationRequest, flight: Flight, key: str, *, reason: str) -> int:
+    """Book "household:<pk>" together or "citizen:<pk>" alone; how many seats it took.
+    `reason`: why a minor among them may fly without an adult of the household, if one is."""
     kind, _sep, pk = key.partition(":")
     operation = request.operation
+    by = request.user
     if kind == "household" and pk.isdigit():
         household = operation.households.filter(pk=pk).first()
         if household is not None:
-            return len(household_book(flight=flight, household=household, by=request.user))
+            return len(
+                household_book(
+                    flight=flight, household=household, by=by, unaccompanied_reason=reason
+                )
+            )
     elif kind == "citizen" and pk.isdigit():
         citizen = operation.citizens.filter(pk=pk).first()
         if citizen is not None:
-            booking_create(flight=flight, citizen=citizen, by=request.user)
+            booking_create(flight=flight, citizen=citizen, by=by, unaccompanied_reason=reason)
             return 1
     raise Conflict(_("Somebody on the list could not be found; reload the page."))
 

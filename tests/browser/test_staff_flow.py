@@ -38,6 +38,7 @@ APIS_COLUMNS = [
     "Seat status",
     "Special service",
     "Document check",
+    "Unaccompanied reason",
 ]
 
 

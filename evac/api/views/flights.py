@@ -128,20 +128,28 @@ class BookingList(FlightView):
         """Book one person, or a household's waiting members together (all or none).
 
         409 when the flight is not open, has too few seats left, or someone already holds
-        a seat.
+        a seat; 400 on `unaccompanied_reason` when a minor would fly without an adult of
+        their household and no reason was given.
         """
         flight = self.get_flight(pk)
         data = valid_data(s.BookingCreateSerializer, request.data)
+        reason = data.get("unaccompanied_reason", "")
         if "citizen" in data:
             citizen = citizen_for_page(self.operation, data["citizen"])
             if citizen is None:
                 raise ValidationError({"citizen": [_("No such person in this operation.")]})
-            bookings = [booking_create(flight=flight, citizen=citizen, by=request.user)]
+            bookings = [
+                booking_create(
+                    flight=flight, citizen=citizen, by=request.user, unaccompanied_reason=reason
+                )
+            ]
         else:
             household = self.operation.households.filter(pk=data["household"]).first()
             if household is None:
                 raise ValidationError({"household": [_("No such household in this operation.")]})
-            bookings = household_book(flight=flight, household=household, by=request.user)
+            bookings = household_book(
+                flight=flight, household=household, by=request.user, unaccompanied_reason=reason
+            )
         return Response(
             s.BookingSerializer(bookings, many=True).data, status=status.HTTP_201_CREATED
         )
@@ -161,11 +169,20 @@ class BookingCancel(FlightView):
     write_permission = Permission.MANAGE_BOOKINGS
     serializer_class = s.BookingSerializer
 
-    @extend_schema(request=None)
+    @extend_schema(request=s.BookingCancelSerializer, responses={200: s.BookingSerializer})
     def post(self, request: Request, op: str, pk: int, booking_pk: int) -> Response:
-        """Free the seat; the person is back on the waiting list."""
+        """Free the seat; the person is back on the waiting list.
+
+        400 on `unaccompanied_reason` when it would leave a minor of the household on the
+        flight without an adult and no reason was given. The body may be left out.
+        """
         booking = self.get_booking(self.get_flight(pk), booking_pk)
-        booking = booking_cancel(booking=booking, by=request.user)
+        data = valid_data(s.BookingCancelSerializer, request.data)
+        booking = booking_cancel(
+            booking=booking,
+            by=request.user,
+            unaccompanied_reason=data.get("unaccompanied_reason", ""),
+        )
         return Response(s.BookingSerializer(booking).data)
 
 
