@@ -38,6 +38,7 @@ from evac.people.services import (
     people_register,
 )
 from evac.portal.codes import one_time_code_check, one_time_code_spend
+from evac.portal.decisions import refuse_children_on_board
 
 # The contact log has no "web" channel (it belongs to evac/people); an online message is the
 # nearest, and every portal entry's note starts with PORTAL_NOTE so staff can tell.
@@ -199,10 +200,15 @@ def portal_update_contacts(*, citizen: Citizen, code: str, **changes: Any) -> Ci
 
 
 def portal_decide(*, citizen: Citizen, status: str, code: str) -> Citizen:
-    """“I decided to stay” or “I left by my own means”: a held seat is freed for others."""
+    """“I decided to stay” or “I left by my own means”: a held seat is freed for others.
+
+    Refused (ChildrenOnBoard) when it would leave the person's children on a flight without
+    an adult of the household: only staff may allow that, with a reason (portal.decisions).
+    """
     if status not in (Citizen.Status.DECIDED_TO_STAY, Citizen.Status.LEFT_BY_OWN_MEANS):
         raise ValueError(f"not a decision a citizen makes on the portal: {status}")
     with _proved(citizen, code) as by:
+        refuse_children_on_board(citizen=citizen, status=status)
         citizen = citizen_set_status(citizen=citizen, status=status, by=by)
         _log(citizen, by, f"says: {status.replace('_', ' ')}.")
     return citizen

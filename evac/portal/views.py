@@ -27,6 +27,7 @@ from evac.people.models import Citizen
 from evac.people.selectors import phone_regions
 from evac.portal import selectors
 from evac.portal.codes import CodeRefused, channels_on_file, one_time_code_issue
+from evac.portal.decisions import portal_decision_preview
 from evac.portal.forms import (
     MAX_PEOPLE,
     CodeForm,
@@ -439,8 +440,15 @@ def change(request: HttpRequest, op: str) -> HttpResponse:
             "action_label": actions[action],
             "form": form,
             "code_request": CodeRequestForm(choices=_channel_choices(citizen)),
+            "decision": portal_decision_preview(citizen=citizen, status=DECISIONS[action])
+            if action in DECISIONS
+            else None,
         },
     )
+
+
+# The decisions a person makes for themselves on the portal, by action.
+DECISIONS = {"stay": Citizen.Status.DECIDED_TO_STAY, "left": Citizen.Status.LEFT_BY_OWN_MEANS}
 
 
 def _apply(action: str, citizen: Citizen, data: dict) -> str:
@@ -467,6 +475,5 @@ def _apply(action: str, citizen: Citizen, data: dict) -> str:
             temporary_address=data["temporary_address"],
         )
         return _("Thank you: your details are updated.")
-    status = {"stay": Citizen.Status.DECIDED_TO_STAY, "left": Citizen.Status.LEFT_BY_OWN_MEANS}
-    portal_decide(citizen=citizen, status=status[action], code=code)
+    portal_decide(citizen=citizen, status=DECISIONS[action], code=code)
     return _("Thank you for telling us. The embassy sees your decision.")
