@@ -26,10 +26,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+# The example a phone field's help gives, and its error repeats.
+PHONE_HELP = _("As dialled here or at home, or with the country code: +7 701 234 56 78.")
+
+
 class PhoneField(PhoneNumberField):
     """A number as the person dictates it: "+7 701 …", or as dialled locally, "8 701 …" in
     Kazakhstan or "067 …" in Ukraine; `regions` are where a local number may be from."""
 
+    # The library's own message gives a US number as the example; ours matches PHONE_HELP.
+    default_error_messages = {
+        "invalid": _("Enter a valid phone number, for example +7 701 234 56 78.")
+    }
     regions: tuple[str, ...] = ()
 
     def to_python(self, value: Any) -> Any:
@@ -61,7 +69,7 @@ class CitizenFieldsForm(forms.ModelForm):
             "surname": _("As in the travel document, in Latin letters."),
             "given_names": _("As in the travel document, in Latin letters."),
             "document_issuing_country": _("Leave empty if it is the same as the nationality."),
-            "phone": _("As dialled here or at home, or with the country code: +7 701 234 56 78."),
+            "phone": PHONE_HELP,
             "medical_details": _("What the crew and the escort need to know."),
         }
 
@@ -73,6 +81,9 @@ class CitizenFieldsForm(forms.ModelForm):
         self.fields["phone"].regions = phone_regions
         self.fields["phone"].widget.input_type = "tel"
         self.fields["email"].widget.input_type = "email"
+        # Not required by the form alone, yet not optional: clean() asks for it unless the
+        # person has no valid document. Labels say so instead of "optional" (_field.html).
+        self.fields["document_number"].needed_when = _("unless “No valid document”")
 
     def clean_document_number(self) -> str:
         # Read aloud or copied from a photo, numbers arrive as "fa 123 456": store one form,

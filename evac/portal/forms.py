@@ -11,7 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from evac.core.text import ADDRESS_LENGTH
-from evac.people.forms import BaseMemberFormSet, CitizenFieldsForm, DateInput, PhoneField
+from evac.people.forms import (
+    PHONE_HELP,
+    BaseMemberFormSet,
+    CitizenFieldsForm,
+    DateInput,
+    PhoneField,
+)
 from evac.people.models import Citizen, Language
 from evac.people.selectors import registry_cities
 from evac.people.services import PERSON_FIELDS
@@ -113,6 +119,12 @@ class LookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One of the two is needed (clean): neither is "optional".
+        self.fields["date_of_birth"].needed_when = _("or your surname")
+        self.fields["surname"].needed_when = _("if you give no date of birth")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("date_of_birth") and not data.get("surname", "").strip():
@@ -141,7 +153,7 @@ class CodeForm(forms.Form):
 
 
 class ContactsForm(CodeForm):
-    phone = PhoneField(label=_("Phone"), required=False)
+    phone = PhoneField(label=_("Phone"), required=False, help_text=PHONE_HELP)
     email = forms.EmailField(label=_("E-mail"), required=False)
     temporary_address = forms.CharField(
         label=_("Address where you are staying"),
