@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
+from evac.core.actor import EVAC
 from evac.flights.models import Booking
 from evac.flights.services import household_book
 from evac.people.models import Citizen
@@ -35,7 +36,7 @@ def _family(operation, city) -> list[Citizen]:
         for i, (name, born) in enumerate([("Olha", date(1981, 3, 3)), ("Sofia", date(2017, 6, 1))])
     ]
     household = household_register(
-        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=None, members=members
+        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=EVAC, members=members
     )
     return list(household.members.order_by("pk"))
 

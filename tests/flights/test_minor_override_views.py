@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from evac.core.actor import EVAC
 from evac.flights.exports import COLUMNS
 from evac.flights.models import Booking
 from evac.flights.services import booking_create
@@ -22,7 +23,7 @@ def _child(operation, city) -> Citizen:
     household = household_register(
         operation=operation,
         source=Citizen.Source.STAFF_INTAKE,
-        by=None,
+        by=EVAC,
         members=[
             {
                 "surname": "Kravets",

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.minors import households_with_minors_alone, minor_warnings
 from evac.flights.services import booking_create
 from evac.people.models import Citizen
@@ -32,7 +33,7 @@ def _family(operation, city, *births: str, surname: str = "Shevchuk") -> list[Ci
         )
     ]
     household = household_register(
-        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=None, members=members
+        operation=operation, source=Citizen.Source.STAFF_INTAKE, by=EVAC, members=members
     )
     return list(household.members.order_by("pk"))
 

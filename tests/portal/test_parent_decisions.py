@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.flights.models import Booking
 from evac.flights.services import household_book
 from evac.people.models import Citizen
@@ -22,7 +23,7 @@ def family(operation, almaty) -> list[Citizen]:
     household = household_register(
         operation=operation,
         source=Citizen.Source.STAFF_INTAKE,
-        by=None,
+        by=EVAC,
         members=[
             {
                 "surname": "Rudenko",

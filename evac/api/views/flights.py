@@ -9,6 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from evac.api import booking_serializers as bs
 from evac.api import serializers as s
 from evac.api.filters import FlightApiFilter, OperationFilterBackend
 from evac.api.views.base import OperationView, valid_data
@@ -122,7 +123,7 @@ class BookingList(FlightView):
         return Response(s.BookingSerializer(bookings, many=True).data)
 
     @extend_schema(
-        request=s.BookingCreateSerializer, responses={201: s.BookingSerializer(many=True)}
+        request=bs.BookingCreateSerializer, responses={201: s.BookingSerializer(many=True)}
     )
     def post(self, request: Request, op: str, pk: int) -> Response:
         """Book one person, or a household's waiting members together (all or none).
@@ -132,7 +133,7 @@ class BookingList(FlightView):
         their household and no reason was given.
         """
         flight = self.get_flight(pk)
-        data = valid_data(s.BookingCreateSerializer, request.data)
+        data = valid_data(bs.BookingCreateSerializer, request.data)
         reason = data.get("unaccompanied_reason", "")
         if "citizen" in data:
             citizen = citizen_for_page(self.operation, data["citizen"])
@@ -169,7 +170,7 @@ class BookingCancel(FlightView):
     write_permission = Permission.MANAGE_BOOKINGS
     serializer_class = s.BookingSerializer
 
-    @extend_schema(request=s.BookingCancelSerializer, responses={200: s.BookingSerializer})
+    @extend_schema(request=bs.BookingCancelSerializer, responses={200: s.BookingSerializer})
     def post(self, request: Request, op: str, pk: int, booking_pk: int) -> Response:
         """Free the seat; the person is back on the waiting list.
 
@@ -177,7 +178,7 @@ class BookingCancel(FlightView):
         flight without an adult and no reason was given. The body may be left out.
         """
         booking = self.get_booking(self.get_flight(pk), booking_pk)
-        data = valid_data(s.BookingCancelSerializer, request.data)
+        data = valid_data(bs.BookingCancelSerializer, request.data)
         booking = booking_cancel(
             booking=booking,
             by=request.user,
@@ -189,13 +190,13 @@ class BookingCancel(FlightView):
 @extend_schema(tags=["bookings"])
 class BookingStatus(FlightView):
     write_permission = Permission.HANDLE_PASSENGERS
-    serializer_class = s.BookingStatusSerializer
+    serializer_class = bs.BookingStatusSerializer
 
     @extend_schema(responses={200: s.BookingSerializer})
     def post(self, request: Request, op: str, pk: int, booking_pk: int) -> Response:
         """Confirm, check in, or at the gate (while boarding) mark boarded or no-show."""
         booking = self.get_booking(self.get_flight(pk), booking_pk)
-        data = valid_data(s.BookingStatusSerializer, request.data)
+        data = valid_data(bs.BookingStatusSerializer, request.data)
         booking = booking_set_status(booking=booking, status=data["status"], by=request.user)
         return Response(s.BookingSerializer(booking).data)
 
