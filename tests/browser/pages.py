@@ -63,8 +63,9 @@ def go_to(page: Page, section: str) -> None:
 
 
 def field(scope: Page | Locator, label: str) -> Locator:
-    """The form field labelled `label`, whether or not the label marks it required ("*")."""
-    return scope.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+    """The form field labelled `label`, whether or not the label marks it required ("*") or
+    says when it is needed ("(unless …)")."""
+    return scope.get_by_label(re.compile(rf"^{re.escape(label)}( \*| \(unless .+\))?$"))
 
 
 def waiting_tile(page: Page) -> Locator:
