@@ -123,7 +123,7 @@ class LookupForm(forms.Form):
         super().__init__(*args, **kwargs)
         # One of the two is needed (clean): neither is "optional".
         self.fields["date_of_birth"].needed_when = _("or your surname")
-        self.fields["surname"].needed_when = _("if you give no date of birth")
+        self.fields["surname"].needed_when = _("if the date is left empty")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -116,6 +116,7 @@ def test_the_csv_has_the_apis_columns_and_one_row_per_seat(client, flight_9004, 
             "Booked",
             "",
             "",
+            "",
         ],
         [
             "NOWAK",
@@ -129,6 +130,7 @@ def test_the_csv_has_the_apis_columns_and_one_row_per_seat(client, flight_9004, 
             "",
             rows[1][9],
             "Booked",
+            "",
             "",
             "",
         ],
@@ -146,6 +148,7 @@ def test_the_csv_has_the_apis_columns_and_one_row_per_seat(client, flight_9004, 
             "Boarded",
             "",
             "document expires before arrival",  # 31 May 2029, the flight lands in 2030
+            "",
         ],
     ]
 
