@@ -45,6 +45,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from evac.core.cells import defuse
 from evac.flights.checks import PassengerCheck, passenger_checks
 from evac.flights.models import Booking, Flight
 from evac.people.models import Citizen
@@ -101,9 +102,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | date | None
 Row = Sequence[Cell]
@@ -172,11 +170,6 @@ def masked(row: list[str]) -> list[str]:
         mask_document(row[DOCUMENT_NUMBER]),
         *row[DOCUMENT_NUMBER + 1 :],
     ]
-
-
-def defuse(value: str) -> str:
-    """Make a cell read as text in a spreadsheet: a leading quote disarms a formula."""
-    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
 
 
 def to_csv(rows: Iterable[Row]) -> bytes:

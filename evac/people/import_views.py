@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from evac.core.cells import defuse
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
 from evac.people import imports
@@ -131,8 +132,12 @@ def import_errors(request: OperationRequest, pk: int) -> HttpResponse:
     out = io.StringIO()
     out.write("\ufeff")  # so that Excel reads the Cyrillic as UTF-8
     writer = csv.writer(out)
-    writer.writerow([*people_import.headers, _("Reason")])
-    writer.writerows(people_import.error_rows)
+    # As typed, but read as text: a cell starting "=" would run as a formula in Excel.
+    writer.writerow([defuse(str(cell)) for cell in [*people_import.headers, _("Reason")]])
+    writer.writerows(
+        [defuse("" if cell is None else str(cell)) for cell in row]
+        for row in people_import.error_rows
+    )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{pk}-errors.csv"'
     response["Cache-Control"] = "no-store"

