@@ -21,8 +21,8 @@ from evac.accounts.selectors import (
     pending_authenticator_of,
     second_steps_resettable_by,
 )
-from evac.core.actor import user_of
-from evac.operations.access import Actor, Permission, require_permission
+from evac.core.actor import EVAC, user_of
+from evac.operations.access import Actor, Permission, is_headquarters, require_permission
 from evac.operations.models import Membership
 
 # Security events go to the log (who did what to whose login), beside django-axes' records of
@@ -112,8 +112,20 @@ def _log_in_second_factor(request: HttpRequest, device: Device) -> None:
 
 
 def staff_unlock(*, by: Actor, membership: Membership) -> int:
-    """Lift the lockout of a member's username (its failed logins are forgotten)."""
+    """Lift the lockout of a member's username (its failed logins are forgotten).
+
+    Not an administrator's or a headquarters member's, whose accounts open every operation:
+    only an administrator lifts theirs, so adding one to an operation buys no more guesses.
+    """
     require_permission(by, membership.operation, Permission.MANAGE_STAFF)
+    if is_headquarters(membership.user) and not (by is EVAC or getattr(by, "is_superuser", False)):
+        logger.warning(
+            "%s was refused unlocking the login of %s (operation %s)",
+            _name(by),
+            membership.user.get_username(),
+            membership.operation.slug,
+        )
+        raise PermissionDenied(_("You don't have permission to do this in this operation."))
     logger.info(
         "%s unlocked the login of %s (operation %s)",
         _name(by),

@@ -5,10 +5,14 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from evac.operations.models import Role
+from evac.accounts.services import staff_unlock
+from evac.operations.models import Headquarters, Role
+from evac.operations.services import member_add
 from tests import factories
 from tests.logins import StaffClient
 
@@ -125,3 +129,21 @@ def test_the_password_rules_are_django_s_validators(client, alice):
     assert "too common" in errors
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
+
+
+def test_a_coordinator_cannot_lift_the_lock_of_headquarters_or_an_administrator(
+    client, operation, alice
+):
+    # Adding such an account to one's own operation must not buy a password guesser more
+    # tries at an account that opens every operation.
+    chief = User.objects.create_user("chief", password=PASSWORD)
+    Headquarters.objects.create(user=chief)
+    User.objects.create_superuser("root", password=PASSWORD)
+    for username in ("chief", "root"):
+        _fail(StaffClient(), username, 5, "10.0.0.4")
+        membership, _created = member_add(
+            operation=operation, username=username, role=Role.VIEWER, by=alice
+        )
+        with pytest.raises(PermissionDenied):
+            staff_unlock(by=alice, membership=membership)
+        assert _try(StaffClient(), username, PASSWORD, "10.0.0.5").status_code == 429
