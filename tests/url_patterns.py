@@ -64,6 +64,7 @@ WHAT = {
     ("bookings", "booking_pk"): "booking_id",
     ("export", "fmt"): "export_format",
     ("imports", "pk"): "import_id",
+    ("merges", "pk"): "merge_id",
     ("messages", "pk"): "message_id",
     ("staff", "membership_id"): "member_id",
     ("members", "pk"): "member_id",

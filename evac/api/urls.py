@@ -8,7 +8,16 @@ from django.apps import apps
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from evac.api.views import airports, flights, imports, members, operations, people, tokens
+from evac.api.views import (
+    airports,
+    flights,
+    imports,
+    members,
+    merges,
+    operations,
+    people,
+    tokens,
+)
 from evac.api.views.base import not_found
 from evac.api.views.schema import in_english
 
@@ -42,6 +51,8 @@ operation_urls = [
     path("citizens/<reference:ref>/", people.CitizenDetail.as_view(), name="citizen"),
     path("citizens/<reference:ref>/status/", people.CitizenStatus.as_view(), name="citizen-status"),
     path("citizens/<reference:ref>/contacts/", people.ContactLog.as_view(), name="contacts"),
+    path("citizens/<reference:ref>/merge/", merges.MergeCreate.as_view(), name="citizen-merge"),
+    path("merges/<int:pk>/undo/", merges.MergeUndo.as_view(), name="merge-undo"),
     path("imports/", imports.ImportList.as_view(), name="imports"),
     path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
     path("households/", people.HouseholdList.as_view(), name="households"),

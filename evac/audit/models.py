@@ -20,6 +20,9 @@ class AccessAction(models.TextChoices):
     PERSON_VIEWED = "person_viewed", _("Viewed a person's record")
     PERSON_EDIT_OPENED = "person_edit_opened", _("Opened a person's edit form")
     PERSON_CONTACTS_VIEWED = "person_contacts_viewed", _("Viewed a person's contact log")
+    PERSON_MERGE_OPENED = "person_merge_opened", _("Compared two records to merge them")
+    PERSON_MERGED = "person_merged", _("Merged two records of one person")
+    PERSON_MERGE_UNDONE = "person_merge_undone", _("Undid a merge of two records")
     MANIFEST_VIEWED = "manifest_viewed", _("Viewed a manifest")
     BOARDING_OPENED = "boarding_opened", _("Opened boarding at the gate")
     MANIFEST_PRINTED = "manifest_printed", _("Opened a manifest for printing")
@@ -27,6 +30,8 @@ class AccessAction(models.TextChoices):
     MANIFEST_EXPORTED_XLSX = "manifest_exported_xlsx", _("Exported a manifest (XLSX)")
     MANIFEST_EXPORTED_JSON = "manifest_exported_json", _("Exported a manifest (JSON)")
     MANIFEST_EXPORTED_PAXLST = "manifest_exported_paxlst", _("Exported a manifest (PAXLST)")
+    # The rows of an import that were not registered: the people in them, whole.
+    IMPORT_ERRORS_DOWNLOADED = "import_errors_downloaded", _("Downloaded an import's error rows")
 
 
 class AccessChannel(models.TextChoices):
@@ -38,6 +43,7 @@ class AccessObjectKind(models.TextChoices):
     PERSON = "person", _("Person")
     FLIGHT = "flight", _("Flight")
     TRANSFER = "transfer", _("Transfer")
+    IMPORT = "import", _("Import")
 
 
 PERSON_ACTIONS = frozenset(
@@ -45,6 +51,9 @@ PERSON_ACTIONS = frozenset(
         AccessAction.PERSON_VIEWED,
         AccessAction.PERSON_EDIT_OPENED,
         AccessAction.PERSON_CONTACTS_VIEWED,
+        AccessAction.PERSON_MERGE_OPENED,
+        AccessAction.PERSON_MERGED,
+        AccessAction.PERSON_MERGE_UNDONE,
     }
 )
 

@@ -6,8 +6,11 @@ class FlightsConfig(AppConfig):
 
     def ready(self) -> None:
         # People sit below flights and never import them: their status services reach the
-        # seat a decision gives up through people.hooks.
-        from evac.flights import decisions
+        # seat a decision gives up through people.hooks, and a merge of two records of one
+        # person moves the seats by the flights' rules through people.merges.
+        from evac.flights import decisions, merges
         from evac.people import hooks
+        from evac.people.merges import merge_step_register
 
         hooks.seats.fill(decisions)
+        merge_step_register(merges.STEP)

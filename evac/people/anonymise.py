@@ -22,6 +22,7 @@ from evac.operations.models import Operation
 from evac.people import queue
 from evac.people.models import (
     Citizen,
+    CitizenMerge,
     ContactLogEntry,
     Household,
     ImportedRow,
@@ -72,6 +73,12 @@ FIELDS = {
     ImportMapping: declare(kept={"name", "mapping"}),
     # A hash of a person's row: deleted, as it could confirm a guess of who was in a file.
     ImportedRow: declare(personal={"fingerprint"}),
+    # Both records of a merge as they were, whole: erased (the merge can't be undone after).
+    # The reference codes are random and say nothing about the person; `moved` is ids.
+    CitizenMerge: declare(
+        personal={"kept_before", "dropped_record"},
+        kept={"kept_reference_code", "dropped_reference_code", "moved"},
+    ),
 }
 # The day and month every date of birth becomes; the year stays, so that age groups
 # (children, the elderly) can still be counted; a whole date of birth with a nationality and
@@ -118,6 +125,7 @@ def imports_anonymise(operation: Operation) -> None:
             content=b"", file_name=ANONYMISED, headers=[], error_rows=[], failure=""
         )
         ImportedRow.objects.filter(operation=operation).delete()
+        CitizenMerge.objects.filter(operation=operation).update(kept_before={}, dropped_record={})
 
 
 def _erase(person: Citizen, personal: list[str]) -> None:

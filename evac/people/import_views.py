@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from evac.core.cells import defuse
+from evac.audit.models import AccessAction, AccessObjectKind
+from evac.audit.services import access_log_record
+from evac.core.requests import caller_of
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
 from evac.people import imports
@@ -129,6 +132,15 @@ def import_progress(request: OperationRequest, pk: int) -> HttpResponse:
 def import_errors(request: OperationRequest, pk: int) -> HttpResponse:
     """The rows that were not registered, as in the file, with the reason in a last column."""
     people_import = _import(request, pk)
+    # Whole rows of the file: the people in them, so the download is in the access log.
+    access_log_record(
+        caller=caller_of(request),
+        operation=request.operation,
+        action=AccessAction.IMPORT_ERRORS_DOWNLOADED,
+        kind=AccessObjectKind.IMPORT,
+        object_id=people_import.pk,
+        label=f"import {people_import.pk}",
+    )
     out = io.StringIO()
     out.write("\ufeff")  # so that Excel reads the Cyrillic as UTF-8
     writer = csv.writer(out)

@@ -23,6 +23,7 @@ from evac.core.reference import ALPHABET as REFERENCE_ALPHABET
 from evac.core.reference import LENGTH as REFERENCE_LENGTH
 from evac.core.reference import normalize_reference_code
 from evac.operations.models import Operation
+from evac.people.merge_models import standing_code
 from evac.people.models import (
     Citizen,
     CitizenQuerySet,
@@ -322,12 +323,14 @@ def _same_person(person: dict[str, Any], citizen: Citizen) -> bool:
 
 
 def citizen_for_page(operation: Operation, code: str) -> Citizen | None:
-    """The person behind a reference code as typed in a URL (any case, with or without dash)."""
-    return (
-        operation.citizens.select_related("current_city", "household")
-        .filter(reference_code=normalize_reference_code(code))
-        .first()
-    )
+    """The person behind a reference code as typed in a URL (any case, with or without dash),
+    or a code of a record merged into theirs."""
+    code = normalize_reference_code(code)
+    people = operation.citizens.select_related("current_city", "household")
+    found = people.filter(reference_code=code).first()
+    if found is None:
+        found = people.filter(reference_code=standing_code(operation.pk, code)).first()
+    return found
 
 
 def household_members(citizen: Citizen) -> list[Citizen]:

@@ -14,6 +14,7 @@ from evac.flights.selectors import waiting_ahead
 from evac.notifications.texts import LocalTime, city_name, local_time
 from evac.operations.models import Operation
 from evac.operations.services import operation_airports
+from evac.people.merge_models import standing_code
 from evac.people.models import Citizen
 from evac.places.models import Airport
 
@@ -93,7 +94,11 @@ def citizen_lookup(
 
     A wrong code and a wrong date give the same None, so the page can't tell them apart.
     """
-    citizen = operation.citizens.filter(reference_code=normalize_reference_code(code)).first()
+    code = normalize_reference_code(code)
+    citizen = operation.citizens.filter(reference_code=code).first()
+    if citizen is None:  # a code of a record since merged into another still finds them
+        code = standing_code(operation.pk, code)
+        citizen = operation.citizens.filter(reference_code=code).first()
     if citizen is None:
         return None
     if date_of_birth is not None and citizen.date_of_birth == date_of_birth:

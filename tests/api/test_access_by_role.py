@@ -15,10 +15,12 @@ from django.apps import apps
 
 from evac.core.actor import EVAC
 from evac.core.clock import now
+from evac.core.requests import Caller
 from evac.flights.models import Flight
 from evac.flights.services import booking_create
 from evac.operations.access import Permission
 from evac.operations.models import Role
+from evac.people.merges import citizens_merge
 from evac.people.models import Citizen
 from evac.people.services import household_register
 from tests.api.client import error_of, op_url, session_client, token_client
@@ -105,6 +107,15 @@ ENDPOINTS = [
         P.EDIT_CITIZENS,
         {"status": "decided_to_stay"},
     ),
+    Endpoint(
+        "merge citizens",
+        "post",
+        "citizens/{ref}/merge/",
+        P.MERGE_PEOPLE,
+        lambda s: {"other": s.other_ref, "use_other": ["phone"]},
+        201,
+    ),
+    Endpoint("undo merge", "post", "merges/{merge_id}/undo/", P.MERGE_PEOPLE),
     Endpoint("contact log", "get", "citizens/{ref}/contacts/"),
     Endpoint(
         "log contact",
@@ -175,7 +186,7 @@ ROLE_MAY = {
 
 
 @pytest.fixture
-def scenario(operation, almaty, ala, nqz, kbp, flight) -> SimpleNamespace:
+def scenario(operation, almaty, ala, nqz, kbp, flight, alice) -> SimpleNamespace:
     olena = make_citizen(operation, almaty)
     passenger = make_citizen(operation, almaty)
     booking = booking_create(flight=flight, citizen=passenger, by=EVAC)
@@ -187,10 +198,18 @@ def scenario(operation, almaty, ala, nqz, kbp, flight) -> SimpleNamespace:
             {**_person(SimpleNamespace(almaty=almaty)), "current_city": almaty, "surname": "Hh"}
         ],
     )
+    twice = make_citizen(operation, almaty)
+    merge = citizens_merge(
+        kept=make_citizen(operation, almaty),
+        dropped=make_citizen(operation, almaty),
+        caller=Caller(user=alice, method="POST", through_api=True, ip_address=None),
+    )
     return SimpleNamespace(
         operation=operation,
         almaty=almaty,
         ref=olena.reference_code,
+        other_ref=twice.reference_code,
+        merge_id=merge.pk,
         household_id=household.pk,
         flight_id=flight.pk,
         booking_id=booking.pk,

@@ -26,13 +26,15 @@ from rest_framework.test import APIClient
 from evac.api.models import ApiToken
 from evac.api.services import api_token_create, api_token_revoke
 from evac.api.views.base import not_found
+from evac.core.requests import Caller
 from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
 from evac.flights.services import booking_create
 from evac.notifications.models import Notification
 from evac.operations.models import Membership, Operation, Role
 from evac.people.import_models import PeopleImport
 from evac.people.imports import import_create
-from evac.people.models import Citizen, ContactLogEntry, Household
+from evac.people.merges import citizens_merge
+from evac.people.models import Citizen, CitizenMerge, ContactLogEntry, Household
 from evac.people.services import contact_log_add, household_register
 from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, session_client, token_client
@@ -237,6 +239,7 @@ def _watched() -> dict[str, type[Model]]:
         "manifest exports": ManifestExport,
         "tokens": ApiToken,
         "imports": PeopleImport,
+        "merges": CitizenMerge,
     }
     if apps.is_installed("evac.notifications"):
         watched["notifications"] = apps.get_model("notifications", "Notification")
@@ -301,8 +304,16 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
     # A code on its way to olena's phone: no role may read it anywhere.
     one_time_code_issue(citizen=olena, channel="sms")
     code = Notification.objects.get(kind=Notification.Kind.ONE_TIME_CODE).secret
+    twice = make_citizen(operation, almaty, surname="Zaporozhets")
+    merge = citizens_merge(
+        kept=make_citizen(operation, almaty, surname="Khmelnytska"),
+        dropped=make_citizen(operation, almaty, surname="Khmelnytska"),
+        caller=Caller(user=alice, method="POST", through_api=True, ip_address=None),
+    )
     world = SimpleNamespace(
         operation=operation,
+        other_ref=twice.reference_code,
+        merge_id=merge.pk,
         operation_slug=operation.slug,
         almaty=almaty,
         ref=olena.reference_code,

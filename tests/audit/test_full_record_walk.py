@@ -145,6 +145,8 @@ def _valid_bodies(hanna: Sensitive) -> dict[tuple[object, str], object]:
             "transfer_id": 0,  # no transfer: its pages answer 404
             "booking_id": hanna.booking.pk,
             "member_id": 0,  # not walked (_api_urls)
+            "other_ref": "NOSUCHREF",  # a merge with nobody: 404
+            "merge_id": 0,
         },
     )
     bodies = {}

@@ -202,6 +202,28 @@ def test_the_pages_take_an_upload_through_to_the_error_file(client, operation, a
     assert rows[0][-1] == "Reason" and len(rows) == 4
 
 
+def test_downloading_the_error_rows_writes_the_access_log(client, operation, almaty, bob, alice):
+    from evac.audit.models import AccessLogEntry
+
+    done = run(operation, bob)
+    client.force_login(bob)
+
+    response = client.get(reverse("people:import_errors", args=[operation.slug, done.pk]))
+
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.action, entry.object_kind, entry.object_id) == (
+        bob,
+        "import_errors_downloaded",
+        "import",
+        done.pk,
+    )
+    # The access log page names it and links to the import.
+    client.force_login(alice)
+    log = client.get(reverse("audit:access_log", args=[operation.slug])).content.decode()
+    assert f"import {done.pk}" in log
+
+
 def _columns(people_import):
     return {f"column-{i}": t for i, t in people_import.mapping.items()}
 
