@@ -10,11 +10,11 @@ from rest_framework.response import Response
 
 from evac.api.views.base import OperationView, valid_data
 from evac.api.views.people import CitizenView
+from evac.core.reference import format_reference_code
 from evac.core.requests import caller_of
 from evac.operations.access import Permission
 from evac.people import merges
 from evac.people.merge_models import CitizenMerge
-from evac.people.reference import format_reference_code
 
 
 class MergeSerializer(serializers.ModelSerializer):
