@@ -10,7 +10,7 @@ import evac.core.clock
 class Migration(migrations.Migration):
     dependencies = [
         ("operations", "0007_membership_history"),
-        ("people", "0008_expiring_documents_index"),
+        ("people", "0009_waiting_list_standing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
