@@ -76,6 +76,7 @@ def test_every_page_that_shows_a_persons_record_logs_it_whatever_the_method(clie
         "member_id": alice.memberships.get().pk,
         "airport_iata": "NQZ",
         "import_id": ABSENT,
+        "merge_id": ABSENT,
         "message_id": ABSENT,
     }
     shown, unlogged = set(), []
@@ -123,6 +124,7 @@ def _api_urls(hanna: Sensitive) -> list[str]:
             "booking_id": hanna.booking.pk,
             "airport_iata": hanna.flight.departure_airport.iata_code,
             "import_id": ABSENT,
+            "merge_id": ABSENT,
             # A member holds no person's record; walked as alice, a valid id would let the
             # walk remove her (after it added another coordinator) and end in 404s.
             "member_id": ABSENT,

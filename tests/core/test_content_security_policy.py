@@ -61,6 +61,7 @@ def every_page(operation, almaty, flight, alice) -> list[str]:
         "member_id": alice.memberships.get().pk,
         "airport_iata": flight.departure_airport.iata_code,
         "import_id": ABSENT,
+        "merge_id": ABSENT,
         "message_id": ABSENT,
     }
     urls = []

@@ -342,6 +342,7 @@ def staff_pages(world: SimpleNamespace) -> Iterator[str]:
         "member_id": world.alice.memberships.get(operation=world.operation).pk,
         "airport_iata": world.nqz.iata_code,
         "import_id": ABSENT,
+        "merge_id": ABSENT,
         "message_id": ABSENT,
     }
     yield from staff_urls(values)

@@ -97,6 +97,7 @@ def staff_pages(client: Client, data: Sensitive, *, membership_id: int) -> dict[
         "member_id": membership_id,
         "airport_iata": "NQZ",
         "import_id": ABSENT,
+        "merge_id": ABSENT,
         "message_id": ABSENT,
     }
     pages = {}
@@ -118,6 +119,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         "booking_id": data.booking.pk,
         "airport_iata": data.flight.departure_airport.iata_code,
         "import_id": ABSENT,
+        "merge_id": ABSENT,
         "member_id": ABSENT,
     }
     answers = {}
