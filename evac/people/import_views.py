@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from evac.core.cells import defuse
 from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
+from evac.core.cells import defuse
 from evac.core.requests import caller_of
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
