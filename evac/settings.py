@@ -223,6 +223,8 @@ SPECTACULAR_SETTINGS = {
         "FlightStatusEnum": "evac.flights.models.FlightStatus",
         "FlightKindEnum": "evac.flights.models.FlightKind",
         "BookingStatusEnum": "evac.flights.models.BookingStatus",
+        "FlightOffersEnum": "evac.flights.models.OfferMode",
+        "OfferStatusEnum": "evac.flights.models.OfferStatus",
         "OperationStatusEnum": "evac.operations.models.Operation.Status",
         "AirportStatusEnum": "evac.places.models.Airport.Status",
         "LanguageEnum": "evac.people.models.Language",

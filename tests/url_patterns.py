@@ -62,6 +62,7 @@ WHAT = {
     ("seats", "booking_pk"): "booking_id",
     ("boarding", "booking_pk"): "booking_id",
     ("bookings", "booking_pk"): "booking_id",
+    ("offers", "offer_pk"): "offer_id",
     ("export", "fmt"): "export_format",
     ("imports", "pk"): "import_id",
     ("merges", "pk"): "merge_id",

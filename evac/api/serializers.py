@@ -309,6 +309,7 @@ class FlightSerializer(StrictModelSerializer):
             "seats_left",
             "status",
             "notes",
+            "offers",
         ]
         read_only_fields = fields
 

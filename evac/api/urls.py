@@ -14,6 +14,7 @@ from evac.api.views import (
     imports,
     members,
     merges,
+    offers,
     operations,
     people,
     tokens,
@@ -83,6 +84,18 @@ operation_urls = [
         flights.ManifestPaxlst.as_view(),
         name="manifest-paxlst",
     ),
+    path("flights/<int:pk>/offers/", offers.FlightOffers.as_view(), name="flight-offers"),
+    path(
+        "flights/<int:pk>/offers/<int:offer_pk>/accept/",
+        offers.OfferAccept.as_view(),
+        name="offer-accept",
+    ),
+    path(
+        "flights/<int:pk>/offers/<int:offer_pk>/decline/",
+        offers.OfferDecline.as_view(),
+        name="offer-decline",
+    ),
+    path("offers/", offers.PendingOffers.as_view(), name="offers"),
 ]
 
 # Messages are evac.notifications' to write; the API lists them once that app is installed.

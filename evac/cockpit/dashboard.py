@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from evac.core.timefmt import time_to_departure
 from evac.flights.minors import MinorWarnings, minor_warnings
 from evac.flights.models import FLIGHTS_AHEAD_STATUSES, FLOWN_STATUSES, Booking, Flight
+from evac.flights.offer_selectors import SeatsToFill, offers_pending, seats_to_fill
 from evac.flights.selectors import ExpiringDocuments, expiring_documents
 from evac.operations.models import Operation
 from evac.operations.services import operation_airports
@@ -81,6 +82,26 @@ def _flight_ahead(flight: Flight, now: datetime) -> FlightAhead:
     passed = flight.departs_at <= now
     when = time_to_departure(flight.departs_at, now)
     return FlightAhead(flight, flight.departs_local, passed, when)
+
+
+# Seats to fill: offers pending, seats free on flights leaving soon -----------------------
+
+# How far ahead the dashboard looks for seats still to fill.
+SEATS_TO_FILL_HOURS = 48
+
+
+@dataclass(frozen=True)
+class SeatOffersAhead:
+    pending: int  # offers waiting for an answer, on every flight
+    seats_held: int
+    flights: list[SeatsToFill]  # leaving within SEATS_TO_FILL_HOURS with seats on offer or free
+    hours: int = SEATS_TO_FILL_HOURS
+
+
+def seat_offers_ahead(operation: Operation, *, now: datetime) -> SeatOffersAhead:
+    pending, held = offers_pending(operation)
+    flights = seats_to_fill(operation, now=now, hours=SEATS_TO_FILL_HOURS)
+    return SeatOffersAhead(pending, held, flights)
 
 
 # People we have not heard from ---------------------------------------------------------
@@ -199,6 +220,7 @@ def _running_total(values: Iterable[int]) -> Iterable[int]:
 class Dashboard:
     people: PeopleCounts
     flights_ahead: list[FlightAhead]
+    seat_offers: SeatOffersAhead
     not_contacted: NotContacted
     timeline: Timeline
     expiring_documents: ExpiringDocuments
@@ -217,6 +239,7 @@ def operation_dashboard(operation: Operation, *, days: int, now: datetime) -> Da
         ),
         transfer_city_ids=frozenset(cities_needing_transfer().values_list("pk", flat=True)),
         flights_ahead=flights_ahead(operation, now=now),
+        seat_offers=seat_offers_ahead(operation, now=now),
         not_contacted=not_contacted(operation, days=days, now=now),
         expiring_documents=expiring_documents(operation),
         minors=minor_warnings(operation),

@@ -1,10 +1,13 @@
 """What the flight page, the API and the dashboard show of a flight's seat offers."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
-from evac.flights.models import FLOWN_STATUSES, Booking, Flight, SeatOffer
+from evac.flights.models import FLIGHTS_AHEAD_STATUSES, FLOWN_STATUSES, Booking, Flight, SeatOffer
+from evac.operations.models import Operation
 
 
 def live_offers(flight: Flight) -> QuerySet[SeatOffer]:
@@ -13,6 +16,24 @@ def live_offers(flight: Flight) -> QuerySet[SeatOffer]:
         flight.seat_offers.filter(status=SeatOffer.Status.OFFERED)
         .select_related("citizen")
         .order_by("expires_at", "pk")
+    )
+
+
+def flight_offers(flight: Flight) -> QuerySet[SeatOffer]:
+    """Every offer of the flight, live or ended, the newest first, with who is asked."""
+    return (
+        flight.seat_offers.select_related("citizen")
+        .prefetch_related("people")
+        .order_by("-offered_at", "-pk")
+    )
+
+
+def pending_offers(operation: Operation) -> QuerySet[SeatOffer]:
+    """The operation's offers still waiting for an answer, on every flight."""
+    return (
+        SeatOffer.objects.filter(flight__operation=operation, status=SeatOffer.Status.OFFERED)
+        .select_related("citizen", "flight")
+        .prefetch_related("people")
     )
 
 
@@ -47,12 +68,44 @@ def offer_summary(flight: Flight) -> OfferSummary:
     return OfferSummary(live=live, counts=counts, seats_held=held, seats_empty=empty, flown=flown)
 
 
-def offers_pending(flights: QuerySet[Flight]) -> dict[int, int]:
-    """Live offers per flight, for the dashboard: one query."""
-    rows = (
-        SeatOffer.objects.filter(flight__in=flights, status=SeatOffer.Status.OFFERED)
-        .values("flight_id")
-        .annotate(n=Count("pk"), seats=Sum("seats"))
-        .order_by()
+@dataclass(frozen=True)
+class SeatsToFill:
+    """A flight leaving soon with seats on offer or free, for the dashboard."""
+
+    flight: Flight
+    offers_pending: int
+    seats_held: int
+
+    @property
+    def seats_free(self) -> int:
+        """Seats neither booked nor held by an offer."""
+        return self.flight.seats_left
+
+
+def seats_to_fill(operation: Operation, *, now: datetime, hours: int = 48) -> list[SeatsToFill]:
+    """Flights still ahead that leave within `hours` and have seats on offer or free, the
+    soonest first: one query."""
+    live = Q(seat_offers__status=SeatOffer.Status.OFFERED)
+    flights = (
+        operation.flights.filter(
+            status__in=FLIGHTS_AHEAD_STATUSES,
+            departs_at__gt=now,
+            departs_at__lte=now + timedelta(hours=hours),
+        )
+        .annotate(
+            pending=Count("seat_offers", filter=live),
+            held=Coalesce(Sum("seat_offers__seats", filter=live), 0),
+        )
+        .filter(Q(pending__gt=0) | Q(seats_booked__lt=F("seats_total")))
+        .select_related("departure_airport__city")
+        .order_by("departs_at", "number")
     )
-    return {row["flight_id"]: row["n"] for row in rows}
+    return [SeatsToFill(flight, flight.pending, flight.held) for flight in flights]
+
+
+def offers_pending(operation: Operation) -> tuple[int, int]:
+    """The operation's offers waiting for an answer, and the seats they hold: one query."""
+    totals = SeatOffer.objects.filter(
+        flight__operation=operation, status=SeatOffer.Status.OFFERED
+    ).aggregate(n=Count("pk"), seats=Coalesce(Sum("seats"), 0))
+    return totals["n"], totals["seats"]

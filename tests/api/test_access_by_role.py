@@ -17,6 +17,7 @@ from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.core.requests import Caller
 from evac.flights.models import Flight
+from evac.flights.offers import offers_make
 from evac.flights.services import booking_create
 from evac.operations.access import Permission
 from evac.operations.models import Role
@@ -174,19 +175,43 @@ ENDPOINTS = [
     Endpoint(
         "manifest as PAXLST", "get", "flights/{flight_id}/manifest.paxlst", P.EXPORT_DOCUMENTS
     ),
+    Endpoint("flight's offers", "get", "flights/{flight_id}/offers/"),
+    Endpoint("make offers", "post", "flights/{flight_id}/offers/", P.MANAGE_BOOKINGS, {}, 201),
+    Endpoint(
+        "accept offer",
+        "post",
+        "flights/{flight_id}/offers/{offer_id}/accept/",
+        P.ANSWER_SEAT_OFFERS,
+    ),
+    Endpoint(
+        "decline offer",
+        "post",
+        "flights/{flight_id}/offers/{offer_id}/decline/",
+        P.ANSWER_SEAT_OFFERS,
+    ),
+    Endpoint("pending offers", "get", "offers/"),
 ]
 if apps.is_installed("evac.notifications"):
     ENDPOINTS.append(Endpoint("notifications", "get", "notifications/"))
 
 ROLE_MAY = {
     "alice": set(P),
-    "bob": {P.VIEW, P.EDIT_CITIZENS, P.HANDLE_PASSENGERS, P.EXPORT_DOCUMENTS},
+    "bob": {
+        P.VIEW,
+        P.EDIT_CITIZENS,
+        P.HANDLE_PASSENGERS,
+        P.EXPORT_DOCUMENTS,
+        P.ANSWER_SEAT_OFFERS,
+    },
     "carol": {P.VIEW},
 }
 
 
 @pytest.fixture
 def scenario(operation, almaty, ala, nqz, kbp, flight, alice) -> SimpleNamespace:
+    # The first in line is offered a seat (an offer a role may answer for them).
+    make_citizen(operation, almaty)
+    (offer,) = offers_make(flight=flight, by=None, limit=1)
     olena = make_citizen(operation, almaty)
     passenger = make_citizen(operation, almaty)
     booking = booking_create(flight=flight, citizen=passenger, by=EVAC)
@@ -213,6 +238,7 @@ def scenario(operation, almaty, ala, nqz, kbp, flight, alice) -> SimpleNamespace
         household_id=household.pk,
         flight_id=flight.pk,
         booking_id=booking.pk,
+        offer_id=offer.pk,
         member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,
     )
 

@@ -27,7 +27,8 @@ from evac.api.models import ApiToken
 from evac.api.services import api_token_create, api_token_revoke
 from evac.api.views.base import not_found
 from evac.core.requests import Caller
-from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport
+from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport, SeatOffer
+from evac.flights.offers import offers_make
 from evac.flights.services import booking_create
 from evac.notifications.models import Notification
 from evac.operations.models import Membership, Operation, Role
@@ -235,6 +236,7 @@ def _watched() -> dict[str, type[Model]]:
         "contact log": ContactLogEntry,
         "flights": Flight,
         "bookings": Booking,
+        "seat offers": SeatOffer,
         "ground transfers": GroundTransfer,
         "manifest exports": ManifestExport,
         "tokens": ApiToken,
@@ -274,6 +276,9 @@ def bodies(world: SimpleNamespace) -> dict:
 @pytest.fixture
 def world(operation, almaty, flight, alice) -> SimpleNamespace:
     cache.clear()  # each key's request count starts at 0: a crawl makes hundreds of requests
+    # The first in line holds a seat offer: no stranger may see or answer it.
+    asked = make_citizen(operation, almaty, surname="Kotliarevska")
+    (offer,) = offers_make(flight=flight, by=alice, limit=1)
     olena = make_citizen(operation, almaty, surname="Zaporozhets", phone="+77011234567")
     contact_log_add(
         citizen=olena, channel="phone", direction="outbound", outcome="reached", by=alice
@@ -321,6 +326,7 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         flight_id=flight.pk,
         airport_iata=flight.departure_airport.iata_code,
         booking_id=booking.pk,
+        offer_id=offer.pk,
         token_id=token.pk,
         import_id=people_import.pk,
         member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,
@@ -334,6 +340,8 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
             "Zaporozhets",
             "Khmelnytska",
             "Hrushevska",
+            "Kotliarevska",
+            asked.reference_code,
             olena.reference_code,
             passenger.reference_code,
             "+7701",
@@ -368,7 +376,9 @@ def test_every_api_address_is_crawled_or_excluded_with_a_reason(world):
 def test_the_world_has_something_to_hide(world, addresses):
     # Otherwise "nothing was shown, nothing changed" would prove little.
     before = snapshot()
-    assert all(before[what] for what in ("citizens", "contact log", "bookings", "tokens"))
+    assert all(
+        before[what] for what in ("citizens", "contact log", "bookings", "seat offers", "tokens")
+    )
     if "notifications" in before:
         assert before["notifications"], "a booking of someone with a phone queues a message"
 

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 # three for the documents that expire before travel (the flights ahead, the seats on them,
 # the people waiting), two for the airports (the suspended ones, the cities whose
 # people need a transfer), and three for the children without an adult (the members of
-# households with minors, their seats, and the seats given on a coordinator's reason).
-MAX_QUERIES = 20
+# households with minors, their seats, and the seats given on a coordinator's reason), and
+# two for the seat offers (those pending, the flights of the next 48 hours with seats to fill).
+MAX_QUERIES = 22
 STATUSES = [
     Citizen.Status.WAITING,
     Citizen.Status.WAITING,

@@ -117,6 +117,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         "flight_id": data.flight.pk,
         "transfer_id": 0,  # no transfer: its pages answer 404
         "booking_id": data.booking.pk,
+        "offer_id": ABSENT,  # an offer's own addresses only take answers (POST): no GET
         "airport_iata": data.flight.departure_airport.iata_code,
         "import_id": ABSENT,
         "merge_id": ABSENT,
