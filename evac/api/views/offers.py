@@ -80,6 +80,7 @@ class OfferAnswer(FlightView):
     answer offers (officers, coordinators) does it for them."""
 
     write_permission = Permission.ANSWER_SEAT_OFFERS
+    pagination_class = None  # accepting answers the seats booked, a household at most
 
     def get_offer(self, pk: int, offer_pk: int) -> SeatOffer:
         offer = flight_offers(self.get_flight(pk)).select_related("flight").filter(pk=offer_pk)
