@@ -15,10 +15,12 @@ import pytest
 from django.urls import resolve, reverse
 
 from evac.audit.models import AccessLogEntry
+from evac.flights.offers import offers_make
 from evac.people import privacy
 from evac.people.services import citizen_update
 from tests.api.client import op_url, token_client
 from tests.api.test_access_by_role import ENDPOINTS
+from tests.factories import make_citizen
 from tests.people.sensitive import DOCUMENT, MEDICAL, Sensitive, sensitive_person
 from tests.test_url_access import staff_urls
 from tests.url_patterns import ABSENT, operation_api_urls
@@ -113,7 +115,15 @@ def test_a_person_page_sent_back_with_errors_logs_like_the_page(client, hanna, b
     assert (entry.user, entry.action, entry.object_id) == (bob, "person_viewed", hanna.person.pk)
 
 
-def _api_urls(hanna: Sensitive) -> list[str]:
+@pytest.fixture
+def offer_id(operation, almaty, flight, hanna) -> int:
+    """A seat offer to the first person waiting, for the walk's offer addresses."""
+    make_citizen(operation, almaty)
+    (offer,) = offers_make(flight=flight, by=None, limit=1)
+    return offer.pk
+
+
+def _api_urls(hanna: Sensitive, offer_id: int) -> list[str]:
     walked = operation_api_urls(
         {
             "operation_slug": hanna.person.operation.slug,
@@ -122,6 +132,7 @@ def _api_urls(hanna: Sensitive) -> list[str]:
             "flight_id": hanna.flight.pk,
             "transfer_id": 0,  # no transfer: its pages answer 404
             "booking_id": hanna.booking.pk,
+            "offer_id": offer_id,
             "airport_iata": hanna.flight.departure_airport.iata_code,
             "import_id": ABSENT,
             "merge_id": ABSENT,
@@ -133,7 +144,7 @@ def _api_urls(hanna: Sensitive) -> list[str]:
     return [url for _pattern, url in walked]
 
 
-def _valid_bodies(hanna: Sensitive) -> dict[tuple[object, str], object]:
+def _valid_bodies(hanna: Sensitive, offer_id: int) -> dict[tuple[object, str], object]:
     """The valid body of each write (tests/api/test_access_by_role.py), by view and method."""
     scenario = type(
         "Scenario",
@@ -146,6 +157,7 @@ def _valid_bodies(hanna: Sensitive) -> dict[tuple[object, str], object]:
             "flight_id": hanna.flight.pk,
             "transfer_id": 0,  # no transfer: its pages answer 404
             "booking_id": hanna.booking.pk,
+            "offer_id": offer_id,
             "member_id": 0,  # not walked (_api_urls)
             "other_ref": "NOSUCHREF",  # a merge with nobody: 404
             "merge_id": 0,
@@ -159,11 +171,13 @@ def _valid_bodies(hanna: Sensitive) -> dict[tuple[object, str], object]:
     return bodies
 
 
-def test_every_api_answer_that_carries_a_full_record_logs_it_whatever_the_method(hanna, alice):
+def test_every_api_answer_that_carries_a_full_record_logs_it_whatever_the_method(
+    hanna, offer_id, alice
+):
     api = token_client(alice)
-    bodies = _valid_bodies(hanna)
+    bodies = _valid_bodies(hanna, offer_id)
     shown, unlogged = set(), []
-    for url in _api_urls(hanna):
+    for url in _api_urls(hanna, offer_id):
         view = resolve(url).func
         for method in METHODS:
             # An empty body (PATCH {} changes nothing and answers the record), then a valid one.
