@@ -211,7 +211,7 @@ ROLE_MAY = {
 def scenario(operation, almaty, ala, nqz, kbp, flight, alice) -> SimpleNamespace:
     # The first in line is offered a seat (an offer a role may answer for them).
     make_citizen(operation, almaty)
-    (offer,) = offers_make(flight=flight, by=None, limit=1)
+    (offer,) = offers_make(flight=flight, by=EVAC, limit=1)
     olena = make_citizen(operation, almaty)
     passenger = make_citizen(operation, almaty)
     booking = booking_create(flight=flight, citizen=passenger, by=EVAC)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import Sum
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight, SeatOffer
 from evac.flights.offers import offers_make
@@ -148,7 +149,7 @@ def test_the_operation_lists_its_pending_offers_soonest_deadline_first(
         make_citizen(operation, almaty)
     first, second = offers_make(flight=open_flight, by=alice)
     (on_later,) = offers_make(flight=later, by=alice)
-    offers_make(flight=theirs, by=None)
+    offers_make(flight=theirs, by=EVAC)
     SeatOffer.objects.filter(pk=on_later.pk).update(
         expires_at=first.expires_at - timedelta(minutes=1)
     )
@@ -165,7 +166,7 @@ def test_an_officer_accepts_for_a_person_who_calls_and_the_hold_becomes_their_se
     operation, almaty, open_flight, bob
 ):
     asked = make_citizen(operation, almaty)
-    (offer,) = offers_make(flight=open_flight, by=None, limit=1)
+    (offer,) = offers_make(flight=open_flight, by=EVAC, limit=1)
 
     response = token_client(bob).post(_offers_url(operation, open_flight, f"{offer.pk}/accept/"))
 
@@ -184,7 +185,7 @@ def test_an_officer_declines_for_a_person_and_the_seats_are_free_again(
     operation, almaty, open_flight, bob
 ):
     asked = make_citizen(operation, almaty)
-    (offer,) = offers_make(flight=open_flight, by=None, limit=1)
+    (offer,) = offers_make(flight=open_flight, by=EVAC, limit=1)
 
     response = token_client(bob).post(_offers_url(operation, open_flight, f"{offer.pk}/decline/"))
 
@@ -198,7 +199,7 @@ def test_an_officer_declines_for_a_person_and_the_seats_are_free_again(
 
 def test_an_offer_whose_deadline_passed_cant_be_accepted(operation, almaty, open_flight, bob):
     make_citizen(operation, almaty)
-    (offer,) = offers_make(flight=open_flight, by=None, limit=1)
+    (offer,) = offers_make(flight=open_flight, by=EVAC, limit=1)
     SeatOffer.objects.filter(pk=offer.pk).update(
         offered_at=now() - timedelta(hours=3), expires_at=now() - timedelta(minutes=1)
     )
@@ -212,7 +213,7 @@ def test_an_offer_whose_deadline_passed_cant_be_accepted(operation, almaty, open
 
 def test_an_offer_answered_twice_is_a_conflict_the_second_time(operation, almaty, open_flight, bob):
     make_citizen(operation, almaty)
-    (offer,) = offers_make(flight=open_flight, by=None, limit=1)
+    (offer,) = offers_make(flight=open_flight, by=EVAC, limit=1)
     client = token_client(bob)
     client.post(_offers_url(operation, open_flight, f"{offer.pk}/decline/"))
 
@@ -226,7 +227,7 @@ def test_an_offer_answered_twice_is_a_conflict_the_second_time(operation, almaty
 def test_an_offer_is_found_only_under_its_own_flight(operation, almaty, nqz, kbp, open_flight, bob):
     other = make_flight(operation, nqz, kbp, seats=1, departs_at=now() + timedelta(days=3))
     make_citizen(operation, almaty)
-    (offer,) = offers_make(flight=open_flight, by=None, limit=1)
+    (offer,) = offers_make(flight=open_flight, by=EVAC, limit=1)
 
     response = token_client(bob).post(_offers_url(operation, other, f"{offer.pk}/accept/"))
 

@@ -15,6 +15,7 @@ import pytest
 from django.urls import resolve, reverse
 
 from evac.audit.models import AccessLogEntry
+from evac.core.actor import EVAC
 from evac.flights.offers import offers_make
 from evac.people import privacy
 from evac.people.services import citizen_update
@@ -119,7 +120,7 @@ def test_a_person_page_sent_back_with_errors_logs_like_the_page(client, hanna, b
 def offer_id(operation, almaty, flight, hanna) -> int:
     """A seat offer to the first person waiting, for the walk's offer addresses."""
     make_citizen(operation, almaty)
-    (offer,) = offers_make(flight=flight, by=None, limit=1)
+    (offer,) = offers_make(flight=flight, by=EVAC, limit=1)
     return offer.pk
 
 

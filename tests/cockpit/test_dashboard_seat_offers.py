@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Flight
 from evac.flights.offers import offers_make
@@ -40,7 +41,7 @@ def test_offers_pending_and_the_flights_soon_with_seats_to_fill_are_shown(
     soon = make_flight(operation, nqz, kbp, seats=4, departs_at=now() + timedelta(hours=30))
     for _ in range(3):
         make_citizen(operation, almaty)
-    offers_make(flight=soon, by=None, limit=2)  # two offers, two seats held; two free
+    offers_make(flight=soon, by=EVAC, limit=2)  # two offers, two seats held; two free
 
     page = _dashboard(client, carol, operation)
 
@@ -56,7 +57,7 @@ def test_a_full_flight_later_or_one_without_seats_to_fill_is_not_listed(
 ):
     later = make_flight(operation, nqz, kbp, seats=4, departs_at=now() + timedelta(hours=60))
     full = make_flight(operation, nqz, kbp, seats=1, departs_at=now() + timedelta(hours=20))
-    booking_create(flight=full, citizen=make_citizen(operation, almaty), by=None)
+    booking_create(flight=full, citizen=make_citizen(operation, almaty), by=EVAC)
 
     page = _dashboard(client, carol, operation)
 
@@ -71,7 +72,7 @@ def test_a_full_flight_whose_seats_are_all_on_offer_is_listed(
 ):
     held = make_flight(operation, nqz, kbp, seats=1, departs_at=now() + timedelta(hours=20))
     make_citizen(operation, almaty)
-    offers_make(flight=held, by=None)
+    offers_make(flight=held, by=EVAC)
     held.refresh_from_db()
     assert held.seats_left == 0
 

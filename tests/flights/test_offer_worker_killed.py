@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Sum
 from psycopg import sql
 
+from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight, SeatOffer
 from evac.flights.offers import offers_make
@@ -80,8 +81,8 @@ def test_a_worker_killed_mid_round_loses_no_seat_and_the_offers_move_on(
 ):
     people = [make_citizen(operation, almaty) for _ in range(4 * SEATS)]
     first, second = _automatic_flight(operation, nqz, kbp), _automatic_flight(operation, nqz, kbp)
-    offers_make(flight=first, by=None)  # the first five in line
-    offers_make(flight=second, by=None)  # the next five
+    offers_make(flight=first, by=EVAC)  # the first five in line
+    offers_make(flight=second, by=EVAC)  # the next five
     first_round = set(SeatOffer.objects.values_list("pk", flat=True))
     _deadline_passed(first, minutes_ago=10)  # expired first
     _deadline_passed(second, minutes_ago=1)
