@@ -46,19 +46,7 @@ os.environ.pop("CELERY_RESULT_BACKEND", None)
 
 import django  # noqa: E402
 
-
-def recreate_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit(
-            "Set DATABASE_URL=postgres://…/evac_offers_bench: the benchmark runs on PostgreSQL."
-        )
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+from bench.database import recreate_database  # noqa: E402
 
 
 def seats_of(i: int) -> int:
@@ -67,7 +55,7 @@ def seats_of(i: int) -> int:
 
 
 def main() -> None:
-    recreate_database()
+    recreate_database(example_name="evac_offers_bench")
     django.setup()
     from django.core.management import call_command
     from django.db.models import Sum
