@@ -117,8 +117,9 @@ def test_a_person_page_sent_back_with_errors_logs_like_the_page(client, hanna, b
 
 
 @pytest.fixture
-def offer_id(operation, almaty, flight, hanna) -> int:
-    """A seat offer to the first person waiting, for the walk's offer addresses."""
+def offer_id(operation, almaty, flight) -> int:
+    """A seat offer to the first person waiting, made before hanna's flight boards (which
+    withdraws it), so the walk calls the offer's addresses too."""
     make_citizen(operation, almaty)
     (offer,) = offers_make(flight=flight, by=EVAC, limit=1)
     return offer.pk
@@ -173,7 +174,7 @@ def _valid_bodies(hanna: Sensitive, offer_id: int) -> dict[tuple[object, str], o
 
 
 def test_every_api_answer_that_carries_a_full_record_logs_it_whatever_the_method(
-    hanna, offer_id, alice
+    offer_id, hanna, alice
 ):
     api = token_client(alice)
     bodies = _valid_bodies(hanna, offer_id)
