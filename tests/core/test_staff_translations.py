@@ -681,3 +681,31 @@ def test_dates_follow_the_language(world):
     assert "13.01.2030" in ukrainian.get(manifest).content.decode()
     assert re.search(r"\d{1,2} [A-Z][a-z]+ \d{4}", english.get(closing).content.decode())
     assert re.search(MONTH_IN_WORDS_UK, ukrainian.get(closing).content.decode())
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+@pytest.mark.parametrize("language", ["uk", "ru"])
+def test_every_form_of_a_translation_names_the_same_placeholders(language):
+    """What msgfmt --check asks: a form that drops a placeholder (the count of a plural)
+    reads wrong for the numbers that land on it, and one that adds a name fails."""
+    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.mo"
+    with path.open("rb") as mo:
+        catalog = gettext.GNUTranslations(mo)._catalog
+    forms: dict[str, list[set[str]]] = {}
+    wrong = []
+    for key, translated in catalog.items():
+        if not key:
+            continue  # the header
+        if isinstance(key, tuple):
+            forms.setdefault(key[0], []).append(set(PLACEHOLDER.findall(translated)))
+        elif set(PLACEHOLDER.findall(translated)) != set(PLACEHOLDER.findall(key)):
+            wrong.append(key)
+    for msgid, named in forms.items():
+        if (
+            any(names != named[0] for names in named)
+            or not set(PLACEHOLDER.findall(msgid)) <= named[0]
+        ):
+            wrong.append(msgid)
+    assert wrong == []
