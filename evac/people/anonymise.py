@@ -24,6 +24,7 @@ from evac.people.models import (
     Citizen,
     CitizenMerge,
     ContactLogEntry,
+    DuplicatePair,
     Household,
     ImportedRow,
     ImportMapping,
@@ -75,6 +76,8 @@ FIELDS = {
     ImportedRow: declare(personal={"fingerprint"}),
     # Both records of a merge as they were, whole: erased (the merge can't be undone after).
     # The reference codes are random and say nothing about the person; `moved` is ids.
+    # The finder's reasons are its fixed words ("same document"), not the person's data.
+    DuplicatePair: declare(kept={"reasons"}),
     CitizenMerge: declare(
         personal={"kept_before", "dropped_record"},
         kept={"kept_reference_code", "dropped_reference_code", "moved"},

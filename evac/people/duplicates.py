@@ -10,22 +10,35 @@ hundred thousand comparisons, not five billion.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
-from django.utils.translation import gettext as _
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 
+from evac.operations.access import Actor, Permission, require_permission
 from evac.people.latin import has_foreign_letters, latin_offer
-from evac.people.models import Citizen
+from evac.people.models import Citizen, DuplicatePair
 
 # A block bigger than this (a hotel's switchboard phone shared by 300 people) is not all
 # compared: its first BLOCK_LIMIT members only. The other blocks still pair them.
 BLOCK_LIMIT = 60
 LIKELY = 0.6  # what the staff queue shows
 NAME_CLOSE = 88  # rapidfuzz ratio (0–100) from which two names read as the same
+# The reasons, in English: stored with a pair (DuplicatePair.reasons), translated when shown.
+SAME_DOCUMENT = gettext_noop("same document")
+SAME_NAME = gettext_noop("same name after transliteration, same birth date")
+CLOSE_NAME = gettext_noop("name ≈ after transliteration, same birth date")
+SAME_PHONE = gettext_noop("same phone")
+SAME_HOUSEHOLD = gettext_noop("in the same household")
+# More changed records than this and the whole operation is scored again instead (an import).
+TARGETED_LIMIT = 200
 
 FIELDS = (
     "pk",
@@ -116,22 +129,18 @@ def score(a: Record, b: Record) -> Pair | None:
     same_born = a.born is not None and a.born == b.born
     if a.document and a.document == b.document:
         likelihood = max(likelihood, 0.95)
-        reasons.append(_("same document"))
+        reasons.append(SAME_DOCUMENT)
     if closeness >= NAME_CLOSE and same_born:
         likelihood = max(likelihood, 0.6 + 0.35 * (closeness - NAME_CLOSE) / (100 - NAME_CLOSE))
-        reasons.append(
-            _("same name after transliteration, same birth date")
-            if closeness == 100
-            else _("name ≈ after transliteration, same birth date")
-        )
+        reasons.append(SAME_NAME if closeness == 100 else CLOSE_NAME)
     if a.phone and a.phone == b.phone:
         # Families share a phone: it speaks for one person only with a close name.
         likelihood = max(likelihood, 0.8 if closeness >= NAME_CLOSE else 0.2)
-        reasons.append(_("same phone"))
+        reasons.append(SAME_PHONE)
     if a.household_id and a.household_id == b.household_id:
         # Two of one household are rarely one person (twins share a birth date and a phone).
         likelihood *= 0.5
-        reasons.append(_("in the same household"))
+        reasons.append(SAME_HOUSEHOLD)
     if len(reasons) > 1 and likelihood >= LIKELY:
         likelihood = min(0.99, likelihood + 0.03 * (len(reasons) - 1))
     if likelihood <= 0:
@@ -161,3 +170,94 @@ def likely_pairs(operation, *, threshold: float = LIKELY) -> list[Pair]:
     """The operation's likely duplicates, on demand: one query, then blocks in memory."""
     rows = Citizen.objects.filter(operation=operation).values(*FIELDS).iterator(chunk_size=5000)
     return find_pairs([record_of(row) for row in rows], threshold=threshold)
+
+
+def pairs_store(*, operation, citizen_ids: Collection[int] | None = None) -> int:
+    """Score again the pairs of the records with `citizen_ids` (registered or changed), or
+    of the whole operation (None), and store them for the queue; returns how many stored.
+
+    A few records are compared with the candidates that share a block with them, read by
+    document, phone and birth year; many (an import) score the operation once.
+    """
+    if citizen_ids is not None and len(citizen_ids) <= TARGETED_LIMIT:
+        ids = set(citizen_ids)
+        changed = list(Citizen.objects.filter(operation=operation, pk__in=ids).values(*FIELDS))
+        records = {row["pk"]: record_of(row) for row in changed}
+        near = Q(pk__in=[])
+        for row in changed:
+            if row["document_number"]:
+                near |= Q(document_number__iexact=row["document_number"])
+            if row["phone"]:
+                near |= Q(phone=row["phone"])
+            year = row["date_of_birth"].year
+            near |= Q(date_of_birth__gte=date(year, 1, 1), date_of_birth__lte=date(year, 12, 31))
+        for row in Citizen.objects.filter(near, operation=operation).values(*FIELDS):
+            records.setdefault(row["pk"], record_of(row))
+        found = [p for p in find_pairs(list(records.values())) if {p.first, p.second} & ids]
+        stale = DuplicatePair.objects.filter(Q(first__in=ids) | Q(second__in=ids))
+    else:
+        found = likely_pairs(operation)
+        stale = DuplicatePair.objects.filter(operation=operation)
+    with transaction.atomic():
+        stale.delete()
+        DuplicatePair.objects.bulk_create(
+            [
+                DuplicatePair(
+                    operation=operation,
+                    first_id=p.first,
+                    second_id=p.second,
+                    likelihood=p.likelihood,
+                    reasons=list(p.reasons),
+                )
+                for p in found
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+    return len(found)
+
+
+# Registering inside pairs_deferred (an import) collects the new records' ids here, to be
+# scored once at the end instead of one by one.
+_deferred: ContextVar[set[int] | None] = ContextVar("pairs_deferred", default=None)
+# The fields a score reads: a change to one of them scores the record again.
+SCORED_FIELDS = frozenset(
+    {
+        "surname",
+        "given_names",
+        "surname_native",
+        "given_names_native",
+        "date_of_birth",
+        "document_number",
+        "phone",
+        "nationality",
+    }
+)
+
+
+def duplicates_scan(*, operation, by: Actor) -> int:
+    """Staff asked: score the whole operation again; returns how many likely pairs."""
+    require_permission(by, operation, Permission.EDIT_CITIZENS)
+    return pairs_store(operation=operation)
+
+
+def pairs_note(*, operation, citizen_ids: Collection[int]) -> None:
+    """Records were registered or changed: score their pairs now, or when the deferring
+    block (an import's run) ends."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.update(citizen_ids)
+    else:
+        pairs_store(operation=operation, citizen_ids=citizen_ids)
+
+
+@contextmanager
+def pairs_deferred(*, operation) -> Iterator[None]:
+    collected: set[int] = set()
+    token = _deferred.set(collected)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if collected:
+        pairs_store(operation=operation, citizen_ids=collected)

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
@@ -23,7 +23,9 @@ from evac.core.requests import caller_of
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
 from evac.people import imports
+from evac.people.duplicates import duplicates_scan
 from evac.people.import_models import ImportMapping, PeopleImport
+from evac.people.merge_models import DuplicatePair
 from evac.people.spreadsheets import MAX_FILE_BYTES, TARGETS, UnreadableFile
 
 
@@ -145,11 +147,12 @@ def import_errors(request: OperationRequest, pk: int) -> HttpResponse:
     out.write("\ufeff")  # so that Excel reads the Cyrillic as UTF-8
     writer = csv.writer(out)
     # As typed, but read as text: a cell starting "=" would run as a formula in Excel.
-    writer.writerow([defuse(str(cell)) for cell in [*people_import.headers, _("Reason")]])
-    writer.writerows(
-        [defuse("" if cell is None else str(cell)) for cell in row]
-        for row in people_import.error_rows
-    )
+    writer.writerow([defuse(str(cell)) for cell in [*people_import.headers, _("Row"), _("Reason")]])
+    width = len(people_import.headers)
+    for row in people_import.error_rows:
+        # Imports run before rows were numbered hold the cells and the reason only.
+        row = row if len(row) == width + 2 else [*row[:-1], "", row[-1]]
+        writer.writerow([defuse("" if cell is None else str(cell)) for cell in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{pk}-errors.csv"'
     response["Cache-Control"] = "no-store"
@@ -159,15 +162,19 @@ def import_errors(request: OperationRequest, pk: int) -> HttpResponse:
 @operation_page(Permission.VIEW)
 @require_safe
 def duplicate_queue(request: OperationRequest) -> HttpResponse:
-    """Likely pairs of records of one person, most likely first, found on demand."""
-    from evac.people.duplicates import likely_pairs
-    from evac.people.models import Citizen
-
-    pairs = likely_pairs(request.operation)[:200]
-    ids = {pk for pair in pairs for pk in (pair.first, pair.second)}
-    people = Citizen.objects.filter(operation=request.operation, pk__in=ids).only(
-        "pk", "reference_code", "surname", "given_names", "date_of_birth"
-    )
-    by_pk = {person.pk: person for person in people}
-    rows = [(pair, by_pk[pair.first], by_pk[pair.second]) for pair in pairs]
+    """Likely pairs of records of one person, most likely first, as stored when people were
+    registered, imported or changed (people.duplicates.pairs_store)."""
+    pairs = DuplicatePair.objects.filter(operation=request.operation).select_related(
+        "first", "second"
+    )[:200]
+    rows = [(pair, [_(reason) for reason in pair.reasons]) for pair in pairs]
     return render(request, "people/duplicates.html", {"nav": "citizens", "rows": rows})
+
+
+@operation_page(Permission.EDIT_CITIZENS)
+@require_POST
+def duplicate_scan(request: OperationRequest) -> HttpResponse:
+    """Score the whole operation again, on demand."""
+    found = duplicates_scan(operation=request.operation, by=request.user)
+    messages.success(request, _("%(count)d likely pairs found.") % {"count": found})
+    return redirect("people:duplicates", request.operation.slug)

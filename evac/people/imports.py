@@ -22,6 +22,7 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
+from evac.people.duplicates import pairs_deferred
 from evac.people.forms import MemberForm
 from evac.people.import_models import ImportedRow, ImportMapping, PeopleImport
 from evac.people.models import Citizen
@@ -118,6 +119,7 @@ def import_start(*, people_import: PeopleImport, by: Actor) -> PeopleImport:
 @dataclass
 class RowResult:
     cells: list[str]
+    number: int = 0  # the row's number in the file
     person: dict[str, Any] = field(default_factory=dict)
     place: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -141,9 +143,9 @@ class RowReader:
                 if name:
                     self.cities[name.casefold()] = city
 
-    def read(self, cells: list[str]) -> RowResult:
+    def read(self, cells: list[str], *, number: int = 0) -> RowResult:
         values = mapped_values(cells, self.mapping)
-        result = RowResult(cells=cells, fingerprint=row_fingerprint(values))
+        result = RowResult(cells=cells, number=number, fingerprint=row_fingerprint(values))
         data = {name: values.get(name, "") for name in PERSON_FIELDS}
         data["nationality"] = (data["nationality"] or "UA").upper()[:2]
         data["document_type"] = _document_type(data["document_type"], data["document_number"])
@@ -201,27 +203,33 @@ def import_preview(people_import: PeopleImport) -> list[RowResult]:
     """The first rows as they would be stored, with the reason for each that would not."""
     sheet = _sheet(people_import)
     reader = RowReader(people_import.operation, people_import.mapping)
-    return [reader.read(cells) for cells in sheet.rows[:PREVIEW_ROWS]]
+    numbered = zip(sheet.numbers, sheet.rows[:PREVIEW_ROWS], strict=False)
+    return [reader.read(cells, number=number) for number, cells in numbered]
 
 
 def _sheet(people_import: PeopleImport) -> Sheet:
     return read_sheet(bytes(people_import.content), file_name=people_import.file_name)
 
 
-def _units(sheet: Sheet, mapping: dict[str, str]) -> Iterator[list[list[str]]]:
-    """Rows that travel together (the same household value), in the file's order."""
+Numbered = tuple[int, list[str]]
+
+
+def _units(sheet: Sheet, mapping: dict[str, str]) -> Iterator[list[Numbered]]:
+    """Rows that travel together (the same household value), in the file's order, each
+    with its number in the file."""
+    numbered = list(zip(sheet.numbers or range(2, len(sheet.rows) + 2), sheet.rows, strict=True))
     column = next((int(i) for i, target in mapping.items() if target == HOUSEHOLD), None)
     if column is None:
-        yield from ([row] for row in sheet.rows)
+        yield from ([row] for row in numbered)
         return
-    groups: dict[str, list[list[str]]] = {}
-    alone: list[list[list[str]]] = []
-    for row in sheet.rows:
+    groups: dict[str, list[Numbered]] = {}
+    alone: list[list[Numbered]] = []
+    for number, row in numbered:
         key = row[column].strip()
         if key:
-            groups.setdefault(key, []).append(row)
+            groups.setdefault(key, []).append((number, row))
         else:
-            alone.append([row])
+            alone.append([(number, row)])
     yield from groups.values()
     yield from alone
 
@@ -245,16 +253,8 @@ def import_run(*, import_id: int) -> PeopleImport:
     # attempt are found by their fingerprints and skipped.
     counts = {"rows_done": 0, "rows_created": 0, "rows_skipped": 0, "rows_error": 0}
     errors: list[list[str]] = []
-    for unit in _units(sheet, people_import.mapping):
-        results = [reader.read(cells) for cells in unit]
-        outcome = _register_unit(people_import, results, by)
-        counts[outcome] += len(results)
-        counts["rows_done"] += len(results)
-        if outcome == "rows_error":
-            errors.extend(_error_row(result) for result in results)
-        before = counts["rows_done"] - len(results)
-        if counts["rows_done"] // PROGRESS_EVERY != before // PROGRESS_EVERY:
-            PeopleImport.objects.filter(pk=import_id).update(**counts)
+    with pairs_deferred(operation=people_import.operation):
+        _run_units(people_import, sheet, reader, counts, errors)
     PeopleImport.objects.filter(pk=import_id).update(
         **counts, error_rows=errors, status=PeopleImport.Status.DONE, finished_at=now()
     )
@@ -262,8 +262,29 @@ def import_run(*, import_id: int) -> PeopleImport:
     return people_import
 
 
+def _run_units(
+    people_import: PeopleImport,
+    sheet: Sheet,
+    reader: RowReader,
+    counts: dict[str, int],
+    errors: list[list[str]],
+) -> None:
+    by = people_import.created_by
+    for unit in _units(sheet, people_import.mapping):
+        results = [reader.read(cells, number=number) for number, cells in unit]
+        outcome = _register_unit(people_import, results, by)
+        counts[outcome] += len(results)
+        counts["rows_done"] += len(results)
+        if outcome == "rows_error":
+            errors.extend(_error_row(result) for result in results)
+        before = counts["rows_done"] - len(results)
+        if counts["rows_done"] // PROGRESS_EVERY != before // PROGRESS_EVERY:
+            PeopleImport.objects.filter(pk=people_import.pk).update(**counts)
+
+
 def _error_row(result: RowResult) -> list[str]:
-    return [*result.cells, "; ".join(result.errors)]
+    """The row as in the file, then its number in the file, then the reasons."""
+    return [*result.cells, str(result.number), "; ".join(result.errors)]
 
 
 def _register_unit(people_import: PeopleImport, results: list[RowResult], by: Actor) -> str:

@@ -61,3 +61,32 @@ def standing_code(operation_id: int, code: str) -> str:
         .first()
     )
     return kept or code
+
+
+class DuplicatePair(models.Model):
+    """Two records that may be one person, as the finder (people.duplicates) scored them.
+
+    Stored when people are registered, imported or changed, so the staff queue reads rows
+    instead of scoring the operation on every visit. `reasons` are the finder's words in
+    English (its msgids), translated when shown. A record that goes takes its pairs along.
+    """
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    first = models.ForeignKey("people.Citizen", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("people.Citizen", on_delete=models.CASCADE, related_name="+")
+    likelihood = models.FloatField()
+    reasons = models.JSONField(default=list)
+    found_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-likelihood", "first", "second"]
+        indexes = [models.Index(fields=["operation", "-likelihood"], name="duplicate_op_likely")]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≈ {self.second_id} ({self.likelihood})"

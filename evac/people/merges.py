@@ -27,6 +27,7 @@ from evac.core.errors import Conflict
 from evac.core.history import record_by
 from evac.core.requests import Caller
 from evac.operations.access import Permission, require_permission
+from evac.people.duplicates import pairs_note
 from evac.people.merge_models import CitizenMerge
 from evac.people.models import Citizen, ContactLogEntry, Household, ImportedRow
 from evac.people.services import PERSON_FIELDS, PLACE_FIELDS
@@ -187,6 +188,7 @@ def citizens_merge(
         raise MergeRefused(refusal) from error
     for pk, label in ((kept.pk, kept.reference), (merge.dropped_id, dropped.reference)):
         _log(caller, merge, pk, label, AccessAction.PERSON_MERGED)
+    pairs_note(operation=kept.operation, citizen_ids=[kept.pk])
     return merge
 
 
@@ -293,4 +295,5 @@ def merge_undo(*, merge: CitizenMerge, caller: Caller) -> CitizenMerge:
     merge.refresh_from_db()
     for pk, label in ((before.pk, before.reference), (dropped.pk, dropped.reference)):
         _log(caller, merge, pk, label, AccessAction.PERSON_MERGE_UNDONE)
+    pairs_note(operation=merge.operation, citizen_ids=[before.pk, dropped.pk])
     return merge

@@ -469,4 +469,4 @@ from evac.people.import_models import (  # noqa: E402, F401
     ImportMapping,
     PeopleImport,
 )
-from evac.people.merge_models import CitizenMerge  # noqa: E402, F401
+from evac.people.merge_models import CitizenMerge, DuplicatePair  # noqa: E402, F401

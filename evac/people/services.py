@@ -16,6 +16,7 @@ from evac.core.history import past_event_moment, record_by
 from evac.operations.access import Actor, Permission, has_permission, require_permission
 from evac.operations.models import Operation
 from evac.people import hooks, status_words
+from evac.people.duplicates import SCORED_FIELDS, pairs_note
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.selectors import PossibleDuplicate, likely_duplicates
 
@@ -131,6 +132,7 @@ def citizen_register(
     )
     citizen.full_clean()
     record_by(citizen, by, registered_at).save()
+    pairs_note(operation=operation, citizen_ids=[citizen.pk])
     return citizen
 
 
@@ -186,6 +188,8 @@ def citizen_update(*, citizen: Citizen, by: Actor, **changes: Any) -> Citizen:
     record_by(citizen, by).save(update_fields=[*changes.keys()])
     if reach is not None and messages.citizen_reach(citizen) != reach:
         messages.notifications_readdress(citizen=citizen)
+    if changes.keys() & SCORED_FIELDS:
+        pairs_note(operation=citizen.operation, citizen_ids=[citizen.pk])
     return citizen
 
 

@@ -12,7 +12,7 @@ nothing of the database: people/imports.py registers the rows through people_reg
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -101,6 +101,9 @@ class UnreadableFile(ValueError):
 class Sheet:
     headers: list[str]
     rows: list[list[str]]
+    # Each row's number in the file as a spreadsheet counts it (the header's row is 1 when it
+    # is first), blank rows included: what the error file names.
+    numbers: list[int] = field(default_factory=list)
 
 
 def read_sheet(content: bytes, *, file_name: str) -> Sheet:
@@ -111,7 +114,8 @@ def read_sheet(content: bytes, *, file_name: str) -> Sheet:
         table = _xlsx_rows(content)
     else:
         table = _csv_rows(content)
-    table = [row for row in table if any(cell.strip() for cell in row)]
+    numbered = [(n, row) for n, row in enumerate(table, start=1) if any(c.strip() for c in row)]
+    table = [row for _n, row in numbered]
     if not table:
         raise UnreadableFile(_("The file holds no rows."))
     if len(table) - 1 > MAX_ROWS:
@@ -119,7 +123,7 @@ def read_sheet(content: bytes, *, file_name: str) -> Sheet:
     headers = _fill_merged(table[0][:MAX_COLUMNS])
     width = len(headers)
     rows = [(row + [""] * width)[:width] for row in table[1:]]
-    return Sheet(headers=headers, rows=rows)
+    return Sheet(headers=headers, rows=rows, numbers=[n for n, _row in numbered[1:]])
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:

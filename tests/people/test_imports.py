@@ -253,3 +253,20 @@ def test_the_error_file_defuses_a_cell_a_spreadsheet_would_run_as_a_formula(
     errors = client.get(reverse("people:import_errors", args=[operation.slug, done.pk]))
     rows = list(csv.reader(io.StringIO(errors.content.decode().lstrip("\ufeff"))))
     assert rows[1][0] == f"'{formula}"
+
+
+def test_the_row_numbers_count_the_blank_rows_as_a_spreadsheet_does():
+    content = "\ufeffSurname;Given names\r\nA;B\r\n;\r\n\r\nC;D\r\n".encode()
+
+    sheet = read_sheet(content, file_name="list.csv")
+
+    assert sheet.numbers == [2, 5]
+
+
+def test_the_error_file_names_each_bad_row_by_its_number_in_the_file(operation, almaty, bob):
+    done = run(operation, bob)
+
+    numbers = {row[0]: row[-2] for row in done.error_rows}
+
+    # The header is row 1; Шевченко, BONDAR and MELNYK are the 5th to 7th rows.
+    assert numbers == {"Шевченко": "5", "BONDAR": "6", "MELNYK": "7"}
