@@ -132,7 +132,10 @@ def citizen_register(
     )
     citizen.full_clean()
     record_by(citizen, by, registered_at).save()
-    pairs_note(operation=operation, citizen_ids=[citizen.pk])
+    # Not on the public portal: scoring there would make a new person cost more work than
+    # a repeated one, telling a stranger whether someone is on file. Staff's scan finds them.
+    if source != Citizen.Source.SELF_REGISTRATION:
+        pairs_note(operation=operation, citizen_ids=[citizen.pk])
     return citizen
 
 
