@@ -120,7 +120,7 @@ def transfer_set_status(*, transfer: GroundTransfer, status: str, by: Actor) -> 
             }
         )
     seats = list(
-        transfer.seats.select_for_update()
+        transfer.seats.select_for_update(of=("self",))
         .filter(is_active=True)
         .select_related("citizen", "connects_to")
         .order_by("citizen_id")
@@ -272,7 +272,7 @@ def release_legs(booking: Booking, *, by: Actor, reason: str) -> None:
     legs = TransferSeat.objects.filter(connects_to=booking, is_active=True)
     for transfer_id in sorted(set(legs.values_list("transfer_id", flat=True))):
         lock_transfer(transfer_id)
-    for seat in legs.select_for_update().select_related("citizen", "connects_to"):
+    for seat in legs.select_for_update(of=("self",)).select_related("citizen", "connects_to"):
         release_transfer_seat(seat, by=by, reason=reason)
 
 
