@@ -2,6 +2,7 @@
 coordinator's token and prints, as shell assignments, the records Schemathesis aims at."""
 
 from evac.api.services import api_token_create
+from evac.core.actor import EVAC
 from evac.demo.scenario import OPERATION_SLUG
 from evac.flights.models import Booking, Flight
 from evac.operations.models import Operation
@@ -9,9 +10,9 @@ from evac.people.models import Citizen
 
 operation = Operation.objects.get(slug=OPERATION_SLUG)
 coordinator = operation.memberships.get(role="coordinator").user
-_token, key = api_token_create(user=coordinator, name="schemathesis", by=None)
+_token, key = api_token_create(user=coordinator, name="schemathesis", by=EVAC)
 # A second token the fuzzer may revoke (DELETE /tokens/{id}/) without cutting itself off.
-spare, _key = api_token_create(user=coordinator, name="for the fuzzer to revoke", by=None)
+spare, _key = api_token_create(user=coordinator, name="for the fuzzer to revoke", by=EVAC)
 flight = operation.flights.filter(status=Flight.Status.OPEN).order_by("departs_at").first()
 booking = Booking.objects.filter(flight=flight, is_active=True).order_by("pk").first()
 citizen = operation.citizens.filter(status=Citizen.Status.WAITING).order_by("pk").first()
