@@ -12,7 +12,7 @@ from evac.api import member_serializers as s
 from evac.api.views.base import OperationView, valid_data
 from evac.notifications.invitations import invitation_send, invitation_take_back, member_invite
 from evac.operations.access import Permission
-from evac.operations.models import Membership
+from evac.operations.models import Membership, Role
 from evac.operations.services import member_remove, member_set_role
 
 
@@ -68,7 +68,18 @@ class MemberDetail(MemberView):
     def get(self, request: Request, op: str, pk: int) -> Response:
         return Response(s.MemberSerializer(self.get_member(pk)).data)
 
-    @extend_schema(request=s.MemberRoleSerializer, responses={200: s.MemberSerializer})
+    # The role is required: a PATCH here changes the one thing it can, so the schema must
+    # not call it optional (drf-spectacular makes every field of a PATCH body optional).
+    @extend_schema(
+        request={
+            "application/json": {
+                "type": "object",
+                "properties": {"role": {"type": "string", "enum": list(Role.values)}},
+                "required": ["role"],
+            }
+        },
+        responses={200: s.MemberSerializer},
+    )
     def patch(self, request: Request, op: str, pk: int) -> Response:
         """Change the member's role. 409 for the operation's last coordinator."""
         membership = self.get_member(pk)
