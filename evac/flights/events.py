@@ -35,7 +35,7 @@ class FlightPlan:
 
 
 class Listener(Protocol):
-    """Who hears of seats and flights (evac.notifications.services): each call runs in the
+    """Who hears of seats and flights (evac.notifications.travel): each call runs in the
     transaction of the change it tells of."""
 
     def bookings_made(

@@ -26,6 +26,7 @@ from evac.core.requests import caller_of
 from evac.core.responses import file_response
 from evac.flights import manifest_files
 from evac.flights.checks import attach, issue_counts, passenger_checks
+from evac.flights.fill import FillResult, flight_fill_from_waiting_list
 from evac.flights.forms import FlightForm
 from evac.flights.journeys import connecting_transfers, journey_book_from_where_they_are
 from evac.flights.minors import households_with_minors_alone
@@ -46,11 +47,9 @@ from evac.flights.selectors import (
     waiting_units,
 )
 from evac.flights.services import (
-    FillResult,
     booking_cancel,
     booking_create,
     flight_create,
-    flight_fill_from_waiting_list,
     flight_set_status,
     flight_update,
     household_book,

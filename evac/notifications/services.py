@@ -1,6 +1,7 @@
 """Every rule about scheduling messages: what is scheduled when, re-timed and cancelled, and
-what staff may do to one message. Who and where a message goes is in addressing.py, what it
-says in compose.py, broadcasts in broadcasts.py, and sending in delivery.py.
+what staff may do to one message. The messages about seats, flights and transfers are in
+travel.py; who and where a message goes is in addressing.py, what it says in compose.py,
+broadcasts in broadcasts.py, and sending in delivery.py.
 
 Scheduling writes rows in the caller's transaction (a booking and its confirmation commit
 together or not at all) and asks for a send only after commit. Rescheduling is data: a
@@ -9,7 +10,7 @@ a person's new phone, e-mail or language rewrites theirs (addressing.notificatio
 """
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +21,7 @@ from django.utils.translation import gettext as _
 from evac.core.actor import EVAC, user_of
 from evac.core.clock import now
 from evac.core.errors import InvalidTransition
-from evac.flights.events import FlightPlan
-from evac.flights.models import Booking, Flight, SeatLoss, SeatOffer, TransferSeat
+from evac.flights.models import Booking, Flight
 from evac.notifications.addressing import (
     NOT_READDRESSED,
     Address,
@@ -156,63 +156,6 @@ def _send_soon(notification: Notification | None) -> Notification | None:
     return notification
 
 
-def _key_time(moment: datetime) -> str:
-    return moment.strftime("%Y%m%dT%H%MZ")
-
-
-def _flight_for_messages(flight_id: int) -> Flight:
-    return Flight.objects.select_related(
-        "operation", "departure_airport__city", "arrival_airport__city"
-    ).get(pk=flight_id)
-
-
-def _confirmation(booking: Booking, flight: Flight) -> Notification | None:
-    return _send_soon(
-        message_to_citizen(
-            key=f"confirmation:{booking.pk}",
-            kind=N.Kind.BOOKING_CONFIRMATION,
-            operation=flight.operation,
-            citizen=booking.citizen,
-            booking=booking,
-            flight=flight,
-            due_at=now(),
-        )
-    )
-
-
-def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
-    """One reminder per offset before the report time ("be at the airport by"), so even the
-    last one comes while there is time to get there; none whose moment has already passed.
-
-    The key names the departure and the report time it is for, so a flight moved back to an
-    earlier time finds the reminder it had, and a reminder already sent for the old time is
-    not in the way.
-    """
-    made = []
-    moment = now()
-    report_at = flight.report_at
-    for hours in settings.EVAC_REMINDER_OFFSETS_HOURS:
-        due_at = report_at - timedelta(hours=hours)
-        if due_at <= moment:
-            continue
-        notification = message_to_citizen(
-            key=(
-                f"reminder:{booking.pk}:{hours}h:{_key_time(flight.departs_at)}"
-                f":report{_key_time(report_at)}:{flight.departure_airport.iata_code}"
-            ),
-            kind=N.Kind.FLIGHT_REMINDER,
-            operation=flight.operation,
-            citizen=booking.citizen,
-            booking=booking,
-            flight=flight,
-            due_at=due_at,
-            parameters={"hours": hours},
-        )
-        if notification is not None:
-            made.append(notification)
-    return made
-
-
 def registration_confirmed(
     *, citizen: Citizen, status_url: str = "", registered_with: Sequence[Citizen] = ()
 ) -> Notification | None:
@@ -286,178 +229,12 @@ def one_time_code_send(
     )
 
 
-def bookings_made(*, bookings: Sequence[Booking], booked_at: datetime | None = None) -> None:
-    """A confirmation now and reminders before departure, for each new seat.
-
-    Called inside the booking's transaction, so seats and messages commit together. A seat
-    booked earlier and recorded now (`booked_at`, the demo's replay) gets no confirmation:
-    its moment has passed; only the reminders still ahead.
-    """
-    if not bookings:
-        return
-    flight = _flight_for_messages(bookings[0].flight_id)
-    for booking in bookings:
-        if booked_at is None:
-            _confirmation(booking, flight)
-        _reminders(booking, flight)
-
-
-def _active_bookings(flight: Flight) -> list[Booking]:
-    return list(
-        flight.bookings.filter(is_active=True).select_related("citizen").order_by("citizen_id")
-    )
-
-
-def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
-    """A new time, report time or airport: re-time the reminders and tell everyone on board.
-
-    Runs in flight_update's transaction. Reminders for the old departure are cancelled and
-    new ones made. A person whose confirmation hasn't gone out yet gets it with the new time
-    instead of a separate notice; everyone else gets a "flight changed" notice, and only for
-    the latest change.
-    """
-    if FlightPlan.of(flight) == before:
-        return
-    flight = _flight_for_messages(flight.pk)
-    bookings = _active_bookings(flight)
-    N.objects.filter(
-        booking__in=bookings,
-        kind__in=(N.Kind.FLIGHT_REMINDER, N.Kind.FLIGHT_CHANGED),
-        status=N.Status.PENDING,
-    ).update(status=N.Status.CANCELLED)
-    for booking in bookings:
-        confirmation = _confirmation(booking, flight)
-        _reminders(booking, flight)
-        if confirmation is not None and confirmation.status == N.Status.PENDING:
-            continue
-        _send_soon(
-            message_to_citizen(
-                key=(
-                    f"changed:{booking.pk}:{_key_time(flight.departs_at)}"
-                    f":report{_key_time(flight.report_at)}"
-                    f":{flight.departure_airport.iata_code}:{flight.arrival_airport.iata_code}"
-                ),
-                kind=N.Kind.FLIGHT_CHANGED,
-                operation=flight.operation,
-                citizen=booking.citizen,
-                booking=booking,
-                flight=flight,
-                due_at=now(),
-            )
-        )
-
-
-def seat_released(
-    *, booking: Booking, reason: str, lost_at: datetime | None = None
-) -> Notification | None:
-    """A lost seat, for any reason (a SeatLoss): what was still to be said about it is
-    dropped, and the person is told at once that it is gone and why: a cancelled flight in
-    its own notice, anything else in a seat_cancelled message. One message per seat, so a
-    cancellation retried or reached from two doors tells them once.
-
-    Called by flights.services.release_seat (and for a no-show when the flight leaves), in
-    the transaction that cancels the seat. A seat lost earlier and recorded now (`lost_at`,
-    the demo's replay) is not told: that moment has passed.
-    """
-    N.objects.filter(booking=booking, kind__in=SEAT_KINDS, status=N.Status.PENDING).update(
-        status=N.Status.CANCELLED
-    )
-    if lost_at is not None:
-        return None
-    flight = _flight_for_messages(booking.flight_id)
-    if reason == SeatLoss.FLIGHT_CANCELLED:
-        key, kind, parameters = f"cancelled:{booking.pk}", N.Kind.FLIGHT_CANCELLED, {}
-    else:
-        key, kind = f"seat-cancelled:{booking.pk}", N.Kind.SEAT_CANCELLED
-        parameters = {"reason": SeatLoss(reason).value}
-    return _send_soon(
-        message_to_citizen(
-            key=key,
-            kind=kind,
-            operation=flight.operation,
-            citizen=booking.citizen,
-            booking=booking,
-            flight=flight,
-            due_at=now(),
-            parameters=parameters,
-        )
-    )
-
-
-def seat_offered(*, offer: SeatOffer) -> Notification | None:
-    """Seats held for the person (the household's first member answers for it): which
-    flight, until when, and where to answer (the portal's status page, where a one-time
-    code proves it is them). Sent at once, in the offer's transaction."""
-    flight = _flight_for_messages(offer.flight_id)
-    parameters: dict[str, Any] = {
-        "until": offer.expires_at.isoformat(),
-        "seats": offer.seats,
-        "portal_url": portal_status_url(flight.operation),
-    }
-    return _send_soon(
-        message_to_citizen(
-            key=f"seat-offered:{offer.pk}",
-            kind=N.Kind.SEAT_OFFERED,
-            operation=flight.operation,
-            citizen=offer.citizen,
-            flight=flight,
-            due_at=now(),
-            parameters=parameters,
-        )
-    )
-
-
-def seat_offer_ended(*, offer: SeatOffer) -> Notification | None:
-    """A hold that ended without a booking (declined, expired, withdrawn): the person is
-    told the seats went on and they stay on the waiting list. Accepted offers are told by
-    their booking confirmation."""
-    flight = _flight_for_messages(offer.flight_id)
-    return _send_soon(
-        message_to_citizen(
-            key=f"seat-offer-ended:{offer.pk}",
-            kind=N.Kind.SEAT_OFFER_ENDED,
-            operation=flight.operation,
-            citizen=offer.citizen,
-            flight=flight,
-            due_at=now(),
-            parameters={"how": offer.status},
-        )
-    )
-
-
-def transfer_seat_released(*, seat: TransferSeat, reason: str) -> Notification | None:
-    """A lost transfer seat, told at once in the seat-loss message naming the transfer, once
-    per seat; it says whether the flight seat the leg led to still stands."""
-    flight_kept = bool(seat.connects_to_id) and seat.connects_to.is_active
-    parameters = {"reason": reason, "transfer": seat.transfer_id, "flight_kept": flight_kept}
-    return _send_soon(
-        message_to_citizen(
-            key=f"transfer-seat-cancelled:{seat.pk}",
-            kind=N.Kind.SEAT_CANCELLED,
-            operation=seat.transfer.operation,
-            citizen=seat.citizen,
-            due_at=now(),
-            parameters=parameters,
-        )
-    )
-
-
 def portal_status_url(operation: Operation) -> str:
     """The portal's status page for the operation, in full, or "" with no EVAC_PUBLIC_URL."""
     if not settings.EVAC_PUBLIC_URL:
         return ""
     return settings.EVAC_PUBLIC_URL.rstrip("/") + reverse(
         "portal:status", kwargs={"op": operation.slug}
-    )
-
-
-def flight_status_changed(*, flight: Flight) -> None:
-    """Cancelled or departed: drop what is still pending about its seats. Each person who
-    lost a seat with it has been told already (seat_released)."""
-    if flight.status not in (Flight.Status.CANCELLED, Flight.Status.DEPARTED):
-        return
-    N.objects.filter(flight=flight, kind__in=SEAT_KINDS, status=N.Status.PENDING).update(
-        status=N.Status.CANCELLED
     )
 
 

@@ -2,11 +2,11 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from evac.flights import events
-from evac.notifications import services as notification_services
+from evac.notifications import travel
 
 
 def test_the_message_scheduler_hears_of_every_seat_and_flight_change():
-    assert events.listener() is notification_services
+    assert events.listener() is travel
 
 
 def test_a_change_with_nobody_listening_fails_loudly_instead_of_going_unannounced(monkeypatch):

@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 
 from evac.core.actor import EVAC
 from evac.core.clock import now, today
-from evac.flights import services
+from evac.flights import fill
+from evac.flights.fill import flight_fill_from_waiting_list
 from evac.flights.models import Flight
+from evac.flights.seats import FlightNotOpen
 from evac.flights.selectors import FILL_READS_UNITS
-from evac.flights.services import FlightNotOpen, flight_fill_from_waiting_list
 from evac.people.models import Citizen, years_before
 from evac.people.services import household_register
 from tests.factories import make_citizen, make_flight
@@ -145,7 +146,7 @@ def test_seats_taken_by_someone_else_during_a_fill_end_it_without_undoing_it(
     flight = make_flight(operation, nqz, kbp, seats=5)
     for i in range(4):
         _waiting(operation, almaty, f"Person{i}", days_ago=10 - i)
-    book = services.waiting_unit_book
+    book = fill.waiting_unit_book
 
     def book_then_lose_the_rest(**kwargs):
         bookings = book(**kwargs)
@@ -153,7 +154,7 @@ def test_seats_taken_by_someone_else_during_a_fill_end_it_without_undoing_it(
         Flight.objects.filter(pk=flight.pk).update(seats_booked=5)
         return bookings
 
-    monkeypatch.setattr(services, "waiting_unit_book", book_then_lose_the_rest)
+    monkeypatch.setattr(fill, "waiting_unit_book", book_then_lose_the_rest)
 
     result = flight_fill_from_waiting_list(flight=flight, by=alice)
 

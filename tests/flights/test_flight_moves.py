@@ -47,7 +47,7 @@ def test_moving_it_tells_everyone_booked_the_new_airport(
     assert moved.departure_airport == nqz
     assert list(flights_from_suspended_airports(operation)) == []
     # Told once: the confirmation not yet sent is rewritten with the new airport, or else a
-    # "flight changed" notice goes out (notifications.services.flight_updated).
+    # "flight changed" notice goes out (notifications.travel.flight_updated).
     told = Notification.objects.filter(citizen=olena, status=Notification.Status.PENDING)
     assert told.exists() and all("NQZ" in m.body for m in told)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.core.errors import Conflict
+from evac.flights.fill import flight_fill_from_waiting_list
 from evac.flights.models import Booking, Flight
 from evac.flights.previews import flight_status_preview
 from evac.flights.selectors import flights_upcoming_and_past
@@ -17,7 +18,6 @@ from evac.flights.services import (
     booking_create,
     booking_set_status,
     flight_create,
-    flight_fill_from_waiting_list,
     flight_set_status,
     flight_update,
 )

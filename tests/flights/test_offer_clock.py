@@ -13,7 +13,7 @@ from evac.core.clock import now
 from evac.flights import tasks
 from evac.flights.models import Booking, Flight, SeatOffer
 from evac.flights.offers import offers_make
-from evac.notifications import services as notification_services
+from evac.notifications import travel
 from tests.factories import make_citizen, make_flight
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_a_round_that_dies_half_way_frees_each_seat_once_and_skips_nobody(
 
     # The worker dies while telling the fourth person: what it did in that offer's
     # transaction is undone, as a killed process's would be; the three before are done.
-    real = notification_services.seat_offer_ended
+    real = travel.seat_offer_ended
     told = []
 
     def dies_on_the_fourth(*, offer):
@@ -100,13 +100,13 @@ def test_a_round_that_dies_half_way_frees_each_seat_once_and_skips_nobody(
         told.append(offer.pk)
         return real(offer=offer)
 
-    monkeypatch.setattr("evac.notifications.services.seat_offer_ended", dies_on_the_fourth)
+    monkeypatch.setattr("evac.notifications.travel.seat_offer_ended", dies_on_the_fourth)
     with pytest.raises(SystemExit):
         tasks.offers_tick()
     assert SeatOffer.objects.filter(status="expired").count() == 3
     _assert_counter_matches(flight)
 
-    monkeypatch.setattr("evac.notifications.services.seat_offer_ended", real)
+    monkeypatch.setattr("evac.notifications.travel.seat_offer_ended", real)
     tasks.offers_tick()  # the next round, on another worker
     tasks.offers_tick()  # and one more, finding nothing left to expire
 

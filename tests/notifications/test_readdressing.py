@@ -20,7 +20,7 @@ from django.urls import reverse
 from evac.cockpit.retention import anonymise_personal_data
 from evac.core.actor import EVAC
 from evac.flights.services import booking_create
-from evac.notifications import addressing, broadcasts, delivery, periodic, services
+from evac.notifications import addressing, broadcasts, delivery, periodic, services, travel
 from evac.notifications.models import Broadcast, Notification
 from evac.notifications.sms import PermanentSendError
 from evac.people.models import Citizen
@@ -414,7 +414,7 @@ def test_asking_for_the_messages_again_finds_the_rewritten_ones(bob, flight, boo
     before = _rows(booked_olena)
     booking = booked_olena.bookings.get()
 
-    services.bookings_made(bookings=[booking])
+    travel.bookings_made(bookings=[booking])
 
     assert _rows(booked_olena) == before
     assert N.objects.filter(citizen=booked_olena).count() == 3

@@ -6,7 +6,7 @@ import pytest
 
 from evac.core.actor import EVAC
 from evac.flights.services import FlightFull, booking_create, household_book
-from evac.notifications import services
+from evac.notifications import travel
 from evac.notifications.models import Notification
 from evac.people.services import household_register
 from tests.factories import make_citizen
@@ -88,7 +88,7 @@ def test_asking_for_the_same_messages_twice_writes_them_once(flight, olena):
     booking = booking_create(flight=flight, citizen=olena, by=EVAC)
     keys = set(N.objects.values_list("idempotency_key", flat=True))
 
-    services.bookings_made(bookings=[booking])
+    travel.bookings_made(bookings=[booking])
 
     assert N.objects.count() == 3
     assert set(N.objects.values_list("idempotency_key", flat=True)) == keys

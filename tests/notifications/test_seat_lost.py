@@ -141,7 +141,7 @@ def test_a_seat_lost_to_a_household_change_says_so(flight, john):
 
 
 def test_a_seat_is_told_lost_once_even_if_asked_twice(flight, olena):
-    from evac.notifications.services import seat_released
+    from evac.notifications.travel import seat_released
 
     seat = booking_create(flight=flight, citizen=olena, by=EVAC)
     booking_cancel(booking=seat, by=EVAC)
