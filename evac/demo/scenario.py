@@ -47,15 +47,35 @@ OPERATION_SLUG = "kazakhstan-2022"
 SEED = 2022
 KYIV = "kyiv"
 CITIES = {
-    # English, Ukrainian and Russian names (Russian only where the spelling differs).
-    ALMATY: ("Almaty", "Алмати", "Алматы", "KZ", "Asia/Almaty"),
-    NUR_SULTAN: ("Nur-Sultan", "Нур-Султан", "", "KZ", "Asia/Almaty"),
-    KYIV: ("Kyiv", "Київ", "Киев", "UA", "Europe/Kyiv"),
+    # English, Ukrainian and Russian names (Russian only where the spelling differs), then
+    # where it is and how many live there (GeoNames, as the places data has them).
+    ALMATY: ("Almaty", "Алмати", "Алматы", "KZ", "Asia/Almaty", (43.25249, 76.9115), 1977011),
+    NUR_SULTAN: ("Nur-Sultan", "Нур-Султан", "", "KZ", "Asia/Almaty", (51.1801, 71.44598), 1544142),
+    KYIV: ("Kyiv", "Київ", "Киев", "UA", "Europe/Kyiv", (50.45466, 30.5238), 2952301),
 }
 AIRPORTS = {
-    "ALA": ("Almaty International Airport", ALMATY, Airport.Status.SUSPENDED),
-    "NQZ": ("Nursultan Nazarbayev International Airport", NUR_SULTAN, Airport.Status.OPEN),
-    "KBP": ("Boryspil International Airport", KYIV, Airport.Status.OPEN),
+    # Name, city, status in January 2022, where it is and its zone (as airportsdata has them).
+    "ALA": (
+        "Almaty International Airport",
+        ALMATY,
+        Airport.Status.SUSPENDED,
+        (43.3521, 77.0405),
+        "Asia/Almaty",
+    ),
+    "NQZ": (
+        "Nursultan Nazarbayev International Airport",
+        NUR_SULTAN,
+        Airport.Status.OPEN,
+        (51.0222, 71.4669),
+        "Asia/Almaty",
+    ),
+    "KBP": (
+        "Boryspil International Airport",
+        KYIV,
+        Airport.Status.OPEN,
+        (50.345, 30.8947),
+        "Europe/Kyiv",
+    ),
 }
 ALA_NOTE = "Closed to civil aircraft since {jan5}; used by CSTO military transport."
 
@@ -148,18 +168,33 @@ ALMATY_TIME = ZoneInfo("Asia/Almaty")
 
 def _load_places(timeline: Timeline) -> dict[str, Airport]:
     cities = {}
-    for key, (name, native, russian, country, zone) in CITIES.items():
+    for key, (name, native, russian, country, zone, (lat, lon), people) in CITIES.items():
         cities[key], _ = City.objects.update_or_create(
             name=name,
             country=country,
-            defaults={"name_native": native, "name_ru": russian, "time_zone": ZoneInfo(zone)},
+            defaults={
+                "name_native": native,
+                "name_ru": russian,
+                "time_zone": ZoneInfo(zone),
+                "latitude": lat,
+                "longitude": lon,
+                "population": people,
+            },
         )
     airports = {}
-    for code, (name, city, status) in AIRPORTS.items():
+    for code, (name, city, status, (lat, lon), zone) in AIRPORTS.items():
         note = ALA_NOTE.format(**timeline.january()) if status == Airport.Status.SUSPENDED else ""
         airports[code], _ = Airport.objects.update_or_create(
             iata_code=code,
-            defaults={"name": name, "city": cities[city], "status": status, "status_note": note},
+            defaults={
+                "name": name,
+                "city": cities[city],
+                "status": status,
+                "status_note": note,
+                "latitude": lat,
+                "longitude": lon,
+                "time_zone": ZoneInfo(zone),
+            },
         )
     return airports
 

@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -7,6 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
+
+
+def latitude_field() -> models.FloatField:
+    return models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def longitude_field() -> models.FloatField:
+    return models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
 
 
 class City(models.Model):
@@ -20,6 +39,11 @@ class City(models.Model):
     name_ru = models.CharField(_("name in Russian"), max_length=120, blank=True)
     country = CountryField(_("country"))
     time_zone = TimeZoneField(_("time zone"))
+    # Where it is (WGS 84 degrees, for the map) and how many live there (to list the main
+    # cities of a country first); unknown for a city typed by hand.
+    latitude = latitude_field()
+    longitude = longitude_field()
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -71,6 +95,10 @@ class Airport(models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="airports")
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
     status_note = models.CharField(_("status note"), max_length=300, blank=True)
+    latitude = latitude_field()
+    longitude = longitude_field()
+    # The airport's own zone where it is known; otherwise its city's.
+    time_zone = TimeZoneField(_("time zone"), null=True, blank=True)
     # Who suspended or reopened it, when, and why: the airports are shared by operations.
     history = HistoricalRecords()
 
@@ -96,4 +124,6 @@ class Airport(models.Model):
         return self.status == self.Status.OPEN
 
     def local_time(self, moment: datetime) -> datetime:
+        if self.time_zone is not None:
+            return moment.astimezone(self.time_zone)
         return self.city.local_time(moment)

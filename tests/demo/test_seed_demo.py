@@ -70,6 +70,17 @@ class TestTheLoadedScenario:
         assert Airport.objects.get(iata_code="NQZ").is_open
         assert Airport.objects.get(iata_code="KBP").city.name == "Kyiv"
 
+    def test_its_places_are_where_they_are_on_the_map(self):
+        almaty, kyiv = _city("Almaty"), City.objects.get(name="Kyiv")
+        assert (round(almaty.latitude, 1), round(almaty.longitude, 1)) == (43.3, 76.9)
+        assert almaty.population > 1_000_000
+        assert (round(kyiv.latitude, 1), round(kyiv.longitude, 1)) == (50.5, 30.5)
+        nqz = Airport.objects.get(iata_code="NQZ")
+        assert (round(nqz.latitude, 1), round(nqz.longitude, 1)) == (51.0, 71.5)
+        assert str(Airport.objects.get(iata_code="KBP").time_zone) == "Europe/Kyiv"
+        assert not City.objects.filter(latitude=None).exists()
+        assert not Airport.objects.filter(longitude=None).exists()
+
     def test_about_150_people_are_registered(self, demo):
         assert demo.operation.citizens.count() == demo.registered == 170
 
