@@ -33,7 +33,7 @@ from evac.flights.seats import (
     take_seats,
     withdraw_live_offers,
 )
-from evac.flights.transfers import release_legs
+from evac.flights.transfers import legs_leave_minors_check, release_legs
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
@@ -320,8 +320,9 @@ def seat_people(
 def booking_cancel(*, booking: Booking, by: Actor, unaccompanied_reason: str = "") -> Booking:
     """Cancel a seat: the seat is free again and the person is back on the waiting list.
 
-    Refused when it would leave a minor of the household on the flight without an adult,
-    unless the coordinator gives `unaccompanied_reason`, written on the minors' bookings.
+    Refused when it would leave a minor of the household on the flight, or on a train or bus
+    of the journey to it, without an adult, unless the coordinator gives
+    `unaccompanied_reason`, written on the minors' seats.
     """
     require_permission(by, booking.flight.operation, Permission.MANAGE_BOOKINGS)
     flight = lock_flight(booking.flight_id)
@@ -329,6 +330,7 @@ def booking_cancel(*, booking: Booking, by: Actor, unaccompanied_reason: str = "
     if not booking.is_active:
         raise InvalidTransition(_("This seat is no longer active and can't be cancelled."))
     seat_leave_minors_check(flight, booking, by=by, unaccompanied_reason=unaccompanied_reason)
+    legs_leave_minors_check(booking, by=by, unaccompanied_reason=unaccompanied_reason)
     return release_seat(
         booking, by=by, citizen_status=Citizen.Status.WAITING, reason=SeatLoss.STAFF_CANCELLED
     )

@@ -276,6 +276,21 @@ def release_legs(booking: Booking, *, by: Actor, reason: str) -> None:
         release_transfer_seat(seat, by=by, reason=reason)
 
 
+def legs_leave_minors_check(booking: Booking, *, by: Actor, unaccompanied_reason: str) -> None:
+    """The minors rule on every leg that leads to a flight seat about to be cancelled (a
+    cancelled journey frees them all: release_legs): a minor of the household must not stay
+    on the train or bus without an adult of it, unless `unaccompanied_reason` is given. The
+    same check as on the flight (flights.minors); each transfer is locked in id order, after
+    the flight the caller holds."""
+    legs = TransferSeat.objects.filter(connects_to=booking, is_active=True)
+    for transfer_id in sorted(set(legs.values_list("transfer_id", flat=True))):
+        transfer = lock_transfer(transfer_id)
+        for seat in legs.filter(transfer_id=transfer_id).select_for_update(of=("self",)):
+            seat_leave_minors_check(
+                transfer, seat, by=by, unaccompanied_reason=unaccompanied_reason
+            )
+
+
 @transaction.atomic
 def transfer_seat_set_status(*, seat: TransferSeat, status: str, by: Actor) -> TransferSeat:
     """Boarded or no-show, as people get on the train or bus: only while it is boarding."""
