@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from evac.api.views import (
     airports,
+    fills,
     flights,
     imports,
     members,
@@ -77,6 +78,7 @@ operation_urls = [
         flights.BookingStatus.as_view(),
         name="booking-status",
     ),
+    path("flights/<int:pk>/fill/", fills.FlightFill.as_view(), name="flight-fill"),
     path("flights/<int:pk>/manifest/", flights.Manifest.as_view(), name="manifest"),
     path("flights/<int:pk>/manifest.csv", flights.ManifestCsv.as_view(), name="manifest-csv"),
     path(

@@ -190,6 +190,10 @@ ENDPOINTS = [
         P.ANSWER_SEAT_OFFERS,
     ),
     Endpoint("pending offers", "get", "offers/"),
+    Endpoint(
+        "preview a fill", "post", "flights/{flight_id}/fill/", P.MANAGE_BOOKINGS, {"preview": True}
+    ),
+    Endpoint("fill", "post", "flights/{flight_id}/fill/", P.MANAGE_BOOKINGS, {}, 201),
 ]
 if apps.is_installed("evac.notifications"):
     ENDPOINTS.append(Endpoint("notifications", "get", "notifications/"))

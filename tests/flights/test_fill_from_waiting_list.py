@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from evac.core.actor import EVAC
 from evac.core.clock import now, today
 from evac.flights import fill
-from evac.flights.fill import flight_fill_from_waiting_list
+from evac.flights.fill import flight_fill_from_waiting_list, flight_fill_preview
 from evac.flights.models import Flight
 from evac.flights.seats import FlightNotOpen
 from evac.flights.selectors import FILL_READS_UNITS
@@ -197,3 +197,54 @@ def test_filling_a_few_seats_takes_the_same_queries_for_10_and_1000_waiting(
     assert result.booked_count == 3
     # The family has waited longest, then the earliest registered of the second batch.
     assert _booked_surnames(again) == {"Other", "Waiting0989"}
+
+
+def test_the_preview_names_who_the_fill_would_book_and_why_others_do_not_fit(
+    operation, almaty, nqz, kbp, alice
+):
+    flight = make_flight(operation, nqz, kbp, seats=3)
+    _family(operation, almaty, "Big", 4, days_ago=10, medical_need=True)
+    _family(operation, almaty, "Pair", 2, days_ago=5)
+    _waiting(operation, almaty, "Single", days_ago=1)
+    _waiting(operation, almaty, "Latecomer", days_ago=0)
+
+    preview = flight_fill_preview(flight=flight, by=alice)
+
+    assert [unit.members[0].surname for unit in preview.units] == ["Pair", "Single"]
+    assert preview.people_count == 3 and preview.booked == [] and preview.seats_left == 3
+    (skipped,) = preview.skipped
+    assert skipped.unit.members[0].surname == "Big"
+    assert skipped.reason == "4 people travel together; 3 seats were left."
+    flight.refresh_from_db()
+    assert not flight.bookings.exists() and flight.seats_left == 3
+    assert not Citizen.objects.filter(status=Citizen.Status.BOOKED).exists()
+
+    result = flight_fill_from_waiting_list(flight=flight, by=alice)
+
+    assert [unit.key for unit in result.units] == [unit.key for unit in preview.units]
+
+
+def test_the_preview_keeps_the_fills_limit_city_and_closed_flight_rules(
+    operation, almaty, nur_sultan, nqz, kbp, alice
+):
+    flight = make_flight(operation, nqz, kbp, seats=10)
+    for i in range(3):
+        _waiting(operation, almaty, f"Almaty{i}", days_ago=10 - i)
+    _waiting(operation, nur_sultan, "NurSultan", days_ago=1)
+
+    limited = flight_fill_preview(flight=flight, by=alice, limit=2)
+    in_city = flight_fill_preview(flight=flight, by=alice, city=nur_sultan)
+
+    assert [u.members[0].surname for u in limited.units] == ["Almaty0", "Almaty1"]
+    assert [u.members[0].surname for u in in_city.units] == ["NurSultan"]
+    planned = make_flight(operation, nqz, kbp, status=Flight.Status.PLANNED)
+    with pytest.raises(FlightNotOpen):
+        flight_fill_preview(flight=planned, by=alice)
+
+
+@pytest.mark.parametrize("who", ["bob", "carol", "dave"])
+def test_only_coordinators_of_the_operation_preview_a_fill(operation, almaty, flight, who, request):
+    _waiting(operation, almaty, "Hopeful", days_ago=1)
+
+    with pytest.raises(PermissionDenied):
+        flight_fill_preview(flight=flight, by=request.getfixturevalue(who))
