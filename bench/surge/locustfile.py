@@ -3,7 +3,8 @@
 Citizens read the public schedule, register (a household of one to three), look up their
 status (reference code and date of birth, then the status page) and reload it; 20 staff,
 logged in with the password and the second step, page through the registry, a citizen's
-record, the flights and a 400-seat manifest and its export. A bare Django view behind the
+record, the flights and a 400-seat manifest and its export, and log calls on people's
+records (the staff write in the mix). A bare Django view behind the
 same middleware is hit alongside, as the baseline. The data (operation, staff logins,
 people to look up) comes from the JSON file named in SURGE_DATA, written by run.py.
 
@@ -164,6 +165,26 @@ class Staff(HttpUser):
             f"/ops/{OP}/citizens/?q={person['surname'][:8]}", name="staff: citizen search"
         )
         self.client.get(f"/ops/{OP}/citizens/{person['reference']}/", name="staff: citizen record")
+
+    @task(2)
+    def log_contact(self) -> None:
+        """A staff write in the mix: a call logged on a person's record, as the hotline does."""
+        person = random.choice(DATA["people"])
+        with self.client.post(
+            f"/ops/{OP}/citizens/{person['reference']}/contact/",
+            data={
+                "channel": "phone",
+                "direction": random.choice(["inbound", "outbound"]),
+                "outcome": random.choice(["reached", "no_answer", "left_message"]),
+                "note": "Surge hour: called about the next flight",
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
+            name="staff: log a contact (POST + record)",
+            catch_response=True,
+        ) as answer:
+            # Logged: redirected to the record. Refused: the form again, at /contact/.
+            if answer.status_code != 200 or answer.url.split("#")[0].endswith("/contact/"):
+                answer.failure(f"contact not logged: {answer.status_code} {answer.url}")
 
     @task(2)
     def flights(self) -> None:
