@@ -15,6 +15,7 @@ from evac.core import clock
 from evac.core.errors import Conflict, InvalidTransition
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation, schedule_can_change_q
+from evac.portal.selectors import forget_public_operations
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ def operation_close(
     )
     if not closed:
         raise InvalidTransition(_("The operation is already closed."))
+    forget_public_operations()  # its portal closes now in this process, in seconds elsewhere
     operation.refresh_from_db()
     return operation
 
@@ -94,6 +96,7 @@ def _change_schedule(operation: Operation, today: date, **changes) -> None:
     changed = Operation.objects.filter(schedule_can_change_q(today), pk=operation.pk).update(
         **changes
     )
+    forget_public_operations()
     operation.refresh_from_db()
     if changed:
         return

@@ -1,5 +1,7 @@
 """What the public pages read. Nothing here returns anyone but the person asking."""
 
+import copy
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,8 +25,30 @@ def active_operations() -> QuerySet[Operation]:
     return Operation.objects.filter(status=Operation.Status.ACTIVE).order_by("name")
 
 
+# Every public request reads its operation, which changes rarely (opened, closed, its hotline
+# edited): each process keeps what it read for a few seconds instead of asking the database
+# twice a page. A save in this process forgets it at once (PortalConfig.ready); another
+# process sees the change within PUBLIC_OPERATION_SECONDS. Only operations found are kept,
+# so made-up slugs in URLs can't grow the memory.
+PUBLIC_OPERATION_SECONDS = 5.0
+_public_operations: dict[str, tuple[float, Operation]] = {}
+
+
 def public_operation(slug: str) -> Operation | None:
-    return active_operations().filter(slug=slug).first()
+    kept = _public_operations.get(slug)
+    if kept is not None and time.monotonic() - kept[0] < PUBLIC_OPERATION_SECONDS:
+        # A copy: a request that caches a related object on it can't touch another's.
+        return copy.copy(kept[1])
+    operation = active_operations().filter(slug=slug).first()
+    if operation is None:
+        _public_operations.pop(slug, None)
+        return None
+    _public_operations[slug] = (time.monotonic(), operation)
+    return copy.copy(operation)
+
+
+def forget_public_operations(**_signal: object) -> None:
+    _public_operations.clear()
 
 
 @dataclass(frozen=True)
