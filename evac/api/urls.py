@@ -104,9 +104,10 @@ operation_urls = [
 if apps.is_installed("evac.notifications"):
     from evac.api.views import notifications
 
-    operation_urls.append(
-        path("notifications/", notifications.NotificationList.as_view(), name="notifications")
-    )
+    operation_urls += [
+        path("notifications/", notifications.NotificationList.as_view(), name="notifications"),
+        path("broadcasts/", notifications.BroadcastCreate.as_view(), name="broadcasts"),
+    ]
 
 v1 = [
     path("operations/", operations.OperationList.as_view(), name="operations"),

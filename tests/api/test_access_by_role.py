@@ -196,7 +196,24 @@ ENDPOINTS = [
     Endpoint("fill", "post", "flights/{flight_id}/fill/", P.MANAGE_BOOKINGS, {}, 201),
 ]
 if apps.is_installed("evac.notifications"):
-    ENDPOINTS.append(Endpoint("notifications", "get", "notifications/"))
+    ENDPOINTS += [
+        Endpoint("notifications", "get", "notifications/"),
+        Endpoint(
+            "preview a broadcast",
+            "post",
+            "broadcasts/",
+            P.EDIT_CITIZENS,  # who may send messages
+            lambda s: {"city": s.almaty.pk, "text": "Stay indoors.", "preview": True},
+        ),
+        Endpoint(
+            "send a broadcast",
+            "post",
+            "broadcasts/",
+            P.EDIT_CITIZENS,
+            lambda s: {"city": s.almaty.pk, "text": "Stay indoors.", "token": "b" * 32},
+            201,
+        ),
+    ]
 
 ROLE_MAY = {
     "alice": set(P),

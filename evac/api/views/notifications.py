@@ -1,15 +1,27 @@
-"""Messages to people, read-only: they are written by evac.notifications' own services."""
+"""Messages to people: the outbox, read-only (evac.notifications' services write it), and
+broadcasts, previewed and sent through evac.notifications.broadcasts as the staff page does."""
+
+from uuid import uuid4
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from evac.api import broadcast_serializers as b
 from evac.api import serializers as s
 from evac.api.filters import NotificationFilter, OperationFilterBackend
-from evac.api.views.base import OperationView
+from evac.api.views.base import OperationView, valid_data
+from evac.flights.models import Flight
+from evac.notifications import broadcasts
+from evac.notifications.compose import ALL_LANGUAGES
 from evac.notifications.models import Notification
 from evac.notifications.selectors import outbox
+from evac.notifications.services import SEND_MESSAGES
+from evac.places.models import City
 
 
 @extend_schema(tags=["notifications"])
@@ -29,3 +41,61 @@ class NotificationList(OperationView):
         """The operation's messages, latest due first."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(tags=["notifications"])
+class BroadcastCreate(OperationView):
+    # As the staff page: whoever may send messages (officers, coordinators).
+    write_permission = SEND_MESSAGES
+    serializer_class = b.BroadcastSerializer
+    pagination_class = None
+
+    @extend_schema(
+        request=b.BroadcastSerializer,
+        responses={200: b.BroadcastPreviewSerializer, 201: b.BroadcastSentSerializer},
+    )
+    def post(self, request: Request, op: str) -> Response:
+        """A message to everyone holding a seat on a flight, or waiting in a city. First
+        with `"preview": true` (200): nothing is written; the answer counts the messages a
+        send writes and shows how each language's SMS reads, with the token to send it
+        with. Then the same body with that token (201): one message per person, in their
+        language on their channel. 400 on `text` when a language the audience reads has no
+        text or the SMS is too long; 409 when that token was already sent."""
+        data = valid_data(b.BroadcastSerializer, request.data)
+        arguments = {
+            "operation": self.operation,
+            "by": request.user,
+            "texts": {ALL_LANGUAGES: data.get("text", ""), **data.get("texts", {})},
+            **self._audience(data),
+        }
+        if data["preview"]:
+            preview = broadcasts.broadcast_preview(**arguments)
+            body = {
+                "token": uuid4().hex,
+                "count": preview.count,
+                "by_sms": preview.by_sms,
+                "by_email": preview.by_email,
+                "without_contact": len(preview.without_contact),
+                "samples": preview.samples,
+            }
+            return Response(b.BroadcastPreviewSerializer(body).data)
+        sent = broadcasts.broadcast_send(**arguments, token=data["token"])
+        return Response(b.BroadcastSentSerializer(sent).data, status=status.HTTP_201_CREATED)
+
+    def _audience(self, data: dict) -> dict:
+        """The flight or the city, as the staff page's form offers them."""
+        if "flight" in data:
+            flight = (
+                self.operation.flights.exclude(
+                    status__in=[Flight.Status.CANCELLED, Flight.Status.LANDED]
+                )
+                .filter(pk=data["flight"])
+                .first()
+            )
+            if flight is None:
+                raise ValidationError({"flight": [_("No such flight in this operation.")]})
+            return {"flight": flight, "city": None}
+        city = City.objects.filter(pk=data["city"]).first()
+        if city is None:
+            raise ValidationError({"city": [_("No such city.")]})
+        return {"flight": None, "city": city}
