@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from evac.flights.models import FLIGHTS_AHEAD_STATUSES, Flight
 from evac.operations.models import Operation, due_for_anonymisation_q
-from evac.people.models import Citizen
+from evac.people.models import Citizen, PeopleCount
+from evac.people.selectors import people_counts
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,9 @@ def operation_overviews(operations: Sequence[Operation]) -> list[OperationOvervi
     ids = [op.pk for op in operations]
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Citizen.Status.values, 0))
     people = (
-        Citizen.objects.filter(operation__in=ids)
+        PeopleCount.objects.filter(operation__in=ids)
         .values("operation", "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("people"))
         .order_by()
     )
     for row in people:
@@ -106,7 +107,7 @@ def retention_overview(operation: Operation, *, today: date) -> Retention:
     return Retention(
         operation=operation,
         today=today,
-        people=operation.citizens.count(),
+        people=sum(people_counts(operation).by_status.values()),
         flights_ahead=flights_still_ahead(operation),
         default_days=settings.EVAC_RETENTION_DAYS,
     )

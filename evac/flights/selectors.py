@@ -20,6 +20,7 @@ from evac.operations.models import Operation
 from evac.people.documents import expiry_margin
 from evac.people.models import Citizen
 from evac.people.privacy import document_tail
+from evac.people.selectors import waiting_counted
 from evac.places.models import City
 
 
@@ -312,7 +313,14 @@ class WaitingTotals:
 
 
 def waiting_totals(operation: Operation, *, city: City | None = None) -> WaitingTotals:
-    """How many units and people are on the waiting list (with someone in `city`). One query."""
+    """How many units and people are on the waiting list (with someone in `city`). One query.
+
+    The whole list's are the operation's maintained counts; a city's are counted, since a
+    household with members in two cities is a unit in each.
+    """
+    if city is None:
+        units, people = waiting_counted(operation)
+        return WaitingTotals(units=units, people=people)
     return _totals(_stand_ins(operation, city=city, split=True))
 
 

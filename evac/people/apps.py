@@ -5,6 +5,7 @@ class PeopleConfig(AppConfig):
     name = "evac.people"
 
     def ready(self) -> None:
-        from evac.people import queue
+        from evac.people import counts, queue
 
         queue.connect()
+        counts.connect()

@@ -224,8 +224,14 @@ class Citizen(models.Model):
     queue_priority = models.PositiveSmallIntegerField(default=0, editable=False)
     queue_first = models.BooleanField(default=False, editable=False)
     queue_size = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Whether the person was vulnerable (is_vulnerable) when people.queue last wrote their
+    # standing: the operation's counts (PeopleCount) count them so, and the daily refresh
+    # moves the waiting whose birthday changed it.
+    vulnerable_counted = models.BooleanField(default=False, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["queue_priority", "queue_first", "queue_size"])
+    history = HistoricalRecords(
+        excluded_fields=["queue_priority", "queue_first", "queue_size", "vulnerable_counted"]
+    )
     objects = CitizenQuerySet.as_manager()
 
     class Meta:
@@ -464,6 +470,7 @@ class ContactLogEntry(models.Model):
 
 
 # The tables of bulk imports live in their own module; imported here so Django finds them.
+from evac.people.count_models import PeopleCount  # noqa: E402, F401
 from evac.people.import_models import (  # noqa: E402, F401
     ImportedRow,
     ImportMapping,

@@ -15,6 +15,10 @@ This module alone writes those fields, from what they depend on:
   reached the elderly age since yesterday, since priority depends on today's date;
 - `rebuild` for a whole operation, after bulk loads that bypass saves (demo, benchmarks,
   anonymisation).
+
+The operation's counts (people.counts) move with the same writes: each rewrite here is
+tallied before and after, in the writer's transaction, and also writes whether each person
+is vulnerable today (Citizen.vulnerable_counted), the fact the counts are keyed by.
 """
 
 from collections.abc import Iterable
@@ -36,14 +40,16 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.db.models.signals import post_delete, post_init, post_save, pre_delete
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
 from evac.core.clock import today
+from evac.people import counts
 from evac.people.models import (
     Citizen,
     Household,
     confirmed_need_q,
     vulnerable_age_q,
+    vulnerable_q,
     years_before,
 )
 
@@ -98,8 +104,9 @@ def refresh_units(*, citizens: Iterable[int] = (), households: Iterable[int | No
 
 
 def rebuild(operation_id: int) -> None:
-    """Rewrite the standing of everyone in an operation (after bulk writes)."""
+    """Rewrite the standing of everyone in an operation, and its counts (after bulk writes)."""
     rewrite(Citizen.objects.filter(operation_id=operation_id))
+    counts.recount(operation_id)
 
 
 def refresh_birthdays(*, day: date | None = None) -> None:
@@ -116,14 +123,14 @@ def refresh_birthdays(*, day: date | None = None) -> None:
             date_of_birth__lte=years_before(day, years)
         )
     turning = Citizen.objects.filter(born, status=Citizen.Status.WAITING)
-    households = turning.filter(household__isnull=False).values("household_id")
-    rewrite(
-        Citizen.objects.filter(
-            Q(pk__in=turning.filter(household__isnull=True).values("pk"))
-            | Q(household_id__in=households)
-        ),
-        day=day,
+    households = turning.filter(household__isnull=False).values_list("household_id", flat=True)
+    units = Citizen.objects.filter(
+        Q(pk__in=list(turning.filter(household__isnull=True).values_list("pk", flat=True)))
+        | Q(household_id__in=list(households))
     )
+    before = counts.tally(units)
+    rewrite(units, day=day)
+    counts.add(before, counts.tally(units))
 
 
 def rewrite(people: QuerySet, *, day: date | None = None, households: bool = True) -> None:
@@ -134,6 +141,10 @@ def rewrite(people: QuerySet, *, day: date | None = None, households: bool = Tru
     within `people`.
     """
     day = day or today()
+    # Only the rows whose vulnerability changed are written; a migration's older copy of
+    # the model has no such field yet (0012 fills it).
+    if any(field.name == "vulnerable_counted" for field in people.model._meta.fields):
+        _write_vulnerable(people, day)
     # Plain values, not Citizen's: the migration that fills the fields runs this on its own
     # copy of the model.
     alone_waiting = Q(status="waiting", household__isnull=True)
@@ -175,6 +186,13 @@ def rewrite(people: QuerySet, *, day: date | None = None, households: bool = Tru
         )
 
 
+def _write_vulnerable(people: QuerySet, day: date) -> None:
+    people.filter(vulnerable_q(day), vulnerable_counted=False).update(vulnerable_counted=True)
+    people.exclude(vulnerable_q(day)).filter(vulnerable_counted=True).update(
+        vulnerable_counted=False
+    )
+
+
 # Kept on every write --------------------------------------------------------------------
 
 
@@ -183,32 +201,67 @@ def _remember_household(sender, instance: Citizen, **kwargs) -> None:
     instance._queue_household = instance.__dict__.get("household_id")
 
 
-def _after_save(sender, instance: Citizen, update_fields=None, **kwargs) -> None:
-    if kwargs.get("raw"):
-        return  # fixtures: rebuild() after loading
-    if update_fields is not None and not INPUTS & set(update_fields):
+def _moves_standing(update_fields, raw: bool) -> bool:
+    if raw:
+        return False  # fixtures: rebuild() after loading
+    return update_fields is None or bool((INPUTS | counts.MOVED_BY) & set(update_fields))
+
+
+def _unit_rows(instance: Citizen) -> QuerySet:
+    """The person and everyone in the households they are leaving and joining."""
+    left = getattr(instance, "_queue_household", None)
+    families = [pk for pk in {left, instance.household_id} if pk is not None]
+    return Citizen.objects.filter(
+        Q(pk__in=[instance.pk] if instance.pk else []) | Q(household_id__in=families)
+    )
+
+
+def _before_save(sender, instance: Citizen, update_fields=None, raw=False, **kwargs) -> None:
+    moves = _moves_standing(update_fields, raw)
+    instance._counts_before = counts.tally(_unit_rows(instance)) if moves else None
+
+
+def _after_save(sender, instance: Citizen, update_fields=None, raw=False, **kwargs) -> None:
+    before = getattr(instance, "_counts_before", None)
+    if before is None or not _moves_standing(update_fields, raw):
         return
     left = getattr(instance, "_queue_household", None)
     refresh_units(citizens=[instance.pk], households={left, instance.household_id})
+    counts.add(before, counts.tally(_unit_rows(instance)))
     instance._queue_household = instance.household_id
+    instance._counts_before = None
+
+
+def _before_delete(sender, instance: Citizen, **kwargs) -> None:
+    instance._counts_before = counts.tally(_unit_rows(instance))
 
 
 def _after_delete(sender, instance: Citizen, **kwargs) -> None:
     refresh_units(households={instance.household_id, getattr(instance, "_queue_household", None)})
+    before = getattr(instance, "_counts_before", None)
+    if before is not None:
+        counts.add(before, counts.tally(_unit_rows(instance)))
 
 
 def _before_household_delete(sender, instance: Household, **kwargs) -> None:
     instance._queue_members = list(instance.members.values_list("pk", flat=True))
+    instance._counts_before = counts.tally(Citizen.objects.filter(pk__in=instance._queue_members))
 
 
 def _after_household_delete(sender, instance: Household, **kwargs) -> None:
     # Its members' household was set to none without a save of theirs: each is alone now.
-    refresh_units(citizens=getattr(instance, "_queue_members", ()))
+    members = getattr(instance, "_queue_members", ())
+    refresh_units(citizens=members)
+    before = getattr(instance, "_counts_before", None)
+    if before is not None:
+        counts.add(before, counts.tally(Citizen.objects.filter(pk__in=members)))
 
 
 def connect() -> None:
     post_init.connect(_remember_household, sender=Citizen, dispatch_uid="queue_init")
+    pre_save.connect(_before_save, sender=Citizen, dispatch_uid="queue_pre_save")
     post_save.connect(_after_save, sender=Citizen, dispatch_uid="queue_save")
+    pre_delete.connect(_before_delete, sender=Citizen, dispatch_uid="queue_pre_delete")
     post_delete.connect(_after_delete, sender=Citizen, dispatch_uid="queue_delete")
     pre_delete.connect(_before_household_delete, sender=Household, dispatch_uid="queue_hh_pre")
     post_delete.connect(_after_household_delete, sender=Household, dispatch_uid="queue_hh")

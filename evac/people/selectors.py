@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet, Sum
 from django.utils import formats
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
@@ -29,7 +29,7 @@ from evac.people.models import (
     CitizenQuerySet,
     ContactLogEntry,
     Household,
-    vulnerable_q,
+    PeopleCount,
 )
 from evac.places.models import City, city_name_in
 
@@ -88,43 +88,62 @@ class PeopleCounts:
 
 
 def people_counts(operation: Operation) -> PeopleCounts:
-    """Counts by status and, for those waiting, by city with the vulnerable among them."""
+    """Counts by status and, for those waiting, by city with the vulnerable among them.
+
+    Read from the operation's maintained counts (people.counts): a few dozen rows, whatever
+    the number of people. The vulnerable are as the waiting list last ranked them: birthdays
+    move them with the waiting list's hourly refresh.
+    """
     rows = (
-        operation.citizens.values(
+        PeopleCount.objects.filter(operation=operation)
+        .values(
             "status",
-            "current_city",
-            "current_city__name",
-            "current_city__name_native",
-            "current_city__name_ru",
-            "current_city__time_zone",
+            "city",
+            "city__name",
+            "city__name_native",
+            "city__name_ru",
+            "city__time_zone",
         )
         .annotate(
-            people=Count("pk"),
-            # A condition on the row itself, not "pk IN (subquery)": one pass over the table.
-            vulnerable=Count("pk", filter=Q(status=Citizen.Status.WAITING) & vulnerable_q()),
+            counted=Sum("people"),
+            vulnerable_counted=Sum(
+                "people", filter=Q(status=Citizen.Status.WAITING, vulnerable=True)
+            ),
         )
+        .filter(counted__gt=0)
         .order_by()
     )
     by_status = dict.fromkeys(Citizen.Status.values, 0)
     people_by_zone: Counter = Counter()
     waiting: list[WaitingInCity] = []
     for row in rows:
-        by_status[row["status"]] += row["people"]
-        people_by_zone[row["current_city__time_zone"]] += row["people"]
+        by_status[row["status"]] += row["counted"]
+        people_by_zone[row["city__time_zone"]] += row["counted"]
         if row["status"] == Citizen.Status.WAITING:
             waiting.append(
                 WaitingInCity(
-                    row["current_city"],
-                    row["current_city__name"],
-                    row["people"],
-                    row["vulnerable"],
-                    row["current_city__name_native"],
-                    row["current_city__name_ru"],
+                    row["city"],
+                    row["city__name"],
+                    row["counted"],
+                    row["vulnerable_counted"] or 0,
+                    row["city__name_native"],
+                    row["city__name_ru"],
                 )
             )
     waiting.sort(key=lambda row: (-row.waiting, row.name))
     main_zone = people_by_zone.most_common(1)[0][0] if people_by_zone else ZoneInfo("UTC")
     return PeopleCounts(by_status, waiting, main_zone)
+
+
+def waiting_counted(operation: Operation) -> tuple[int, int]:
+    """The waiting list's units and people, from the maintained counts: one short read."""
+    totals = PeopleCount.objects.filter(
+        operation=operation, status=Citizen.Status.WAITING
+    ).aggregate(
+        units=Sum("people", filter=Q(first=True), default=0),
+        people=Sum("people", default=0),
+    )
+    return totals["units"], totals["people"]
 
 
 # The registry ------------------------------------------------------------------------

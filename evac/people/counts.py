@@ -1,0 +1,119 @@
+"""The operation's people in numbers (PeopleCount), kept in step with every write that moves
+them, so that the dashboard, the staff home and the waiting list read a few dozen rows
+instead of counting a million people.
+
+A count is keyed by what the pages ask: operation, city, status, vulnerable or not, and
+standing for a waiting unit or not (Citizen.queue_first), and spread over COUNT_SHARDS rows by
+the person's pk so that concurrent bookings in one city seldom wait on one row. Every change
+is counted the same way: the rows a write can move are tallied by key before it and after
+it (one grouped query each), and the difference is added with `people = people + n`, in the
+writer's transaction. people.queue calls this around each rewrite of a unit's standing,
+which is also where a person's vulnerability is evaluated (Citizen.vulnerable_counted), so
+the counts move with birthdays when the waiting list does.
+
+`recount` writes an operation's counts from scratch (after bulk loads: people.queue.rebuild,
+and the `recount_people` command).
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, QuerySet
+
+from evac.people.count_models import COUNT_SHARDS, PeopleCount
+
+# The Citizen fields a count is keyed by, as Citizen's fields are named.
+KEY = ("operation", "current_city", "status", "vulnerable_counted", "queue_first")
+# What a save must change to move a count (beyond what moves the waiting list's standing).
+MOVED_BY = frozenset({"operation", "current_city", "status"})
+
+Key = tuple[int, int, str, bool, bool, int]
+
+
+def tally(people: QuerySet) -> Counter:
+    """How many of `people` fall under each key. One query."""
+    rows = (
+        people.order_by()
+        .annotate(shard=F("pk") % COUNT_SHARDS)
+        .values_list(*KEY, "shard")
+        .annotate(n=Count("pk"))
+    )
+    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+
+
+def add(before: Counter, after: Counter, *, model: type = PeopleCount) -> None:
+    """Move the counts by what changed from `before` to `after`, keys in a fixed order so
+    that two writers never wait on each other's rows crosswise."""
+    change = Counter(after)
+    change.subtract(before)
+    for key in sorted(key for key, n in change.items() if n):
+        _add_to(model, key, change[key])
+
+
+def _add_to(model: type, key: Key, n: int) -> None:
+    operation, city, status, vulnerable, first, shard = key
+    row = model.objects.filter(
+        operation_id=operation,
+        city_id=city,
+        status=status,
+        vulnerable=vulnerable,
+        first=first,
+        shard=shard,
+    )
+    if row.update(people=F("people") + n) or n < 0:
+        # A fall with no row to fall from: the operation's rows went before its people
+        # (deleting an operation), so there is nothing left to keep.
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(
+                operation_id=operation,
+                city_id=city,
+                status=status,
+                vulnerable=vulnerable,
+                first=first,
+                shard=shard,
+                people=n,
+            )
+    except IntegrityError:  # another writer made the row first
+        row.update(people=F("people") + n)
+
+
+def recount(operation_id: int, *, citizens: type | None = None, model: type = PeopleCount) -> None:
+    """Write an operation's counts from its people (after bulk writes). The models can be
+    a migration's own."""
+    if citizens is None:
+        from evac.people.models import Citizen as citizens
+    people = citizens.objects.filter(operation_id=operation_id)
+    with transaction.atomic():
+        model.objects.filter(operation_id=operation_id).delete()
+        model.objects.bulk_create(
+            model(
+                operation_id=operation,
+                city_id=city,
+                status=status,
+                vulnerable=vulnerable,
+                first=first,
+                shard=shard,
+                people=n,
+            )
+            for (operation, city, status, vulnerable, first, shard), n in tally(people).items()
+        )
+
+
+def recount_all(operation_ids: Iterable[int]) -> None:
+    for operation_id in operation_ids:
+        recount(operation_id)
+
+
+def _forget_operation(sender, instance, **kwargs) -> None:
+    PeopleCount.objects.filter(operation_id=instance.pk).delete()
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete
+
+    from evac.operations.models import Operation
+
+    post_delete.connect(_forget_operation, sender=Operation, dispatch_uid="people_counts_gone")
