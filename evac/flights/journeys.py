@@ -5,8 +5,9 @@ Every leg's seat is taken through its own counter (flights.seats), the flight's 
 then the transfers' in id order, the one lock order of the seat services; households stay
 whole on every leg and the minors rule holds on each (the booking services' own rules).
 Cancelling the flight seat frees every leg (flights.services.release_seat). A leg lost on
-its own (a cancelled train) leaves the flight seat standing: the person is told, and staff
-see them here as stranded between legs until they are given another way or their seat goes.
+its own (a cancelled train, or one that left without them) leaves the flight seat standing:
+the person is told, and staff see them here as stranded between legs until they are given
+another way or their seat goes.
 """
 
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -252,15 +254,26 @@ class Stranded:
     booking: Booking
     lost_leg: TransferSeat
 
+    @property
+    def missed(self) -> bool:
+        """Lost as a no-show (not on board), rather than with a cancelled transfer."""
+        return self.lost_leg.status == TransferSeat.Status.NO_SHOW
+
+
+# A leg lost this way leaves its flight seat standing and its person stranded: the transfer
+# was cancelled, or went without them (a no-show when it left, or marked by an officer
+# while it boards, until they are marked boarded after all).
+LEG_LOST = Q(lost_because__in=(SeatLoss.TRANSFER_CANCELLED, SeatLoss.NO_SHOW)) | Q(
+    is_active=True, status=TransferSeat.Status.NO_SHOW
+)
+
 
 def stranded_between_legs(operation: Operation) -> list[Stranded]:
-    """People whose flight seat stands but whose transfer to it was cancelled, and who have
-    no other active leg from the same city to it yet."""
+    """People whose flight seat stands but whose transfer to it was cancelled or left
+    without them, and who have no other leg from the same city to it yet."""
     lost = (
         TransferSeat.objects.filter(
-            transfer__operation=operation,
-            lost_because=SeatLoss.TRANSFER_CANCELLED,
-            connects_to__is_active=True,
+            LEG_LOST, transfer__operation=operation, connects_to__is_active=True
         )
         .select_related(
             "citizen",
@@ -273,7 +286,9 @@ def stranded_between_legs(operation: Operation) -> list[Stranded]:
     active_from = set(
         TransferSeat.objects.filter(
             transfer__operation=operation, is_active=True, connects_to__isnull=False
-        ).values_list("connects_to_id", "transfer__from_city_id")
+        )
+        .exclude(status=TransferSeat.Status.NO_SHOW)
+        .values_list("connects_to_id", "transfer__from_city_id")
     )
     seen: set[int] = set()
     stranded = []

@@ -108,7 +108,8 @@ def transfer_update(*, transfer: GroundTransfer, by: Actor, **changes) -> Ground
 @transaction.atomic
 def transfer_set_status(*, transfer: GroundTransfer, status: str, by: Actor) -> GroundTransfer:
     """Move a transfer on. Cancelling frees every seat and tells everyone on it; leaving
-    settles each seat (boarded: done; anyone else: a no-show)."""
+    settles each seat (boarded: done; anyone else: a no-show, told that it left without
+    them; one on a journey is stranded between legs, flights.journeys)."""
     require_permission(by, transfer.operation, Permission.PLAN_FLIGHTS)
     transfer = lock_transfer(transfer.pk)
     if not transfer.can_become(status):
@@ -130,11 +131,14 @@ def transfer_set_status(*, transfer: GroundTransfer, status: str, by: Actor) -> 
             release_transfer_seat(seat, by=by, reason=SeatLoss.TRANSFER_CANCELLED)
     elif status == GroundTransfer.Status.DEPARTED:
         for seat in seats:
-            if seat.status != TransferSeat.Status.BOARDED:
+            missed = seat.status != TransferSeat.Status.BOARDED
+            if missed:
                 _set_seat_status(seat, TransferSeat.Status.NO_SHOW, by=by)
                 seat.lost_because = SeatLoss.NO_SHOW
             seat.is_active = False
             record_by(seat, by).save()
+            if missed:  # told, as for a cancelled one; a flight seat it led to stays
+                transfer_seat_lost(seat, reason=SeatLoss.NO_SHOW)
     transfer.refresh_from_db(fields=["seats_booked"])
     transfer.status = status
     record_by(transfer, by).save(update_fields=["status"])
