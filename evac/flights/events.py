@@ -46,8 +46,8 @@ class Listener(Protocol):
     def seat_released(
         self, *, booking: Booking, reason: str, lost_at: datetime | None = None
     ) -> object: ...
-    def seat_offered(self, *, offer: SeatOffer) -> object: ...
-    def seat_offer_ended(self, *, offer: SeatOffer) -> object: ...
+    def seats_offered(self, *, offers: Sequence[SeatOffer]) -> object: ...
+    def seat_offers_ended(self, *, offers: Sequence[SeatOffer]) -> object: ...
     def transfer_seat_released(self, *, seat: TransferSeat, reason: str) -> object: ...
 
 
@@ -71,12 +71,14 @@ def seat_released(*, booking: Booking, reason: str, lost_at: datetime | None = N
     listener().seat_released(booking=booking, reason=reason, lost_at=lost_at)
 
 
-def seat_offered(*, offer: SeatOffer) -> None:
-    listener().seat_offered(offer=offer)
+def seats_offered(*, offers: Sequence[SeatOffer]) -> None:
+    """Offers just made, all of one flight."""
+    listener().seats_offered(offers=offers)
 
 
-def seat_offer_ended(*, offer: SeatOffer) -> None:
-    listener().seat_offer_ended(offer=offer)
+def seat_offers_ended(*, offers: Sequence[SeatOffer]) -> None:
+    """Offers of one flight just ended without a booking."""
+    listener().seat_offers_ended(offers=offers)
 
 
 def transfer_seat_released(*, seat: TransferSeat, reason: str) -> None:

@@ -13,12 +13,13 @@ The rules in one place:
   once, however many workers, pages and clocks reach the same offer.
 """
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from evac.core.actor import EVAC, user_of
@@ -27,6 +28,7 @@ from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import record_by
 from evac.flights import events
 from evac.flights.models import Booking, Flight, SeatOffer
+from evac.flights.offer_rounds import RoundChanged, offers_expire_together, offers_make_together
 from evac.flights.seats import FlightFull, FlightNotOpen, hold_ended, offer_claim, take_seats
 from evac.flights.selectors import WaitingUnit, waiting_units_in_turn
 from evac.flights.services import lock_flight, seat_people
@@ -59,18 +61,62 @@ def offer_deadline(flight: Flight, *, at: datetime | None = None) -> datetime | 
 def _people_not_to_ask(flight: Flight) -> set[int]:
     """People holding a live offer (on any flight), and those who declined or let expire an
     offer of this flight: they stay on the waiting list, but these seats go on to others."""
-    through = SeatOffer.people.through.objects
-    live = Q(seatoffer__status=_O.OFFERED, seatoffer__flight__operation_id=flight.operation_id)
-    passed = Q(seatoffer__flight_id=flight.pk, seatoffer__status__in=[_O.DECLINED, _O.EXPIRED])
-    return set(through.filter(live | passed).values_list("citizen_id", flat=True))
+    return _people_asked(flight.operation) | _people_who_let_go([flight])[flight.pk]
+
+
+def _people_asked(operation) -> set[int]:
+    """People holding a live offer on a flight of the operation."""
+    return set(
+        SeatOffer.people.through.objects.filter(
+            seatoffer__status=_O.OFFERED, seatoffer__flight__operation_id=operation.pk
+        ).values_list("citizen_id", flat=True)
+    )
+
+
+def _people_who_let_go(flights: Sequence[Flight]) -> dict[int, set[int]]:
+    """For each flight, the people who declined or let expire an offer of it."""
+    let_go: dict[int, set[int]] = {flight.pk: set() for flight in flights}
+    rows = SeatOffer.people.through.objects.filter(
+        seatoffer__flight_id__in=list(let_go), seatoffer__status__in=[_O.DECLINED, _O.EXPIRED]
+    ).values_list("seatoffer__flight_id", "citizen_id")
+    for flight_id, citizen_id in rows:
+        let_go[flight_id].add(citizen_id)
+    return let_go
 
 
 def offers_make(*, flight: Flight, by: Actor, limit: int | None = None) -> list[SeatOffer]:
     """Offer the flight's free seats to the waiting list in turn: at most `limit` units.
 
-    Each offer is its own transaction, so the offers already made stay made if a later
-    unit was booked or offered meanwhile (it is passed over, and the next one asked).
+    The waiting list is read once, in turn, and the units that fit are offered their seats
+    together, in one transaction (offer_rounds.offers_make_together). If the seats or the
+    people changed under it, that transaction keeps nothing and the same units are asked
+    one at a time, each in its own transaction, so a unit booked or offered meanwhile is
+    passed over and the next one asked.
     """
+    deadline = _deadline_of_offers(flight, by=by)
+    not_to_ask = _people_not_to_ask(flight)
+    in_turn = iter(waiting_units_in_turn(flight.operation))
+    made: list[SeatOffer] = []
+    while flight.seats_left > 0 and (limit is None or len(made) < limit):
+        most = None if limit is None else limit - len(made)
+        units = _next_that_fit(in_turn, seats=flight.seats_left, most=most, not_to_ask=not_to_ask)
+        if not units:
+            break
+        try:
+            made += offers_make_together(flight=flight, units=units, by=by, expires_at=deadline)
+        except FlightNotOpen:
+            break
+        except Conflict:  # seats or people changed meanwhile: one unit at a time
+            try:
+                made += _offer_one_by_one(flight=flight, units=units, by=by, expires_at=deadline)
+            except FlightNotOpen:
+                break
+        flight.refresh_from_db(fields=["seats_booked", "status"])
+    return made
+
+
+def _deadline_of_offers(flight: Flight, *, by: Actor) -> datetime:
+    """The deadline of the offers made now on the flight, or why none are made."""
     require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
     flight.refresh_from_db()
     if flight.offers == Flight.Offers.OFF:
@@ -86,29 +132,91 @@ def offers_make(*, flight: Flight, by: Actor, limit: int | None = None) -> list[
             _("Flight %(number)s leaves too soon for anyone to answer an offer.")
             % {"number": flight.number}
         )
-    seats = flight.seats_left
-    offered = _people_not_to_ask(flight)
-    made: list[SeatOffer] = []
-    for unit in waiting_units_in_turn(flight.operation):
-        if seats <= 0 or (limit is not None and len(made) >= limit):
-            break
-        if (
-            not unit.can_be_booked
-            or unit.size > seats
-            or any(m.pk in offered for m in unit.members)
-        ):
-            continue
+    return deadline
+
+
+def offers_round(*, flights: Sequence[Flight], by: Actor) -> list[SeatOffer]:
+    """Offer the free seats of several flights of one operation, reading the waiting list
+    once: each unit in turn goes to the first flight (by departure) that has room for it
+    and that it did not let go. The same as offers_make on each flight in turn, without
+    reading the head of the list again for every flight. A flight that takes no offers now
+    (OffersRefused, FlightNotOpen) is left out; a flight whose round changed under it
+    (someone booked or asked meanwhile) is offered its remaining seats by offers_make."""
+    deadlines: dict[Flight, datetime] = {}
+    for flight in sorted(flights, key=lambda f: (f.departs_at, f.pk)):
         try:
-            offer = _offer_unit(flight=flight, unit=unit, by=by, expires_at=deadline)
-        except FlightNotOpen:
-            break
-        except FlightFull:  # someone else took seats meanwhile
-            seats = flight.seats_left
+            deadlines[flight] = _deadline_of_offers(flight, by=by)
+        except Conflict:
             continue
+    if not deadlines:
+        return []
+    (operation,) = {flight.operation for flight in deadlines}
+    room = {flight: flight.seats_left for flight in deadlines}
+    let_go = _people_who_let_go(list(deadlines))
+    asked = _people_asked(operation)
+    chosen: dict[Flight, list[WaitingUnit]] = defaultdict(list)
+    for unit in waiting_units_in_turn(operation):
+        if not any(room.values()):
+            break
+        people = {m.pk for m in unit.members}
+        if not unit.can_be_booked or people & asked:
+            continue
+        for flight, seats in room.items():
+            if unit.size <= seats and not people & let_go[flight.pk]:
+                chosen[flight].append(unit)
+                room[flight] -= unit.size
+                break
+    made: list[SeatOffer] = []
+    for flight, units in chosen.items():
+        try:
+            offers = offers_make_together(
+                flight=flight, units=units, by=by, expires_at=deadlines[flight]
+            )
+        except Conflict:
+            offers = []
+        made += offers
+        if len(offers) < len(units):
+            try:
+                made += offers_make(flight=flight, by=by)
+            except Conflict:
+                continue
+    return made
+
+
+def _next_that_fit(
+    in_turn: Iterator[WaitingUnit], *, seats: int, most: int | None, not_to_ask: set[int]
+) -> list[WaitingUnit]:
+    """The next units in turn that can be offered `seats` seats between them: those who
+    can be booked, fit in what is left, and are not to be passed over. A unit passed over
+    for its size is not asked by this round, as when the seats ran out at it."""
+    units: list[WaitingUnit] = []
+    for unit in in_turn:
+        if (
+            unit.can_be_booked
+            and unit.size <= seats
+            and not any(m.pk in not_to_ask for m in unit.members)
+        ):
+            units.append(unit)
+            seats -= unit.size
+        if seats <= 0 or (most is not None and len(units) >= most):
+            break
+    return units
+
+
+def _offer_one_by_one(
+    *, flight: Flight, units: list[WaitingUnit], by: Actor, expires_at: datetime
+) -> list[SeatOffer]:
+    made = []
+    for unit in units:
+        try:
+            offer = _offer_unit(flight=flight, unit=unit, by=by, expires_at=expires_at)
+        except FlightFull:  # someone else took seats meanwhile: a smaller unit may fit
+            continue
+        except FlightNotOpen:
+            raise
         except Conflict:  # this unit was booked, offered or changed meanwhile
             continue
         made.append(offer)
-        seats -= offer.seats
     return made
 
 
@@ -143,7 +251,7 @@ def _offer_unit(*, flight: Flight, unit: WaitingUnit, by: Actor, expires_at: dat
         raise Conflict(_("This unit already holds an offer.")) from None
     offer.people.set(people)
     offer.flight = flight
-    events.seat_offered(offer=offer)
+    events.seats_offered(offers=[offer])
     return offer
 
 
@@ -190,17 +298,30 @@ def offer_expire(*, offer_id: int) -> SeatOffer | None:
     return offer
 
 
-def offers_due(*, limit: int = 500) -> list[int]:
-    """Ids of live offers whose deadline has passed, oldest first."""
-    return list(
+def offers_expire_due(*, limit: int = 500) -> int:
+    """Expire the live offers whose deadline has passed, oldest first, at most `limit`: each
+    flight's together in one transaction (offer_rounds.offers_expire_together), which claims
+    them first, so a second worker (or a redelivered task) finds them expired and frees
+    nothing. How many this call expired."""
+    due = (
         SeatOffer.objects.filter(status=_O.OFFERED, expires_at__lte=now())
         .order_by("expires_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "flight_id")[:limit]
     )
+    of_flight: dict[int, list[int]] = defaultdict(list)
+    for offer_id, flight_id in due:
+        of_flight[flight_id].append(offer_id)
+    expired = 0
+    for flight_id, offer_ids in of_flight.items():
+        try:
+            expired += len(offers_expire_together(flight_id=flight_id, offer_ids=offer_ids))
+        except RoundChanged:  # one at a time, each claimed on its own
+            expired += sum(offer_expire(offer_id=pk) is not None for pk in offer_ids)
+    return expired
 
 
-def flights_to_offer() -> Iterable[int]:
+def flights_to_offer() -> Iterable[Flight]:
     """Open flights whose free seats Evac offers by itself and that have seats free."""
     return Flight.objects.filter(
         status=Flight.Status.OPEN, offers=Flight.Offers.AUTOMATIC, seats_booked__lt=F("seats_total")
-    ).values_list("pk", flat=True)
+    ).select_related("operation")

@@ -7,6 +7,7 @@ offer's hold on a flight (take_seats: a held seat is a taken seat), and a transf
 acts and everyone else finds nothing to do: seats go back exactly once.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -181,9 +182,17 @@ def offer_claim(offer: SeatOffer, *, status: str, by: Actor, only_due: bool = Fa
 def hold_ended(offer: SeatOffer) -> None:
     """An offer claimed as declined, expired or withdrawn: its seats go back, the person is
     told they stay on the waiting list, and an automatic flight offers the seats again."""
-    give_back_seats(offer.flight_id, offer.seats)
-    events.seat_offer_ended(offer=offer)
-    seats_freed(offer.flight_id)
+    holds_ended([offer])
+
+
+def holds_ended(offers: Sequence[SeatOffer]) -> None:
+    """As hold_ended, for offers of one flight claimed together."""
+    if not offers:
+        return
+    (flight_id,) = {offer.flight_id for offer in offers}
+    give_back_seats(flight_id, sum(offer.seats for offer in offers))
+    events.seat_offers_ended(offers=offers)
+    seats_freed(flight_id)
 
 
 def withdraw_live_offers(flight: Flight, *, by: Actor) -> int:

@@ -6,6 +6,7 @@ The database holds every offer, its deadline and its state; the broker only ever
 """
 
 import logging
+from collections import defaultdict
 
 from celery import shared_task
 
@@ -36,13 +37,15 @@ def offer_free_seats(flight_id: int) -> int:
 @shared_task(name="evac.flights.tasks.offers_tick", ignore_result=True)
 def offers_tick() -> int:
     """Expire the offers whose deadline passed, then offer every automatic flight's free
-    seats. Each expiry claims its offer first (offers.offer_expire), so a round run twice,
-    or after a worker died half-way, frees nothing twice; and the offers are made from the
-    seats free now, so a unit skipped by a dead worker is asked by the next round."""
-    expired = 0
-    for offer_id in offers.offers_due():
-        if offers.offer_expire(offer_id=offer_id) is not None:
-            expired += 1
-    for flight_id in offers.flights_to_offer():
-        offer_free_seats(flight_id)
+    seats. Each flight's expiries claim their offers first, in the transaction that frees
+    the seats (offers.offers_expire_due), so a round run twice, or after a worker died
+    half-way, frees nothing twice; and the offers are made from the seats free now, so a
+    unit skipped by a dead worker is asked by the next round. The flights of an operation
+    are offered together, the waiting list read once (offers.offers_round)."""
+    expired = offers.offers_expire_due()
+    of_operation: dict[int, list[Flight]] = defaultdict(list)
+    for flight in offers.flights_to_offer():
+        of_operation[flight.operation_id].append(flight)
+    for flights in of_operation.values():
+        offers.offers_round(flights=flights, by=EVAC)
     return expired

@@ -69,6 +69,35 @@ def message_to_citizen(
     it can be made again when the person's contact details change; only a message that is
     never rewritten (a one-time code) brings its `own` address and context.
     """
+    fields = citizen_message_fields(
+        kind=kind,
+        operation=operation,
+        citizen=citizen,
+        due_at=due_at,
+        parameters=parameters,
+        booking=booking,
+        flight=flight,
+        own=own,
+        secret=secret,
+    )
+    if fields is None:
+        return None
+    return _written(key, fields, by)
+
+
+def citizen_message_fields(
+    *,
+    kind: str,
+    operation: Operation,
+    citizen: Citizen,
+    due_at: datetime,
+    parameters: dict[str, Any] | None = None,
+    booking: Booking | None = None,
+    flight: Flight | None = None,
+    own: tuple[Address, dict[str, Any]] | None = None,
+    secret: str = "",
+) -> dict[str, Any] | None:
+    """What message_to_citizen writes: the row's fields, or None with nowhere to send it."""
     if own is not None:
         address, context = own
     else:
@@ -80,7 +109,7 @@ def message_to_citizen(
         return None
     if context is None:
         raise ValueError(f"nothing to write a {kind} message from")
-    fields = {
+    return {
         "operation": operation,
         "citizen": citizen,
         "booking": booking,
@@ -97,7 +126,6 @@ def message_to_citizen(
             context=context,
         ),
     }
-    return _written(key, fields, by)
 
 
 def _message_to_staff(

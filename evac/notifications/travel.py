@@ -5,7 +5,7 @@ lost. Each runs in the transaction of the change it tells of, through the schedu
 of services.py.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,9 +15,11 @@ from evac.core.clock import now
 from evac.flights.events import FlightPlan
 from evac.flights.models import Booking, Flight, SeatLoss, SeatOffer, TransferSeat
 from evac.notifications.models import Notification
+from evac.notifications.queue import queue_sends_on_commit
 from evac.notifications.services import (
     SEAT_KINDS,
     _send_soon,
+    citizen_message_fields,
     message_to_citizen,
     portal_status_url,
 )
@@ -180,45 +182,66 @@ def seat_released(
     )
 
 
-def seat_offered(*, offer: SeatOffer) -> Notification | None:
-    """Seats held for the person (the household's first member answers for it): which
+def seats_offered(*, offers: Sequence[SeatOffer]) -> list[Notification]:
+    """Seats held for each person (a household's first member answers for it): which
     flight, until when, and where to answer (the portal's status page, where a one-time
-    code proves it is them). Sent at once, in the offer's transaction."""
-    flight = _flight_for_messages(offer.flight_id)
-    parameters: dict[str, Any] = {
-        "until": offer.expires_at.isoformat(),
-        "seats": offer.seats,
-        "portal_url": portal_status_url(flight.operation),
-    }
-    return _send_soon(
-        message_to_citizen(
-            key=f"seat-offered:{offer.pk}",
-            kind=N.Kind.SEAT_OFFERED,
-            operation=flight.operation,
-            citizen=offer.citizen,
-            flight=flight,
-            due_at=now(),
-            parameters=parameters,
-        )
-    )
+    code proves it is them). Sent at once, after the offers' transaction commits."""
+    if not offers:
+        return []
+    flight = _flight_for_messages(offers[0].flight_id)
+    portal_url = portal_status_url(flight.operation)
+
+    def parameters(offer: SeatOffer) -> dict[str, Any]:
+        return {
+            "until": offer.expires_at.isoformat(),
+            "seats": offer.seats,
+            "portal_url": portal_url,
+        }
+
+    return _offer_messages(offers, "seat-offered", N.Kind.SEAT_OFFERED, flight, parameters)
 
 
-def seat_offer_ended(*, offer: SeatOffer) -> Notification | None:
-    """A hold that ended without a booking (declined, expired, withdrawn): the person is
+def seat_offers_ended(*, offers: Sequence[SeatOffer]) -> list[Notification]:
+    """Holds that ended without a booking (declined, expired, withdrawn): each person is
     told the seats went on and they stay on the waiting list. Accepted offers are told by
     their booking confirmation."""
-    flight = _flight_for_messages(offer.flight_id)
-    return _send_soon(
-        message_to_citizen(
-            key=f"seat-offer-ended:{offer.pk}",
-            kind=N.Kind.SEAT_OFFER_ENDED,
+    if not offers:
+        return []
+    flight = _flight_for_messages(offers[0].flight_id)
+    return _offer_messages(
+        offers, "seat-offer-ended", N.Kind.SEAT_OFFER_ENDED, flight, lambda o: {"how": o.status}
+    )
+
+
+def _offer_messages(
+    offers: Sequence[SeatOffer],
+    key: str,
+    kind: str,
+    flight: Flight,
+    parameters: Callable[[SeatOffer], dict[str, Any]],
+) -> list[Notification]:
+    """The messages of offers of one flight just made or ended, written with one insert
+    and queued with one call once the transaction commits (an offer round makes or ends
+    many at once: flights.offer_rounds). Each offer is made and ended once (the claim in
+    flights.seats), so their keys are new."""
+    moment = now()
+    rows = []
+    for offer in offers:
+        if offer.flight_id != flight.pk:
+            raise ValueError("the offers told together are of one flight")
+        fields = citizen_message_fields(
+            kind=kind,
             operation=flight.operation,
             citizen=offer.citizen,
             flight=flight,
-            due_at=now(),
-            parameters={"how": offer.status},
+            due_at=moment,
+            parameters=parameters(offer),
         )
-    )
+        if fields is not None:  # nowhere to write: staff see them as people to call
+            rows.append(N(idempotency_key=f"{key}:{offer.pk}", **fields))
+    made = N.objects.bulk_create(rows)
+    queue_sends_on_commit([n.pk for n in made])
+    return made
 
 
 def transfer_seat_released(*, seat: TransferSeat, reason: str) -> Notification | None:

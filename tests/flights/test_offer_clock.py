@@ -13,7 +13,7 @@ from evac.core.clock import now
 from evac.flights import tasks
 from evac.flights.models import Booking, Flight, SeatOffer
 from evac.flights.offers import offers_make
-from evac.notifications import travel
+from evac.notifications import travel as notification_listener
 from tests.factories import make_citizen, make_flight
 
 pytestmark = pytest.mark.django_db
@@ -83,36 +83,51 @@ def test_a_flight_whose_offers_are_asked_for_is_left_to_the_coordinator(
 def test_a_round_that_dies_half_way_frees_each_seat_once_and_skips_nobody(
     operation, almaty, nqz, kbp, alice, monkeypatch
 ):
-    flight = make_flight(operation, nqz, kbp, seats=6, departs_at=now() + timedelta(days=3))
+    flights = [
+        make_flight(operation, nqz, kbp, seats=3, departs_at=now() + timedelta(days=3 + i))
+        for i in range(2)
+    ]
     people = [make_citizen(operation, almaty) for _ in range(12)]
-    first = offers_make(flight=flight, by=alice)
-    Flight.objects.filter(pk=flight.pk).update(offers=Flight.Offers.AUTOMATIC)
+    first = [offer for flight in flights for offer in offers_make(flight=flight, by=alice)]
+    Flight.objects.filter(pk__in=[f.pk for f in flights]).update(offers=Flight.Offers.AUTOMATIC)
     _all_deadlines_pass()
 
-    # The worker dies while telling the fourth person: what it did in that offer's
-    # transaction is undone, as a killed process's would be; the three before are done.
-    real = travel.seat_offer_ended
+    # The worker dies while telling the second flight's people: what it did in that
+    # flight's transaction is undone, as a killed process's would be; the first flight's
+    # expiries, made and committed before, stand.
+    real = notification_listener.seat_offers_ended
     told = []
 
-    def dies_on_the_fourth(*, offer):
-        if len(told) == 3:
+    def dies_on_the_second_flight(*, offers):
+        if told:
             raise SystemExit("worker killed")
-        told.append(offer.pk)
-        return real(offer=offer)
+        told.append(offers[0].flight_id)
+        return real(offers=offers)
 
-    monkeypatch.setattr("evac.notifications.travel.seat_offer_ended", dies_on_the_fourth)
+    monkeypatch.setattr(notification_listener, "seat_offers_ended", dies_on_the_second_flight)
     with pytest.raises(SystemExit):
         tasks.offers_tick()
+    assert told == [flights[0].pk]
+    assert set(SeatOffer.objects.filter(status="expired").values_list("flight", flat=True)) == {
+        flights[0].pk
+    }
     assert SeatOffer.objects.filter(status="expired").count() == 3
-    _assert_counter_matches(flight)
+    for flight in flights:
+        _assert_counter_matches(flight)
 
-    monkeypatch.setattr("evac.notifications.travel.seat_offer_ended", real)
+    monkeypatch.setattr(notification_listener, "seat_offers_ended", real)
     tasks.offers_tick()  # the next round, on another worker
     tasks.offers_tick()  # and one more, finding nothing left to expire
 
     assert SeatOffer.objects.filter(status="expired").count() == len(first) == 6
-    live = SeatOffer.objects.filter(status="offered")
-    assert set(live.values_list("citizen", flat=True)) == {p.pk for p in people[6:]}
-    _assert_counter_matches(flight)
+    # Everyone whose offer expired is asked again only for the other flight, never for the
+    # one they let go; every seat is held again.
+    live = set(SeatOffer.objects.filter(status="offered").values_list("citizen", "flight"))
+    let_go = set(SeatOffer.objects.filter(status="expired").values_list("citizen", "flight"))
+    assert len(live) == 6 and not live & let_go
+    assert {citizen for citizen, _ in live} <= {p.pk for p in people}
+    for flight in flights:
+        _assert_counter_matches(flight)
     for offer in SeatOffer.objects.filter(status="expired"):
         assert offer.history.filter(status="expired").count() == 1
+        assert list(offer.history.get(status="expired").people.values_list("citizen", flat=True))
