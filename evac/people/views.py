@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,6 +36,7 @@ from evac.people.forms import (
 from evac.people.models import Citizen
 from evac.people.name_checks import names_not_passport_latin
 from evac.people.name_checks import names_to_fix as names_to_fix_rows
+from evac.people.paging import keyset_page
 from evac.people.privacy import withheld_fields
 from evac.people.selectors import (
     DEFAULT_REGISTRY_SORT,
@@ -48,6 +48,7 @@ from evac.people.selectors import (
     contact_log,
     household_members,
     phone_regions,
+    registered_counted,
     registry_rows,
 )
 from evac.people.services import (
@@ -92,6 +93,10 @@ SORTABLE_COLUMNS = {
 }
 
 
+# What a page link adds to the list's own parameters: not a filter.
+PAGING = frozenset({"sort", "page", "after", "before"})
+
+
 @operation_page(Permission.VIEW)
 def citizen_list(request: OperationRequest) -> HttpResponse:
     operation = request.operation
@@ -101,7 +106,15 @@ def citizen_list(request: OperationRequest) -> HttpResponse:
     # A link with a filter we can't read shows nothing rather than everybody, so a wrong
     # number is never mistaken for the list behind it.
     citizens = filters.qs if filters.is_valid() or not filters.is_bound else filters.qs.none()
-    page = Paginator(citizens, REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Unfiltered, the total is the operation's maintained count, not a COUNT of everyone.
+    narrowed = filters.is_bound and (
+        not filters.is_valid()
+        or any(
+            value for key in request.GET if key not in PAGING for value in request.GET.getlist(key)
+        )
+    )
+    total = None if narrowed else registered_counted(operation)
+    page = keyset_page(citizens, request.GET, per_page=REGISTRY_PAGE_SIZE, count=total)
     sort = (filters.form.cleaned_data.get("sort") if filters.is_valid() else None) or (
         DEFAULT_REGISTRY_SORT
     )
