@@ -49,6 +49,7 @@ class Listener(Protocol):
     def seats_offered(self, *, offers: Sequence[SeatOffer]) -> object: ...
     def seat_offers_ended(self, *, offers: Sequence[SeatOffer]) -> object: ...
     def transfer_seat_released(self, *, seat: TransferSeat, reason: str) -> object: ...
+    def journey_booked(self, *, bookings: Sequence[Booking]) -> object: ...
 
 
 # Who hears of every change; NotificationsConfig.ready fills it.
@@ -83,3 +84,8 @@ def seat_offers_ended(*, offers: Sequence[SeatOffer]) -> None:
 
 def transfer_seat_released(*, seat: TransferSeat, reason: str) -> None:
     listener().transfer_seat_released(seat=seat, reason=reason)
+
+
+def journey_booked(*, bookings: Sequence[Booking]) -> None:
+    """Legs now lead to these flight seats (flights.journeys): their messages name them."""
+    listener().journey_booked(bookings=bookings)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from evac.core.clock import now
 from evac.core.errors import Conflict
+from evac.flights import events
 from evac.flights.models import Booking, Flight, GroundTransfer, SeatLoss, TransferSeat
 from evac.flights.seats import take_seats, take_transfer_seats
 from evac.flights.services import (
@@ -153,6 +154,7 @@ def journey_book(
                 connects_to=connects_to,
                 unaccompanied_reason=unaccompanied_reason,
             )
+        events.journey_booked(bookings=bookings)
         return Journey(bookings, legs)
 
 
@@ -241,6 +243,7 @@ def journey_leg_add(*, booking: Booking, transfer: GroundTransfer, by: Actor) ->
             by=by,
             connects_to={booking.citizen_id: booking},
         )
+        events.journey_booked(bookings=[booking])
         return seat
 
 

@@ -41,7 +41,10 @@ def message_fields(
 ) -> dict[str, str]:
     """The fields of a message that say what it says, where to and how."""
     sms = channel == N.Channel.SMS
-    rendered = texts.render(kind, language, context, sms=sms)
+    if sms:
+        rendered = sms_fitted(kind, language, context)
+    else:
+        rendered = texts.render(kind, language, context, sms=False)
     return {
         "channel": channel,
         "to_address": to,
@@ -49,6 +52,47 @@ def message_fields(
         "subject": "" if sms else rendered.subject,
         "body": rendered.body,
     }
+
+
+# How much shorter each try at fitting an SMS makes the meeting points.
+MEETING_POINT_STEP = 10
+
+
+def sms_fitted(kind: str, language: str, context: dict[str, Any]) -> texts.Rendered:
+    """The SMS, made to fit in MAX_SMS_SEGMENTS: a journey's message names every leg, and a
+    meeting point may be 200 characters. First the meeting points are cut as short as it
+    takes; if that is not enough, the legs are named in short (`compact`: the first leg's
+    city, day and time, the others by number) and the meeting points cut again. The e-mail
+    always has them whole."""
+    rendered = texts.render(kind, language, context, sms=True)
+    if not _legs_in(context):
+        return rendered
+    longest = max(len(leg.get("meeting_point", "")) for leg in _legs_in(context))
+    for compact in (False, True):
+        room = longest
+        while True:
+            cut = {**texts.meeting_points_cut(context, room), "compact": compact}
+            rendered = texts.render(kind, language, cut, sms=True)
+            if sms_length(rendered.body).segments <= MAX_SMS_SEGMENTS or (compact and not room):
+                return rendered
+            if not room:
+                break
+            room = max(room - MEETING_POINT_STEP, 0)
+    return rendered
+
+
+def _legs_in(context: dict[str, Any]) -> list[dict[str, Any]]:
+    legs = list(context.get("legs") or [])
+    if isinstance(context.get("transfer"), dict):
+        legs.append(context["transfer"])
+    return legs
+
+
+def legs_context(parameters: dict[str, Any], language: str) -> list[dict[str, Any]]:
+    """The transfers of a journey named in `parameters["legs"]`, in order, as they are now."""
+    ids = parameters.get("legs") or []
+    found = GroundTransfer.objects.select_related("from_city", "to_city").in_bulk(ids)
+    return [texts.transfer_context(found[pk], language) for pk in ids if pk in found]
 
 
 def _person_context(citizen: Citizen, operation: Operation) -> dict[str, Any]:
@@ -148,10 +192,13 @@ def message_context(
     if kind == N.Kind.SEAT_OFFER_ENDED and flight is not None and "how" in parameters:
         return {**_flight_context(flight, citizen), "how": parameters["how"]}
     if kind in FLIGHT_KINDS and flight is not None:
+        context = _flight_context(flight, citizen)
+        if parameters.get("legs"):  # a journey: the train or bus first, then the flight
+            context["legs"] = legs_context(parameters, citizen.preferred_language)
         if kind != N.Kind.FLIGHT_REMINDER:
-            return _flight_context(flight, citizen)
+            return context
         if "hours" in parameters:
-            return {**_flight_context(flight, citizen), "hours": parameters["hours"]}
+            return {**context, "hours": parameters["hours"]}
     return None
 
 

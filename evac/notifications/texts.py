@@ -102,5 +102,24 @@ def transfer_context(transfer: GroundTransfer, language: str) -> dict[str, Any]:
         "from_city": city_name(transfer.from_city, language),
         "to_city": city_name(transfer.to_city, language),
         "departs": local_time(transfer.departs_at, transfer.from_city, language),
+        "arrives": local_time(transfer.arrives_at, transfer.to_city, language),
         "meeting_point": transfer.meeting_point,
     }
+
+
+def meeting_points_cut(context: dict[str, Any], room: int) -> dict[str, Any]:
+    """The context with each leg's meeting point cut to `room` characters ("..." marking a
+    cut), for an SMS that would not fit otherwise: the e-mail keeps them whole."""
+
+    def cut(leg: dict[str, Any]) -> dict[str, Any]:
+        point = leg.get("meeting_point", "")
+        if len(point) <= room:
+            return leg
+        return {**leg, "meeting_point": point[:room].rstrip() + "..." if room else ""}
+
+    cut_context = dict(context)
+    if context.get("legs"):
+        cut_context["legs"] = [cut(leg) for leg in context["legs"]]
+    if isinstance(context.get("transfer"), dict):
+        cut_context["transfer"] = cut(context["transfer"])
+    return cut_context

@@ -13,7 +13,14 @@ from django.conf import settings
 
 from evac.core.clock import now
 from evac.flights.events import FlightPlan
-from evac.flights.models import Booking, Flight, SeatLoss, SeatOffer, TransferSeat
+from evac.flights.models import (
+    Booking,
+    Flight,
+    GroundTransfer,
+    SeatLoss,
+    SeatOffer,
+    TransferSeat,
+)
 from evac.notifications.models import Notification
 from evac.notifications.queue import queue_sends_on_commit
 from evac.notifications.services import (
@@ -37,39 +44,67 @@ def _flight_for_messages(flight_id: int) -> Flight:
     ).get(pk=flight_id)
 
 
-def _confirmation(booking: Booking, flight: Flight) -> Notification | None:
+def _legs(booking: Booking) -> list[GroundTransfer]:
+    """The trains and buses that take the person to this flight seat, first one first: the
+    legs of their journey still ahead of them (not those gone without them)."""
+    seats = (
+        TransferSeat.objects.filter(connects_to=booking, is_active=True)
+        .exclude(status=TransferSeat.Status.NO_SHOW)
+        .select_related("transfer")
+        .order_by("transfer__departs_at", "transfer_id")
+    )
+    return [seat.transfer for seat in seats]
+
+
+def _journey(legs: Sequence[GroundTransfer]) -> dict[str, Any]:
+    """What a seat's messages keep to name the legs before the flight (compose.legs_context)."""
+    return {"legs": [leg.pk for leg in legs]} if legs else {}
+
+
+def _confirmation(
+    booking: Booking, flight: Flight, legs: Sequence[GroundTransfer] = (), *, key: str = ""
+) -> Notification | None:
+    """The seat's confirmation, naming every leg of the journey in order, then the flight."""
     return _send_soon(
         message_to_citizen(
-            key=f"confirmation:{booking.pk}",
+            key=key or f"confirmation:{booking.pk}",
             kind=N.Kind.BOOKING_CONFIRMATION,
             operation=flight.operation,
             citizen=booking.citizen,
             booking=booking,
             flight=flight,
             due_at=now(),
+            parameters=_journey(legs),
         )
     )
 
 
-def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
+def _reminders(
+    booking: Booking, flight: Flight, legs: Sequence[GroundTransfer] = ()
+) -> list[Notification]:
     """One reminder per offset before the report time ("be at the airport by"), so even the
     last one comes while there is time to get there; none whose moment has already passed.
+    On a journey they are timed for its first leg instead, the train's departure, and name
+    every leg.
 
-    The key names the departure and the report time it is for, so a flight moved back to an
-    earlier time finds the reminder it had, and a reminder already sent for the old time is
-    not in the way.
+    The key names the departure and the report time it is for (and the first leg's), so a
+    flight moved back to an earlier time finds the reminder it had, and a reminder already
+    sent for the old time is not in the way.
     """
     made = []
     moment = now()
     report_at = flight.report_at
+    start, first_leg = report_at, ""
+    if legs:
+        start, first_leg = legs[0].departs_at, f":leg{legs[0].pk}@{_key_time(legs[0].departs_at)}"
     for hours in settings.EVAC_REMINDER_OFFSETS_HOURS:
-        due_at = report_at - timedelta(hours=hours)
+        due_at = start - timedelta(hours=hours)
         if due_at <= moment:
             continue
         notification = message_to_citizen(
             key=(
                 f"reminder:{booking.pk}:{hours}h:{_key_time(flight.departs_at)}"
-                f":report{_key_time(report_at)}:{flight.departure_airport.iata_code}"
+                f":report{_key_time(report_at)}:{flight.departure_airport.iata_code}{first_leg}"
             ),
             kind=N.Kind.FLIGHT_REMINDER,
             operation=flight.operation,
@@ -77,7 +112,7 @@ def _reminders(booking: Booking, flight: Flight) -> list[Notification]:
             booking=booking,
             flight=flight,
             due_at=due_at,
-            parameters={"hours": hours},
+            parameters={"hours": hours, **_journey(legs)},
         )
         if notification is not None:
             made.append(notification)
@@ -95,9 +130,39 @@ def bookings_made(*, bookings: Sequence[Booking], booked_at: datetime | None = N
         return
     flight = _flight_for_messages(bookings[0].flight_id)
     for booking in bookings:
+        legs = _legs(booking)
         if booked_at is None:
-            _confirmation(booking, flight)
-        _reminders(booking, flight)
+            _confirmation(booking, flight, legs)
+        _reminders(booking, flight, legs)
+
+
+def journey_booked(*, bookings: Sequence[Booking]) -> None:
+    """Legs booked to these flight seats (a journey, or another way for someone stranded):
+    the confirmation names every leg and the reminders are timed for the first one.
+
+    A confirmation still waiting to go (booked a moment ago with the flight seat) is written
+    again with the legs; one sent already is followed by a new one for the whole journey.
+    """
+    if not bookings:
+        return
+    flight = _flight_for_messages(bookings[0].flight_id)
+    for booking in bookings:
+        _journey_retold(booking, flight)
+
+
+def _journey_retold(booking: Booking, flight: Flight) -> Notification | None:
+    """Re-time and rewrite what is still to be said about a journey's seat; a new
+    confirmation for a journey changed after the first one went out."""
+    legs = _legs(booking)
+    N.objects.filter(booking=booking, kind=N.Kind.FLIGHT_REMINDER, status=N.Status.PENDING).update(
+        status=N.Status.CANCELLED
+    )
+    _reminders(booking, flight, legs)
+    confirmation = _confirmation(booking, flight, legs)
+    if confirmation is None or confirmation.status == N.Status.PENDING or not legs:
+        return confirmation
+    ids = "-".join(str(leg.pk) for leg in legs)
+    return _confirmation(booking, flight, legs, key=f"confirmation:{booking.pk}:legs{ids}")
 
 
 def _active_bookings(flight: Flight) -> list[Booking]:
@@ -124,8 +189,9 @@ def flight_updated(*, flight: Flight, before: FlightPlan) -> None:
         status=N.Status.PENDING,
     ).update(status=N.Status.CANCELLED)
     for booking in bookings:
-        confirmation = _confirmation(booking, flight)
-        _reminders(booking, flight)
+        legs = _legs(booking)
+        confirmation = _confirmation(booking, flight, legs)
+        _reminders(booking, flight, legs)
         if confirmation is not None and confirmation.status == N.Status.PENDING:
             continue
         _send_soon(
