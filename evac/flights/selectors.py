@@ -278,15 +278,22 @@ class WaitingUnit:
 
 
 def waiting_units(
-    operation: Operation, *, limit: int, city: City | None = None
+    operation: Operation, *, limit: int, city: City | None = None, after: int | None = None
 ) -> list[WaitingUnit]:
-    """The first `limit` units of the waiting list, built whole.
+    """The first `limit` units of the waiting list, built whole; with `after` (the pk of a
+    unit's first member, as a page's "Next" names it), the units ranked after that one.
 
     `city` keeps the units with someone in that city; by default everyone is listed,
     because people in one city can reach another city's airport (Almaty to Nur-Sultan by
-    rail). Two queries, whatever the number of people.
+    rail). Two queries (three with `after`), whatever the number of people or the page.
     """
-    return _units(operation, _read_ranks(operation, limit=limit, city=city, after=None))
+    rank = None
+    if after is not None:
+        found = operation.citizens.filter(pk=after).values_list(
+            "queue_priority", "registered_at", "pk"
+        )
+        rank = Rank(*found[0]) if found else None
+    return _units(operation, _read_ranks(operation, limit=limit, city=city, after=rank))
 
 
 def waiting_units_in_turn(

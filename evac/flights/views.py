@@ -291,7 +291,13 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
         )
     units, totals = [], WaitingTotals(units=0, people=0)
     if flight.takes_bookings:
-        units = waiting_units(request.operation, city=city, limit=WAITING_UNITS_SHOWN)
+        after = request.GET.get("after", "")
+        units = waiting_units(
+            request.operation,
+            city=city,
+            limit=WAITING_UNITS_SHOWN,
+            after=int(after) if after.isdigit() else None,
+        )
         totals = waiting_totals(request.operation, city=city)
     return render(
         request,
@@ -304,6 +310,8 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
             "units": units,
             "unit_rows": _with_legs(flight, units),
             "units_total": totals.units,
+            "units_after": request.GET.get("after"),
+            "units_more": len(units) == WAITING_UNITS_SHOWN,
             "people_total": totals.people,
             "households_alone": households_with_minors_alone(request.operation, city=city)
             if flight.takes_bookings

@@ -1,6 +1,8 @@
 """Adding passengers to a flight from the waiting list, in the browser."""
 
+import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -8,6 +10,7 @@ from django.urls import reverse
 from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Flight
+from evac.flights.selectors import waiting_units
 from evac.people.models import Citizen
 from evac.people.services import household_register
 from tests.factories import make_citizen, make_flight
@@ -181,3 +184,23 @@ def test_someone_of_another_operation_cannot_be_ticked_onto_our_flight(
 
     assert "could not be found" in text(response)
     assert not flight.bookings.exists()
+
+
+def test_next_walks_the_whole_list_a_page_at_a_time_in_order(
+    client, operation, almaty, flight, alice, monkeypatch
+):
+    monkeypatch.setattr("evac.flights.views.WAITING_UNITS_SHOWN", 2)
+    _family(operation, almaty, "Hnatiuk", 3)
+    for n in range(4):
+        _waiting(operation, almaty, f"Single{'ABCD'[n]}", days_ago=n, medical_need=n == 2)
+    client.force_login(alice)
+    everyone = [unit.key for unit in waiting_units(operation, limit=100)]
+    seen, url = [], _url(flight)
+    while True:
+        page = client.get(url)
+        seen += [unit.key for unit in page.context["units"]]
+        found = re.search(r'href="\?([^"]+)" rel="next"', page.content.decode())
+        if not found:
+            break
+        url = _url(flight) + "?" + unescape(found.group(1))
+    assert seen == everyone and len(everyone) == 5
