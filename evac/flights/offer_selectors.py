@@ -1,9 +1,10 @@
-"""What the flight page, the API and the dashboard show of a flight's seat offers."""
+"""What the flight page, the operation's offers page, the API and the dashboard show of
+seat offers."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from evac.flights.models import FLIGHTS_AHEAD_STATUSES, FLOWN_STATUSES, Booking, Flight, SeatOffer
@@ -109,3 +110,61 @@ def offers_pending(operation: Operation) -> tuple[int, int]:
         flight__operation=operation, status=SeatOffer.Status.OFFERED
     ).aggregate(n=Count("pk"), seats=Coalesce(Sum("seats"), 0))
     return totals["n"], totals["seats"]
+
+
+@dataclass(frozen=True)
+class FlightOfferCounts:
+    """One flight's line on the operation's offers page."""
+
+    flight: Flight
+    counts: dict[str, int]
+    seats_held: int
+    # As OfferSummary.seats_empty: free now, or after departure those that flew empty.
+    seats_empty: int
+    flown: bool
+
+
+def offers_by_flight(operation: Operation) -> list[FlightOfferCounts]:
+    """Each flight that made offers, or takes them and is still ahead: its offers by how
+    they ended, the seats held now and the seats empty, the soonest departure first. One
+    query, whatever the number of flights and offers."""
+    made = SeatOffer.objects.filter(flight=OuterRef("pk"))
+    boarded = (
+        Booking.objects.filter(flight=OuterRef("pk"), status=Booking.Status.BOARDED)
+        .values("flight")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    live = Q(seat_offers__status=SeatOffer.Status.OFFERED)
+    flights = (
+        operation.flights.filter(
+            Exists(made) | (Q(status__in=FLIGHTS_AHEAD_STATUSES) & ~Q(offers=Flight.Offers.OFF))
+        )
+        .annotate(
+            held=Coalesce(Sum("seat_offers__seats", filter=live), 0),
+            boarded=Coalesce(Subquery(boarded), 0),
+            **{
+                f"n_{status}": Count("seat_offers", filter=Q(seat_offers__status=status))
+                for status in SeatOffer.Status.values
+            },
+        )
+        .select_related("departure_airport__city")
+        .order_by("departs_at", "number", "pk")
+    )
+    lines = []
+    for flight in flights:
+        flown = flight.status in FLOWN_STATUSES
+        empty = max(flight.seats_total - flight.boarded, 0) if flown else flight.seats_left
+        counts = {status: getattr(flight, f"n_{status}") for status in SeatOffer.Status.values}
+        lines.append(FlightOfferCounts(flight, counts, flight.held, empty, flown))
+    return lines
+
+
+def live_offers_of(operation: Operation) -> QuerySet[SeatOffer]:
+    """The operation's offers still holding seats, the soonest deadline first, with the
+    person asked (list fields only) and the flight's airport for its local time."""
+    return (
+        SeatOffer.objects.filter(flight__operation=operation, status=SeatOffer.Status.OFFERED)
+        .select_related("citizen", "flight__departure_airport__city")
+        .order_by("expires_at", "pk")
+    )
