@@ -146,13 +146,23 @@ def operations_visible_to(user: Actor) -> QuerySet[Operation]:
 
 
 def role_in(user: Actor, operation: Operation) -> str | None:
+    """The user's role in the operation. Headquarters (and administrators) act as a
+    coordinator in every operation, the strongest role, so a plain membership they also
+    hold (say as a viewer) never weakens them there. One query for a member."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    membership = Membership.objects.filter(user=user, operation=operation).only("role").first()
-    if membership is not None and not user.is_superuser:
-        return membership.role
-    # Headquarters act as a coordinator in every operation (an administrator too).
-    return Role.COORDINATOR if is_headquarters(user) else None
+    if user.is_superuser:
+        return Role.COORDINATOR
+    membership = (
+        Membership.objects.filter(user=user, operation=operation)
+        .annotate(at_headquarters=Exists(Headquarters.objects.filter(user=user)))
+        .values_list("role", "at_headquarters")
+        .first()
+    )
+    if membership is None:
+        return Role.COORDINATOR if is_headquarters(user) else None
+    role, at_headquarters = membership
+    return Role.COORDINATOR if at_headquarters else role
 
 
 def permissions_in(operation: Operation, role: str) -> frozenset[Permission]:

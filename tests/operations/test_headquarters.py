@@ -8,9 +8,11 @@ import pytest
 from django.contrib.auth.models import User
 
 from evac.cockpit.services import operation_close
-from evac.operations.models import Headquarters, Operation
+from evac.operations.access import operation_access, role_in
+from evac.operations.models import Headquarters, Membership, Operation, Role
 from evac.people.selectors import phone_regions
 from tests.factories import make_citizen
+from tests.logins import pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +117,22 @@ def test_headquarters_log_in_with_the_second_step(client, hanna):
     response = client.get("/staff/operations/new/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/two-factor/setup/")
+
+
+def test_headquarters_who_are_also_a_plain_member_act_with_the_stronger_role(
+    client, hanna, operation
+):
+    """Headquarters' powers apply wherever headquarters apply: being a viewer of one
+    operation as well takes nothing away there."""
+    Membership.objects.create(user=hanna, operation=operation, role=Role.VIEWER)
+
+    assert role_in(hanna, operation) == Role.COORDINATOR
+    access = operation_access(hanna, operation.slug)
+    assert access.role == Role.COORDINATOR
+    client.force_login(hanna)
+    pass_second_factor(client, hanna)
+    assert client.get(f"/ops/{operation.slug}/staff/").status_code == 200
+
+
+def test_a_member_who_is_not_at_headquarters_keeps_their_own_role(bob, operation):
+    assert role_in(bob, operation) == Role.OFFICER
