@@ -72,7 +72,9 @@ class Household(models.Model):
     history = HistoricalRecords()
 
     def __str__(self) -> str:
-        return _("Household of %(head)s") % {"head": self.head} if self.head else _("Household")
+        return (
+            _("Household of %(head)s") % {"head": self.head} if self.head else str(_("Household"))
+        )
 
 
 class CitizenStatus(models.TextChoices):
