@@ -15,7 +15,7 @@ from evac.notifications.models import Notification
 from evac.operations.models import Membership, Operation, Role
 from evac.people.imports import import_create
 from evac.people.models import Citizen, ContactLogEntry, Household
-from evac.places.models import Airport
+from evac.places.models import Airport, City
 from evac.portal.codes import one_time_code_issue
 from tests.factories import make_citizen
 from tests.flights.factories import make_transfer
@@ -45,6 +45,9 @@ PAYLOAD = {
     "country": "KG",
     "starts_on": "2026-10-05",
     "role": "coordinator",
+    # A city and an airport of the places data (Shymkent).
+    "geonames_id": "1518980",
+    "iata_code": "CIT",
 }
 
 
@@ -92,6 +95,7 @@ def snapshot() -> dict:
         "households": Household.objects.count(),
         "members": sorted(Membership.objects.values_list("pk", "user_id", "operation_id", "role")),
         "airports": sorted(Airport.objects.values_list("pk", "status", "status_note")),
+        "cities": sorted(City.objects.values_list("pk", "name", "name_native", "name_ru")),
         "operations": sorted(Operation.objects.values_list("pk", "slug", "status")),
     }
 

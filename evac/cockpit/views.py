@@ -285,4 +285,6 @@ def airport_status(request: OperationRequest, iata: str) -> HttpResponse:
             messages.success(request, done % {"airport": airport})
     elif request.method == "POST":
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    if request.POST.get("return_to") == "places":  # changed from the Places page
+        return redirect("operations:places", request.operation.slug)
     return redirect("operations:airports", request.operation.slug)

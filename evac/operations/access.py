@@ -57,6 +57,9 @@ class Permission(StrEnum):
     # Suspend or reopen an airport of the operation's country: every flight plan and every
     # waiting person there depends on it, so it is for coordinators.
     MANAGE_AIRPORTS = "manage_airports"
+    # Bring a city or an airport into Evac from the places data, for every operation to use:
+    # the coordinators (and headquarters) who set an operation up.
+    ADD_PLACES = "add_places"
     # Merge two records of one person, and undo a merge: it moves seats, messages and a
     # household place from one record to another, so it is for coordinators.
     MERGE_PEOPLE = "merge_people"

@@ -33,6 +33,7 @@ from evac.notifications.models import Notification
 from evac.operations.models import Role
 from evac.people.models import ContactLogEntry
 from evac.people.services import contact_log_add, household_register
+from evac.places.catalogue import country_airports, country_cities
 from tests.factories import make_citizen, make_flight, make_member, make_operation
 from tests.logins import StaffClient, authenticator_for
 from tests.test_url_access import staff_urls
@@ -225,6 +226,10 @@ def data_of_the_world() -> list[str]:
         fields = [f.attname for f in model._meta.concrete_fields if not f.is_relation]
         for row in model.objects.values_list(*fields):
             values |= {str(value) for value in row if isinstance(value, str | ZoneInfo) and value}
+    # The Places page lists the places data of the operation's country, held or not.
+    airports, cities = country_airports("KZ"), country_cities("KZ")
+    values |= {a.name for a in airports} | {a.city_name for a in airports}
+    values |= {c.name for c in cities}
     return sorted(values, key=len, reverse=True)
 
 
