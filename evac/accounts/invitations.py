@@ -6,7 +6,7 @@ expires, to set their own password. Only a keyed hash of the link's token is sto
 page, API, admin or log can show it; and the token rides in the link's fragment (after
 "#"), which browsers never send, so no access log or proxy sees it either: the page's
 script puts it in the form, whose POST body carries it here. Sending a new link takes the
-old one back.
+operation's old one back.
 """
 
 import logging
@@ -65,8 +65,8 @@ def invitation_pending(user: AbstractBaseUser) -> Invitation | None:
 def invitation_issue(*, membership: Membership, by: Actor) -> tuple[Invitation, str]:
     """A new invitation for the member, and its token, to be sent and then forgotten.
 
-    Only for an account that has no password yet: a person who has one logs in. Any earlier
-    link of theirs stops working, so only the newest e-mail opens the account.
+    Only for an account that has no password yet: a person who has one logs in. Their
+    earlier link to this operation stops working, so only its newest e-mail opens it.
     """
     require_permission(by, membership.operation, Permission.MANAGE_MEMBERS)
     user = membership.user
@@ -77,7 +77,11 @@ def invitation_issue(*, membership: Membership, by: Actor) -> tuple[Invitation, 
             {"email": _("%(user)s has no e-mail address to send the link to.") % {"user": user}}
         )
     moment = now()
-    _open(Invitation.objects.filter(user=user)).update(revoked_at=moment)
+    # This operation's earlier link only: another operation's invitation of the same person
+    # is that operation's to send or take back.
+    _open(Invitation.objects.filter(user=user, operation=membership.operation)).update(
+        revoked_at=moment
+    )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     invitation = Invitation.objects.create(
         user=user,
@@ -99,9 +103,12 @@ def invitation_issue(*, membership: Membership, by: Actor) -> tuple[Invitation, 
 
 @transaction.atomic
 def invitation_revoke(*, membership: Membership, by: Actor) -> int:
-    """Take back the member's open invitation: its link stops working. How many were open."""
+    """Take back the member's open invitation to this operation: its link stops working.
+    How many were open."""
     require_permission(by, membership.operation, Permission.MANAGE_MEMBERS)
-    revoked = _open(Invitation.objects.filter(user=membership.user)).update(revoked_at=now())
+    revoked = _open(
+        Invitation.objects.filter(user=membership.user, operation=membership.operation)
+    ).update(revoked_at=now())
     logger.info(
         "%s revoked the invitation of %s (operation %s)",
         _name(by),

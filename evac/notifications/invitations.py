@@ -115,6 +115,10 @@ def _inviter(by: Actor) -> str:
 
 
 def _cancel_pending(membership: Membership) -> None:
+    """The member's invitation e-mails from this operation not yet sent are not sent."""
     N.objects.filter(
-        staff_user=membership.user, kind=N.Kind.STAFF_INVITATION, status=N.Status.PENDING
+        operation=membership.operation,
+        staff_user=membership.user,
+        kind=N.Kind.STAFF_INVITATION,
+        status=N.Status.PENDING,
     ).update(status=N.Status.CANCELLED, secret="")

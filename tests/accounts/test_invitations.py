@@ -282,3 +282,43 @@ def test_a_link_no_longer_sets_a_password_once_the_account_has_one(client, opera
     assert set_password(token).status_code == 400
     erin.refresh_from_db()
     assert erin.check_password("Set-by-an-administrator-1")
+
+
+def test_inviting_a_person_to_another_operation_leaves_this_operations_link_working(
+    client, operation, alice, other_operation, dave
+):
+    client.force_login(alice)
+    invite(client, operation)
+    send_pending()
+    ours = token_in_the_last_email()
+    elsewhere = StaffClient()
+    elsewhere.force_login(dave)
+    added = elsewhere.post(f"/ops/{other_operation.slug}/staff/add/", NEW_MEMBER)
+    assert added.status_code == 302
+    theirs = Membership.objects.get(operation=other_operation, user__username="erin")
+
+    # Their coordinator sends a link of their own, then takes it back.
+    elsewhere.post(f"/ops/{other_operation.slug}/staff/{theirs.pk}/invite/")
+    elsewhere.post(f"/ops/{other_operation.slug}/staff/{theirs.pk}/revoke-invitation/")
+
+    assert Invitation.objects.get(operation=operation).revoked_at is None
+    assert set_password(ours).status_code == 302
+
+
+def test_an_unsent_link_of_this_operation_is_still_sent_when_another_invites_the_person(
+    client, operation, alice, other_operation, dave
+):
+    client.force_login(alice)
+    invite(client, operation)
+    elsewhere = StaffClient()
+    elsewhere.force_login(dave)
+    elsewhere.post(f"/ops/{other_operation.slug}/staff/add/", NEW_MEMBER)
+    theirs = Membership.objects.get(operation=other_operation, user__username="erin")
+
+    elsewhere.post(f"/ops/{other_operation.slug}/staff/{theirs.pk}/invite/")
+    send_pending()
+
+    assert len(mail.outbox) == 2
+    assert set(N.objects.filter(kind=N.Kind.STAFF_INVITATION).values_list("status", flat=True)) == {
+        N.Status.SENT
+    }
