@@ -77,4 +77,3 @@ class BookingAdmin(SimpleHistoryAdmin):
 @admin.register(GroundTransfer)
 class GroundTransferAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "operation", "departs_at", "seats_total"]
-    filter_horizontal = ["passengers"]

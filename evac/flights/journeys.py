@@ -12,7 +12,7 @@ another way or their seat goes.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from evac.core.clock import now
 from evac.core.errors import Conflict
+from evac.core.history import past_event_moment
 from evac.flights import events
 from evac.flights.models import Booking, Flight, GroundTransfer, SeatLoss, TransferSeat
 from evac.flights.seats import take_seats, take_transfer_seats
@@ -123,13 +124,16 @@ def journey_book(
     household: Household | None = None,
     by: Actor,
     unaccompanied_reason: str = "",
+    at: datetime | None = None,
 ) -> Journey:
     """A seat on every leg and on the flight for one person or a whole household, all in
-    one transaction or none: any leg full, closed or not connecting refuses the lot."""
+    one transaction or none: any leg full, closed or not connecting refuses the lot.
+    `at`: when, for Evac itself recording an earlier journey (the demo's replay)."""
     if (citizen is None) == (household is None):
         raise TypeError("give a citizen or a household")
     with transaction.atomic():
         require_permission(by, flight.operation, Permission.MANAGE_BOOKINGS)
+        at = past_event_moment(by, at)
         people = [citizen] if citizen is not None else household_waiting_members(household)
         if any(t.operation_id != flight.operation_id for t in transfers) or any(
             p.operation_id != flight.operation_id for p in people
@@ -138,11 +142,15 @@ def journey_book(
         refusal = connection_refusal(flight=flight, transfers=transfers, people=people)
         if refusal is not None:
             raise LegsDoNotConnect(refusal)
-        take_seats(flight, len(people))
+        take_seats(flight, len(people), at=at)
         for transfer in sorted(transfers, key=lambda t: t.pk):
-            take_transfer_seats(transfer, len(people))
+            take_transfer_seats(transfer, len(people), at=at)
         bookings = seat_people(
-            flight=flight, citizens=people, by=by, unaccompanied_reason=unaccompanied_reason
+            flight=flight,
+            citizens=people,
+            by=by,
+            at=at,
+            unaccompanied_reason=unaccompanied_reason,
         )
         connects_to = {b.citizen_id: b for b in bookings}
         legs = []
@@ -153,8 +161,12 @@ def journey_book(
                 by=by,
                 connects_to=connects_to,
                 unaccompanied_reason=unaccompanied_reason,
+                at=at,
             )
-        events.journey_booked(bookings=bookings)
+        if at is None:
+            # A journey recorded from the past (the demo's replay) was confirmed then: it
+            # keeps only the reminders still ahead, as bookings_made gave its flight seats.
+            events.journey_booked(bookings=bookings)
         return Journey(bookings, legs)
 
 

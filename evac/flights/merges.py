@@ -1,4 +1,4 @@
-"""What a merge of two records of one person does to seats, offers and transfers.
+"""What a merge of two records of one person does to seats, offers and transfer seats.
 
 Registered with people.merges (FlightsConfig.ready). The flights' rule: a person holds at
 most one seat and one live offer, so two records that each hold one are not merged; staff
@@ -8,7 +8,7 @@ A seat that moves keeps its place on the counter: it is the same seat, for the s
 
 from django.utils.translation import gettext as _
 
-from evac.flights.models import Booking, GroundTransfer, SeatOffer
+from evac.flights.models import Booking, SeatOffer, TransferSeat
 from evac.people.merges import MergeRefused, MergeStep
 from evac.people.models import Citizen
 
@@ -32,11 +32,20 @@ def _check(kept: Citizen, dropped: Citizen) -> None:
         raise MergeRefused(
             _("Both records have a seat offer open: let one be answered or withdrawn first.")
         )
+    legs = TransferSeat.objects.filter(citizen__in=[kept, dropped], is_active=True)
+    transfer_ids = list(legs.values_list("transfer_id", flat=True))
+    if len(transfer_ids) != len(set(transfer_ids)):
+        raise MergeRefused(
+            _(
+                "Both records hold a seat on the same transfer. A person holds one seat: "
+                "cancel one of them before merging."
+            )
+        )
 
 
 def _move_m2m(through, owner: str, kept: Citizen, dropped: Citizen) -> dict:
     """Move `dropped`'s rows of a many-to-many table to `kept`; where `kept` is already on
-    the same offer or transfer, the duplicate row goes (and comes back on undo)."""
+    the same offer, the duplicate row goes (and comes back on undo)."""
     rows = through.objects.filter(citizen=dropped)
     already = set(through.objects.filter(citizen=kept).values_list(f"{owner}_id", flat=True))
     owners = list(rows.values_list(f"{owner}_id", flat=True))
@@ -63,12 +72,14 @@ def _move(kept: Citizen, dropped: Citizen) -> dict:
     Booking.objects.filter(pk__in=bookings).update(citizen=kept)
     offers = list(SeatOffer.objects.filter(citizen=dropped).values_list("pk", flat=True))
     SeatOffer.objects.filter(pk__in=offers).update(citizen=kept)
+    legs = list(TransferSeat.objects.filter(citizen=dropped).values_list("pk", flat=True))
+    TransferSeat.objects.filter(pk__in=legs).update(citizen=kept)
     active = Booking.objects.filter(citizen=kept, is_active=True).values_list("pk", flat=True)
     return {
         "bookings": bookings,
         "offers": offers,
         "offer_people": _move_m2m(SeatOffer.people.through, "seatoffer", kept, dropped),
-        "transfers": _move_m2m(GroundTransfer.passengers.through, "groundtransfer", kept, dropped),
+        "transfer_seats": legs,
         "active": sorted(active),
     }
 
@@ -90,9 +101,7 @@ def _undo(kept: Citizen, dropped: Citizen, data: dict) -> None:
     Booking.objects.filter(pk__in=data.get("bookings", [])).update(citizen=dropped)
     SeatOffer.objects.filter(pk__in=data.get("offers", [])).update(citizen=dropped)
     _move_back_m2m(SeatOffer.people.through, "seatoffer", kept, dropped, data["offer_people"])
-    _move_back_m2m(
-        GroundTransfer.passengers.through, "groundtransfer", kept, dropped, data["transfers"]
-    )
+    TransferSeat.objects.filter(pk__in=data.get("transfer_seats", [])).update(citizen=dropped)
 
 
 STEP = MergeStep(app="flights", check=_check, move=_move, check_undo=_check_undo, undo=_undo)

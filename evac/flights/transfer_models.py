@@ -60,9 +60,7 @@ class GroundTransfer(models.Model):
     seats_booked = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.SCHEDULED)
     description = LimitedTextField(_("description"), blank=True)
-    # Who travelled on the demo's train before transfer seats existed; seats are `seats`.
-    passengers = models.ManyToManyField(Citizen, blank=True, related_name="transfers")
-    history = HistoricalRecords(m2m_fields=[passengers], excluded_fields=["seats_booked"])
+    history = HistoricalRecords(excluded_fields=["seats_booked"])
 
     class Meta:
         ordering = ["departs_at", "pk"]

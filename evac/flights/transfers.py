@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
-from evac.core.history import record_by
+from evac.core.history import past_event_moment, record_by
 from evac.flights.minors import minors_left_alone, refuse_or_excuse, seat_leave_minors_check
 from evac.flights.models import Booking, GroundTransfer, SeatLoss, TransferSeat
 from evac.flights.seats import give_back_transfer_seats, take_transfer_seats, transfer_seat_lost
@@ -66,7 +66,7 @@ def lock_transfer(transfer_id: int) -> GroundTransfer:
 def _validate(transfer: GroundTransfer) -> None:
     problems: dict = {}
     try:
-        transfer.full_clean(exclude=["passengers"])
+        transfer.full_clean()
     except ValidationError as error:
         problems = error.update_error_dict(problems)
     if transfer.seats_total is not None and transfer.seats_total < transfer.seats_booked:
@@ -78,14 +78,18 @@ def _validate(transfer: GroundTransfer) -> None:
         raise ValidationError(problems)
 
 
-def transfer_create(*, operation: Operation, by: Actor, **fields) -> GroundTransfer:
+def transfer_create(
+    *, operation: Operation, by: Actor, at: datetime | None = None, **fields
+) -> GroundTransfer:
+    """Plan a transfer. `at`: when, for Evac itself recording an earlier plan."""
     require_permission(by, operation, Permission.PLAN_FLIGHTS)
+    at = past_event_moment(by, at)
     unknown = set(fields) - TRANSFER_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"transfer_create() got fields it can't set: {sorted(unknown)}")
     transfer = GroundTransfer(operation=operation, **fields)
     _validate(transfer)
-    record_by(transfer, by).save()
+    record_by(transfer, by, at).save()
     return transfer
 
 
@@ -106,11 +110,16 @@ def transfer_update(*, transfer: GroundTransfer, by: Actor, **changes) -> Ground
 
 
 @transaction.atomic
-def transfer_set_status(*, transfer: GroundTransfer, status: str, by: Actor) -> GroundTransfer:
+def transfer_set_status(
+    *, transfer: GroundTransfer, status: str, by: Actor, at: datetime | None = None
+) -> GroundTransfer:
     """Move a transfer on. Cancelling frees every seat and tells everyone on it; leaving
     settles each seat (boarded: done; anyone else: a no-show, told that it left without
-    them; one on a journey is stranded between legs, flights.journeys)."""
+    them; one on a journey is stranded between legs, flights.journeys); arriving puts those
+    who boarded in the city it arrived in, where their flight leaves from. `at`: when, for
+    Evac itself recording an earlier change."""
     require_permission(by, transfer.operation, Permission.PLAN_FLIGHTS)
+    at = past_event_moment(by, at)
     transfer = lock_transfer(transfer.pk)
     if not transfer.can_become(status):
         raise InvalidTransition(
@@ -133,16 +142,31 @@ def transfer_set_status(*, transfer: GroundTransfer, status: str, by: Actor) -> 
         for seat in seats:
             missed = seat.status != TransferSeat.Status.BOARDED
             if missed:
-                _set_seat_status(seat, TransferSeat.Status.NO_SHOW, by=by)
+                _set_seat_status(seat, TransferSeat.Status.NO_SHOW, by=by, at=at)
                 seat.lost_because = SeatLoss.NO_SHOW
             seat.is_active = False
-            record_by(seat, by).save()
+            record_by(seat, by, at).save()
             if missed:  # told, as for a cancelled one; a flight seat it led to stays
                 transfer_seat_lost(seat, reason=SeatLoss.NO_SHOW)
+    elif status == GroundTransfer.Status.ARRIVED:
+        _arrived(transfer, by=by, at=at)
     transfer.refresh_from_db(fields=["seats_booked"])
     transfer.status = status
-    record_by(transfer, by).save(update_fields=["status"])
+    record_by(transfer, by, at).save(update_fields=["status"])
     return transfer
+
+
+def _arrived(transfer: GroundTransfer, *, by: Actor, at: datetime | None) -> None:
+    """Who boarded is now in the city the transfer arrived in: that is where they wait,
+    and where a flight takes them from."""
+    aboard = Citizen.objects.select_for_update().filter(
+        transfer_seats__transfer=transfer,
+        transfer_seats__status=TransferSeat.Status.BOARDED,
+        current_city_id=transfer.from_city_id,
+    )
+    for citizen in aboard.order_by("pk"):
+        citizen.current_city_id = transfer.to_city_id
+        record_by(citizen, by, at).save(update_fields=["current_city"])
 
 
 # Seats ---------------------------------------------------------------------------------
@@ -296,11 +320,14 @@ def legs_leave_minors_check(booking: Booking, *, by: Actor, unaccompanied_reason
 
 
 @transaction.atomic
-def transfer_seat_set_status(*, seat: TransferSeat, status: str, by: Actor) -> TransferSeat:
+def transfer_seat_set_status(
+    *, seat: TransferSeat, status: str, by: Actor, at: datetime | None = None
+) -> TransferSeat:
     """Boarded or no-show, as people get on the train or bus: only while it is boarding."""
     require_permission(
         by, seat.transfer.operation, Permission.HANDLE_PASSENGERS, citizen_id=seat.citizen_id
     )
+    at = past_event_moment(by, at)
     if status == TransferSeat.Status.CANCELLED:
         raise InvalidTransition(_("Use cancel to free a seat."))
     transfer = lock_transfer(seat.transfer_id)
@@ -311,12 +338,14 @@ def transfer_seat_set_status(*, seat: TransferSeat, status: str, by: Actor) -> T
         raise InvalidTransition(
             _("Passengers are marked boarded or no-show only while the transfer is boarding.")
         )
-    _set_seat_status(seat, status, by=by)
-    record_by(seat, by).save()
+    _set_seat_status(seat, status, by=by, at=at)
+    record_by(seat, by, at).save()
     return seat
 
 
-def _set_seat_status(seat: TransferSeat, status: str, *, by: Actor) -> None:
+def _set_seat_status(
+    seat: TransferSeat, status: str, *, by: Actor, at: datetime | None = None
+) -> None:
     if seat.status == status:
         return
     if not seat.can_become(status):
@@ -328,5 +357,5 @@ def _set_seat_status(seat: TransferSeat, status: str, *, by: Actor) -> None:
             }
         )
     seat.status = status
-    seat.status_changed_at = now()
+    seat.status_changed_at = at or now()
     seat.status_changed_by = user_of(by)

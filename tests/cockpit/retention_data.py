@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from evac.flights.models import GroundTransfer
+from evac.flights.models import GroundTransfer, TransferSeat
 from evac.flights.services import (
     booking_cancel,
     booking_create,
@@ -231,7 +231,10 @@ def fill_with_personal_data(
         seats_total=40,
         description=f"Car 7; {t}ksana Melnyk leads the group",
     )
-    transfer.passengers.add(mum, boy)
+    for person in (mum, boy):
+        TransferSeat.objects.create(
+            transfer=transfer, citizen=person, status=TransferSeat.Status.BOARDED
+        )
     found.add(f"{t}ksana Melnyk")
 
     # Changes made in the admin, which names each object in its log.

@@ -17,7 +17,7 @@ from evac.demo.names import to_latin
 from evac.demo.people import plan_parties
 from evac.demo.scenario import OPERATION_SLUG, load_demo
 from evac.demo.timeline import Timeline
-from evac.flights.models import Booking, Flight, GroundTransfer
+from evac.flights.models import Booking, Flight, GroundTransfer, TransferSeat
 from evac.operations.access import role_in
 from evac.operations.models import Membership, Operation, Role
 from evac.people.models import Citizen, ContactLogEntry, Household
@@ -204,18 +204,47 @@ class TestTheLoadedScenario:
         assert max(moments) < datetime(2022, 1, 12, tzinfo=UTC)
         assert people.filter(registered_at__lt=datetime(2022, 1, 7, tzinfo=UTC)).count() == 43
 
-    def test_the_rail_transfer_takes_the_almaty_passengers_of_13_january(self, demo):
-        (transfer,) = GroundTransfer.objects.filter(operation=demo.operation)
-        flight = _flight(demo.operation, "PS 9004")
-        from_almaty = Citizen.objects.filter(
-            bookings__flight=flight, bookings__is_active=True, current_city__name="Almaty"
+    def test_a_train_from_almaty_runs_before_each_flight(self, demo):
+        trains = list(GroundTransfer.objects.filter(operation=demo.operation))
+        flights = list(demo.operation.flights.order_by("departs_at"))
+        assert len(trains) == len(flights) == 3
+        for train, flight in zip(trains, flights, strict=True):
+            assert train.mode == GroundTransfer.Mode.RAIL
+            assert (train.from_city.name, train.to_city.name) == ("Almaty", "Nur-Sultan")
+            assert train.arrives_at < flight.report_at
+        assert [t.status for t in trains] == ["arrived", "arrived", "scheduled"]
+
+    def test_the_9_january_passengers_came_by_train_booked_as_one_journey(self, demo):
+        flight = _flight(demo.operation, "PS 9002")
+        train = GroundTransfer.objects.filter(operation=demo.operation).first()
+        boarded = flight.bookings.filter(status=Booking.Status.BOARDED)
+        legs = TransferSeat.objects.filter(transfer=train)
+        assert legs.count() == boarded.count() == 33
+        assert set(legs.values_list("connects_to", flat=True)) == set(
+            boarded.values_list("pk", flat=True)
         )
-        assert transfer.mode == GroundTransfer.Mode.RAIL
-        assert (transfer.from_city.name, transfer.to_city.name) == ("Almaty", "Nur-Sultan")
-        assert set(transfer.passengers.all()) == set(from_almaty)
-        assert from_almaty.count() == 8
-        assert transfer.passengers.count() <= transfer.seats_total
-        assert transfer.arrives_at < flight.departs_at
+        assert set(legs.values_list("status", flat=True)) == {TransferSeat.Status.BOARDED}
+        assert train.seats_booked == 33 <= train.seats_total
+        assert all(
+            p.registered_at < flight.departs_at
+            for p in Citizen.objects.filter(transfer_seats__transfer=train)
+        )
+
+    def test_the_almaty_passengers_of_13_january_took_the_train_and_hold_their_seats(self, demo):
+        flight = _flight(demo.operation, "PS 9004")
+        train = GroundTransfer.objects.filter(operation=demo.operation)[1]
+        legs = TransferSeat.objects.filter(transfer=train).select_related("connects_to")
+        assert legs.count() == train.seats_booked == 8
+        assert {leg.status for leg in legs} == {TransferSeat.Status.BOARDED}
+        assert {leg.connects_to.flight_id for leg in legs} == {flight.pk}
+        assert all(leg.connects_to.is_active for leg in legs)
+        arrived = {leg.citizen.current_city.name for leg in legs}
+        assert arrived == {"Nur-Sultan"}
+
+    def test_the_next_train_has_room_for_people_waiting_in_almaty(self, demo):
+        train = GroundTransfer.objects.filter(operation=demo.operation).last()
+        assert train.status == GroundTransfer.Status.SCHEDULED
+        assert train.seats_booked == 0 and train.seats_total == 40
 
     def test_contact_log_entries_are_dated_january_2022(self, demo):
         entries = ContactLogEntry.objects.filter(citizen__operation=demo.operation)

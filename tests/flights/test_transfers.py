@@ -175,6 +175,31 @@ def test_leaving_makes_those_not_on_board_no_shows(operation, almaty, train, ali
     assert (seat_off.status, seat_off.lost_because) == (TransferSeat.Status.NO_SHOW, "no_show")
 
 
+def test_on_arrival_those_who_boarded_are_in_the_city_it_arrived_in(
+    operation, almaty, nur_sultan, train, alice, bob
+):
+    on, off = (make_citizen(operation, almaty) for _ in range(2))
+    (seat_on,) = transfer_book(transfer=train, citizen=on, by=alice)
+    transfer_book(transfer=train, citizen=off, by=alice)
+    transfer_set_status(transfer=train, status=GroundTransfer.Status.BOARDING, by=alice)
+    transfer_seat_set_status(seat=seat_on, status=TransferSeat.Status.BOARDED, by=bob)
+    transfer_set_status(transfer=train, status=GroundTransfer.Status.DEPARTED, by=alice)
+
+    transfer_set_status(transfer=train, status=GroundTransfer.Status.ARRIVED, by=alice)
+
+    on.refresh_from_db()
+    off.refresh_from_db()
+    assert (on.current_city, off.current_city) == (nur_sultan, almaty)
+    assert on.history.latest().history_user == alice
+
+
+def test_only_evac_itself_records_a_transfer_change_at_an_earlier_moment(train, alice):
+    with pytest.raises(ValueError, match="only Evac itself"):
+        transfer_set_status(
+            transfer=train, status=GroundTransfer.Status.BOARDING, by=alice, at=train.departs_at
+        )
+
+
 def test_cancelling_a_transfer_frees_every_seat_and_tells_everyone_on_it(
     operation, almaty, train, alice
 ):

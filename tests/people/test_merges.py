@@ -8,14 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from evac.audit.models import AccessLogEntry
-from evac.flights.models import Booking, GroundTransfer
+from evac.flights.models import Booking, TransferSeat
 from evac.flights.services import booking_create
+from evac.flights.transfers import transfer_book
 from evac.notifications.models import Notification
 from evac.people.merges import MergeRefused, citizens_merge, merge_refusal, merge_undo
 from evac.people.models import Citizen, CitizenMerge, ContactLogEntry, Household
 from evac.people.services import contact_log_add, household_register
 from evac.portal.selectors import citizen_lookup
 from tests.factories import make_citizen, make_flight
+from tests.flights.factories import make_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +99,20 @@ def test_two_records_each_holding_a_seat_are_not_merged(pair, alice, operation, 
     assert "Both records hold a seat" in merge_refusal(kept=kept, dropped=other)
 
 
+def test_two_records_each_holding_a_seat_on_one_transfer_are_not_merged(
+    pair, alice, operation, almaty, nqz
+):
+    kept, other = pair
+    transfer = make_transfer(operation, almaty, nqz.city)
+    transfer_book(transfer=transfer, citizen=kept, by=alice)
+    transfer_book(transfer=transfer, citizen=other, by=alice)
+
+    with pytest.raises(MergeRefused, match="same transfer"):
+        citizens_merge(kept=kept, dropped=other, caller=caller(alice))
+
+    assert TransferSeat.objects.filter(citizen=other, is_active=True).exists()
+
+
 def test_a_merge_that_would_leave_a_minor_without_an_adult_is_refused(
     operation, almaty, alice, pair
 ):
@@ -157,29 +173,21 @@ def _adult(city) -> dict:
     }
 
 
-def test_undo_restores_both_records_and_every_row_exactly(pair, alice, flight, operation):
+def test_undo_restores_both_records_and_every_row_exactly(pair, alice, flight, operation, almaty):
     kept, other = pair
     contact_log_add(
         citizen=other, channel="phone", direction="inbound", outcome="reached", by=alice
     )
     booking = booking_create(flight=flight, citizen=other, by=alice)
-    transfer = GroundTransfer.objects.create(
-        operation=operation,
-        mode="rail",
-        from_city=flight.departure_airport.city,
-        to_city=flight.arrival_airport.city,
-        departs_at=flight.departs_at,
-        arrives_at=flight.arrives_at,
-        seats_total=10,
-    )
-    transfer.passengers.add(kept, other)
+    transfer = make_transfer(operation, almaty, flight.departure_airport.city)
+    (seat,) = transfer_book(transfer=transfer, citizen=other, by=alice)
     before = {"kept": fields_of(kept), "other": fields_of(other)}
     messages = set(Notification.objects.filter(citizen=other).values_list("pk", flat=True))
 
     merge = citizens_merge(
         kept=kept, dropped=other, caller=caller(alice), use_other=["email", "phone"]
     )
-    assert set(transfer.passengers.all()) == {kept}
+    assert TransferSeat.objects.get(pk=seat.pk).citizen_id == kept.pk
     merge_undo(merge=merge, caller=caller(alice))
 
     assert _diff(fields_of(kept), before["kept"]) == {}
@@ -187,7 +195,7 @@ def test_undo_restores_both_records_and_every_row_exactly(pair, alice, flight, o
     assert Booking.objects.get(pk=booking.pk).citizen_id == other.pk
     assert ContactLogEntry.objects.get().citizen_id == other.pk
     assert set(Notification.objects.filter(citizen=other).values_list("pk", flat=True)) == messages
-    assert set(transfer.passengers.all()) == {kept, other}
+    assert TransferSeat.objects.get(pk=seat.pk).citizen_id == other.pk
     assert CitizenMerge.objects.get().undone_at is not None
 
 
