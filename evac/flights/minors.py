@@ -177,7 +177,7 @@ def minors_left_behind(
         b.citizen_id: b
         for b in Booking.objects.filter(
             is_active=True, citizen__household_id=citizen.household_id
-        ).select_related("flight__departure_airport")
+        ).select_related("flight__departure_airport__city")
     }
     before = {m.pk for m in household_minors_alone(members, seats=seats)}
     decided = copy(citizen)
@@ -222,7 +222,7 @@ def households_with_minors_alone(
         b.citizen_id: b
         for b in Booking.objects.filter(
             is_active=True, citizen__household__in=households.distinct().values("pk")
-        ).select_related("flight__departure_airport")
+        ).select_related("flight__departure_airport__city")
     }
     by_household: dict[int, list[Citizen]] = {}
     for member in members:

@@ -108,3 +108,27 @@ def test_the_waiting_list_warns_of_the_children_left_alone(
 
     assert [f.minors for f in page.context["households_alone"]] == [[child]]
     assert 'data-households-alone="1"' in page.content.decode()
+
+
+def test_the_warnings_read_the_same_queries_however_many_families_hold_seats(
+    operation, almaty, nqz, kbp, alice
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_flight
+
+    # An airport without a time zone of its own reads its city's: read with the seats.
+    nqz.time_zone = None
+    nqz.save()
+    flight = make_flight(operation, nqz, kbp)
+
+    def queries_with(families: int) -> int:
+        for n in range(families):
+            for member in _family(operation, almaty, "2016-04-05", surname=f"Family{n}x"):
+                booking_create(flight=flight, citizen=member, by=alice)
+        with CaptureQueriesContext(connection) as read:
+            households_with_minors_alone(operation)
+        return len(read)
+
+    assert queries_with(1) == queries_with(3)
