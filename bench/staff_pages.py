@@ -362,18 +362,35 @@ def main() -> None:
     add_passengers = reverse("flights:add_passengers", args=[op, free.pk])
     waiting = Citizen.objects.filter(status="waiting")
     print(f"{waiting.count():,} people waiting")
+    # Where "Next" leads after 999 pages (and 199 of the filtered list): the row it starts after.
+    from evac.people.selectors import REGISTRY_PAGE_SIZE, registry_rows
+
+    rows = registry_rows(operation)
+    deep = rows.values_list("pk", flat=True)[999 * REGISTRY_PAGE_SIZE - 1]
+    there = rows.filter(status="waiting", current_city_id=city).values_list("pk", flat=True)
+    filtered_deep = there[199 * REGISTRY_PAGE_SIZE - 1]
+    from evac.flights.selectors import waiting_units
+
+    unit_200 = waiting_units(operation, limit=200)[-1].rank.first_pk
     pages = {
         "dashboard": reverse("operations:dashboard", args=[op]),
         "citizen list, first page": people,
-        "citizen list, page 1,000": f"{people}?page=1000",
+        "citizen list, page 1,000 (offset)": f"{people}?page=1000",
+        "citizen list, page 1,000 (Next)": f"{people}?after={deep}&page=1000",
         "citizen list, search": f"{people}?q=shevchenko1",
-        "citizen list, filtered deep page": f"{people}?status=waiting&city={city}&page=200",
+        "citizen list, filtered deep page (offset)": (
+            f"{people}?status=waiting&city={city}&page=200"
+        ),
+        "citizen list, filtered deep page (Next)": (
+            f"{people}?status=waiting&city={city}&after={filtered_deep}&page=200"
+        ),
         "flight list": reverse("flights:list", args=[op]),
         "manifest (400 seats)": reverse("flights:manifest", args=[op, big.pk]),
         "manifest export CSV (400)": reverse("flights:export", args=[op, big.pk, "csv"]),
         "manifest export XLSX (400)": reverse("flights:export", args=[op, big.pk, "xlsx"]),
         "add passengers (waiting list, first 200)": add_passengers,
         "add passengers, one city": f"{add_passengers}?city={city}",
+        "add passengers, units 201-400 (Next)": f"{add_passengers}?after={unit_200}",
     }
     print("\n| page | queries | page (ms) | bare SQL (ms) | page / SQL |")
     print("|---|---:|---:|---:|---:|")
