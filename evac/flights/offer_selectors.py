@@ -46,6 +46,10 @@ class OfferSummary:
     # Seats nobody holds or is offered: before departure, still free; after it, flown empty.
     seats_empty: int = 0
     flown: bool = False
+    # Why seats flew empty: booked but not boarded (no-shows), and held by nobody when the
+    # flight left (never booked, or cancelled and not filled again).
+    no_shows: int = 0
+    unfilled: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {**self.counts, "seats_held": self.seats_held, "seats_empty": self.seats_empty}
@@ -61,12 +65,26 @@ def offer_summary(flight: Flight) -> OfferSummary:
     live = list(live_offers(flight))
     held = sum(offer.seats for offer in live)
     flown = flight.status in FLOWN_STATUSES
+    no_shows = unfilled = 0
     if flown:
-        boarded = flight.bookings.filter(status=Booking.Status.BOARDED).count()
-        empty = max(flight.seats_total - boarded, 0)
+        seats = flight.bookings.aggregate(
+            boarded=Count("pk", filter=Q(status=Booking.Status.BOARDED)),
+            no_shows=Count("pk", filter=Q(status=Booking.Status.NO_SHOW)),
+        )
+        empty = max(flight.seats_total - seats["boarded"], 0)
+        no_shows = min(seats["no_shows"], empty)
+        unfilled = empty - no_shows
     else:
         empty = flight.seats_left
-    return OfferSummary(live=live, counts=counts, seats_held=held, seats_empty=empty, flown=flown)
+    return OfferSummary(
+        live=live,
+        counts=counts,
+        seats_held=held,
+        seats_empty=empty,
+        flown=flown,
+        no_shows=no_shows,
+        unfilled=unfilled,
+    )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight, SeatOffer
 from evac.flights.offers import offer_next
+from evac.flights.services import booking_create, booking_set_status, flight_set_status
 from tests.factories import make_citizen, make_flight
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,27 @@ def test_after_departure_the_page_says_how_many_seats_flew_empty(
     client.force_login(alice)
 
     assert "2 seats flew empty." in _page(client, operation, soon).content.decode()
+
+
+def test_after_departure_the_page_says_why_seats_flew_empty(
+    client, operation, almaty, nqz, kbp, alice
+):
+    flight = make_flight(operation, nqz, kbp, seats=4, departs_at=now() + timedelta(days=2))
+    on_board, missing = (make_citizen(operation, almaty) for _ in range(2))
+    boarded = booking_create(flight=flight, citizen=on_board, by=alice)
+    booking_create(flight=flight, citizen=missing, by=alice)
+    Flight.objects.filter(pk=flight.pk).update(
+        offers=Flight.Offers.OFF, departs_at=now() + timedelta(hours=1)
+    )  # it leaves within the hour
+    flight.refresh_from_db()
+    flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=alice)
+    booking_set_status(booking=boarded, status=Booking.Status.BOARDED, by=alice)
+    flight_set_status(flight=flight, status=Flight.Status.DEPARTED, by=alice)
+    client.force_login(alice)
+
+    page = _page(client, operation, flight).content.decode()
+
+    assert "3 seats flew empty." in page
+    assert 'data-no-shows="1" data-unfilled="2"' in page
+    assert "1 booked but did not board; 2 held by nobody when the flight left" in page
+    assert "seat offers were off for this flight" in page
