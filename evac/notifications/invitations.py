@@ -7,14 +7,19 @@ has the message (delivery.py), as for the portal's one-time codes, so nobody on 
 read it from the outbox, the API or the admin.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import transaction
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from evac.accounts.invitations import invitation_issue, invitation_revoke
 from evac.core.actor import user_of
 from evac.core.clock import now
+from evac.core.errors import Conflict
 from evac.notifications.compose import message_fields
 from evac.notifications.models import CODE_MASK, Notification
 from evac.notifications.services import _send_soon, _written
@@ -25,12 +30,43 @@ from evac.operations.services import member_add
 N = Notification
 
 
+class NoPublicAddress(Conflict):
+    """Evac can't tell which address of its own to put in a link."""
+
+
 def invitation_link(site_url: str) -> str:
     """The set-password link with the token masked, in its fragment (never sent to a
-    server, so never in an access log). The site's public address (EVAC_PUBLIC_URL) when
-    set, else the address the coordinator reached Evac at."""
-    base = (settings.EVAC_PUBLIC_URL or site_url).rstrip("/")
+    server, so never in an access log), at the site's public address (EVAC_PUBLIC_URL).
+
+    Without it: the address the coordinator reached Evac at, but only if ALLOWED_HOSTS
+    names its host as it is. A host let in through a wildcard ("*", ".example.org") may
+    be a forged Host header, which must not choose where a new colleague's link (and the
+    token in it) goes: then the first host ALLOWED_HOSTS names plainly is used, and with
+    none, the invitation is refused, saying to set EVAC_PUBLIC_URL.
+    """
+    base = (settings.EVAC_PUBLIC_URL or _named_site(site_url)).rstrip("/")
     return f"{base}{reverse('invitation')}#{CODE_MASK}"
+
+
+def _named_site(site_url: str) -> str:
+    address = urlsplit(site_url)
+    plain = [
+        host.lower()
+        for host in settings.ALLOWED_HOSTS
+        if host and not host.startswith(".") and "*" not in host
+    ]
+    host, _port = split_domain_port(address.netloc)
+    if host and host in plain:
+        return f"{address.scheme}://{address.netloc}"
+    if plain:
+        return f"{'https' if settings.EVAC_HTTPS else address.scheme or 'http'}://{plain[0]}"
+    raise NoPublicAddress(
+        _(
+            "Evac doesn't know its public address, so it can't send an invitation link: set "
+            "EVAC_PUBLIC_URL (e.g. https://evac.example.org), or name the host in "
+            "ALLOWED_HOSTS without a wildcard."
+        )
+    )
 
 
 @transaction.atomic

@@ -322,3 +322,57 @@ def test_an_unsent_link_of_this_operation_is_still_sent_when_another_invites_the
     assert set(N.objects.filter(kind=N.Kind.STAFF_INVITATION).values_list("status", flat=True)) == {
         N.Status.SENT
     }
+
+
+def _link_host() -> str:
+    return re.search(r"https?://([^/\s]+)/accounts/invitation/", mail.outbox[-1].body).group(1)
+
+
+def test_without_a_public_address_a_forged_host_does_not_choose_where_the_link_points(
+    client, operation, alice, settings
+):
+    settings.EVAC_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = [".mfa.example", "evac.mfa.example"]
+    client.force_login(alice)
+
+    response = client.post(
+        f"/ops/{operation.slug}/staff/add/", NEW_MEMBER, HTTP_HOST="attacker.mfa.example"
+    )
+    send_pending()
+
+    assert response.status_code == 302
+    assert _link_host() == "evac.mfa.example"
+
+
+def test_a_host_named_plainly_in_allowed_hosts_is_the_links_with_its_port(
+    client, operation, alice, settings
+):
+    settings.EVAC_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["*", "evac.mfa.example"]
+    client.force_login(alice)
+
+    client.post(f"/ops/{operation.slug}/staff/add/", NEW_MEMBER, HTTP_HOST="evac.mfa.example:8443")
+    send_pending()
+
+    assert _link_host() == "evac.mfa.example:8443"
+
+
+def test_with_no_plain_host_and_no_public_address_nobody_is_invited_and_the_page_says_why(
+    client, operation, alice, settings
+):
+    settings.EVAC_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["*"]
+    client.force_login(alice)
+
+    page = client.post(f"/ops/{operation.slug}/staff/add/", NEW_MEMBER, HTTP_HOST="evil.example")
+    api = client.post(
+        f"/api/v1/operations/{operation.slug}/members/",
+        NEW_MEMBER,
+        content_type="application/json",
+        HTTP_HOST="evil.example",
+    )
+
+    assert page.status_code == 400 and "EVAC_PUBLIC_URL" in page.content.decode()
+    assert api.status_code == 409 and "EVAC_PUBLIC_URL" in api.json()["error"]["message"]
+    assert not User.objects.filter(username="erin").exists()
+    assert not N.objects.filter(kind=N.Kind.STAFF_INVITATION).exists()
