@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from evac.core.hooks import Slot
-from evac.flights.models import Booking, Flight, SeatOffer, TransferSeat
+from evac.flights.models import Booking, Flight, GroundTransfer, SeatOffer, TransferSeat
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,27 @@ class FlightPlan:
         )
 
 
+@dataclass(frozen=True)
+class TransferPlan:
+    """What the messages of a transfer's people say about it: a change is news to them."""
+
+    departs_at: datetime
+    arrives_at: datetime
+    from_city_id: int
+    to_city_id: int
+    meeting_point: str
+
+    @classmethod
+    def of(cls, transfer: GroundTransfer) -> "TransferPlan":
+        return cls(
+            transfer.departs_at,
+            transfer.arrives_at,
+            transfer.from_city_id,
+            transfer.to_city_id,
+            transfer.meeting_point,
+        )
+
+
 class Listener(Protocol):
     """Who hears of seats and flights (evac.notifications.travel): each call runs in the
     transaction of the change it tells of."""
@@ -50,6 +71,7 @@ class Listener(Protocol):
     def seat_offers_ended(self, *, offers: Sequence[SeatOffer]) -> object: ...
     def transfer_seat_released(self, *, seat: TransferSeat, reason: str) -> object: ...
     def journey_booked(self, *, bookings: Sequence[Booking]) -> object: ...
+    def transfer_updated(self, *, transfer: GroundTransfer, before: TransferPlan) -> object: ...
 
 
 # Who hears of every change; NotificationsConfig.ready fills it.
@@ -89,3 +111,7 @@ def transfer_seat_released(*, seat: TransferSeat, reason: str) -> None:
 def journey_booked(*, bookings: Sequence[Booking]) -> None:
     """Legs now lead to these flight seats (flights.journeys): their messages name them."""
     listener().journey_booked(bookings=bookings)
+
+
+def transfer_updated(*, transfer: GroundTransfer, before: TransferPlan) -> None:
+    listener().transfer_updated(transfer=transfer, before=before)

@@ -33,6 +33,7 @@ from evac.flights.services import (
     household_waiting_members,
     seat_people,
 )
+from evac.flights.transfer_models import TRANSFERS_AHEAD_STATUSES
 from evac.flights.transfers import seat_on_transfer
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
@@ -315,3 +316,46 @@ def stranded_between_legs(operation: Operation) -> list[Stranded]:
         seen.add(seat.connects_to_id)
         stranded.append(Stranded(seat.connects_to, seat))
     return stranded
+
+
+@dataclass(frozen=True)
+class BrokenJourney:
+    """A person whose legs to their flight seat no longer connect, and why."""
+
+    booking: Booking
+    legs: list[TransferSeat]
+    refusal: str
+
+
+def journeys_not_connecting(operation: Operation) -> list[BrokenJourney]:
+    """Journeys ahead whose legs a change has pulled apart (a train that now arrives after
+    the flight's report time less the margin, a flight moved to another city): the same
+    rule as when they were booked (connection_refusal), soonest flight first."""
+    legs = (
+        TransferSeat.objects.filter(
+            transfer__operation=operation,
+            transfer__status__in=TRANSFERS_AHEAD_STATUSES,
+            is_active=True,
+            connects_to__is_active=True,
+        )
+        .exclude(status=TransferSeat.Status.NO_SHOW)
+        .select_related(
+            "citizen",
+            "transfer__from_city",
+            "transfer__to_city",
+            "connects_to__flight__departure_airport__city",
+        )
+        .order_by("connects_to__flight__departs_at", "citizen__surname", "pk")
+    )
+    by_booking: dict[int, list[TransferSeat]] = {}
+    for leg in legs:
+        by_booking.setdefault(leg.connects_to_id, []).append(leg)
+    broken = []
+    for journey in by_booking.values():
+        booking = journey[0].connects_to
+        refusal = connection_refusal(
+            flight=booking.flight, transfers=[leg.transfer for leg in journey]
+        )
+        if refusal is not None:
+            broken.append(BrokenJourney(booking, journey, refusal))
+    return broken

@@ -20,7 +20,7 @@ from evac.audit.services import access_log_record
 from evac.core.errors import Conflict
 from evac.core.requests import caller_of
 from evac.core.responses import file_response
-from evac.flights.journeys import stranded_between_legs
+from evac.flights.journeys import journeys_not_connecting, stranded_between_legs
 from evac.flights.models import TRANSFER_TRANSITIONS, GroundTransfer, TransferSeat
 from evac.flights.transfer_forms import TransferForm
 from evac.flights.transfer_selectors import (
@@ -59,6 +59,7 @@ def transfer_list(request: OperationRequest) -> HttpResponse:
             "nav": "flights",
             "transfers": operation_transfers(request.operation).order_by("-departs_at"),
             "stranded": stranded_between_legs(request.operation),
+            "not_connecting": journeys_not_connecting(request.operation),
         },
     )
 

@@ -20,6 +20,7 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
+from evac.flights import events
 from evac.flights.minors import minors_left_alone, refuse_or_excuse, seat_leave_minors_check
 from evac.flights.models import Booking, GroundTransfer, SeatLoss, TransferSeat
 from evac.flights.seats import give_back_transfer_seats, take_transfer_seats, transfer_seat_lost
@@ -102,10 +103,13 @@ def transfer_update(*, transfer: GroundTransfer, by: Actor, **changes) -> Ground
     transfer = lock_transfer(transfer.pk)
     if transfer.status not in (GroundTransfer.Status.SCHEDULED, GroundTransfer.Status.BOARDING):
         raise InvalidTransition(_("A transfer that has left or was cancelled can't change."))
+    before = events.TransferPlan.of(transfer)
     for name, value in changes.items():
         setattr(transfer, name, value)
     _validate(transfer)
     record_by(transfer, by).save()
+    # A new time or meeting point: everyone on it is told, and their reminders re-timed.
+    events.transfer_updated(transfer=transfer, before=before)
     return transfer
 
 

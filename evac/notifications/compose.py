@@ -163,6 +163,18 @@ def message_context(
             others=[found[pk] for pk in ids if pk in found],
             part=parameters.get("part"),
         )
+    if kind == N.Kind.FLIGHT_CHANGED and "transfer" in parameters:  # a train's or bus's
+        transfer = (
+            GroundTransfer.objects.select_related("from_city", "to_city")
+            .filter(pk=parameters["transfer"])
+            .first()
+        )
+        if transfer is None:
+            return None
+        return {
+            **_person_context(citizen, operation),
+            "transfer": texts.transfer_context(transfer, citizen.preferred_language),
+        }
     if kind == N.Kind.SEAT_CANCELLED and "transfer" in parameters:
         transfer = (
             GroundTransfer.objects.select_related("from_city", "to_city")

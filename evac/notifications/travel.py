@@ -5,6 +5,7 @@ lost. Each runs in the transaction of the change it tells of, through the schedu
 of services.py.
 """
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from evac.core.clock import now
-from evac.flights.events import FlightPlan
+from evac.flights.events import FlightPlan, TransferPlan
 from evac.flights.models import (
     Booking,
     Flight,
@@ -147,19 +148,21 @@ def journey_booked(*, bookings: Sequence[Booking]) -> None:
         return
     flight = _flight_for_messages(bookings[0].flight_id)
     for booking in bookings:
-        _journey_retold(booking, flight)
+        _journey_retold(booking, flight, new_legs=True)
 
 
-def _journey_retold(booking: Booking, flight: Flight) -> Notification | None:
-    """Re-time and rewrite what is still to be said about a journey's seat; a new
-    confirmation for a journey changed after the first one went out."""
+def _journey_retold(booking: Booking, flight: Flight, *, new_legs: bool) -> Notification | None:
+    """Re-time and rewrite what is still to be said about a journey's seat; with
+    `new_legs`, a new confirmation if the first one went out before them."""
     legs = _legs(booking)
     N.objects.filter(booking=booking, kind=N.Kind.FLIGHT_REMINDER, status=N.Status.PENDING).update(
         status=N.Status.CANCELLED
     )
     _reminders(booking, flight, legs)
     confirmation = _confirmation(booking, flight, legs)
-    if confirmation is None or confirmation.status == N.Status.PENDING or not legs:
+    if not new_legs or confirmation is None or confirmation.status == N.Status.PENDING:
+        return confirmation
+    if not legs:
         return confirmation
     ids = "-".join(str(leg.pk) for leg in legs)
     return _confirmation(booking, flight, legs, key=f"confirmation:{booking.pk}:legs{ids}")
@@ -335,3 +338,50 @@ def flight_status_changed(*, flight: Flight) -> None:
     N.objects.filter(flight=flight, kind__in=SEAT_KINDS, status=N.Status.PENDING).update(
         status=N.Status.CANCELLED
     )
+
+
+def transfer_updated(*, transfer: GroundTransfer, before: TransferPlan) -> None:
+    """A transfer's new time, cities or meeting point: everyone on it is told once, with the
+    new details, and a journey's reminders are re-timed for it.
+
+    Runs in transfer_update's transaction. The notice's key names the plan it tells of, so
+    the same change asked twice tells nobody twice, and a notice of an earlier change not
+    yet gone is dropped for the latest. A person whose confirmation has not gone out yet
+    gets it with the new details instead.
+    """
+    if TransferPlan.of(transfer) == before:
+        return
+    transfer = GroundTransfer.objects.select_related("operation", "from_city", "to_city").get(
+        pk=transfer.pk
+    )
+    plan = hashlib.sha256(transfer.meeting_point.encode()).hexdigest()[:12]
+    plan = (
+        f"{_key_time(transfer.departs_at)}:{_key_time(transfer.arrives_at)}"
+        f":{transfer.from_city_id}-{transfer.to_city_id}:{plan}"
+    )
+    seats = (
+        transfer.seats.filter(is_active=True)
+        .select_related("citizen", "connects_to__citizen")
+        .order_by("citizen_id")
+    )
+    for seat in seats:
+        N.objects.filter(
+            idempotency_key__startswith=f"transfer-changed:{seat.pk}:", status=N.Status.PENDING
+        ).update(status=N.Status.CANCELLED)
+        booking = seat.connects_to if seat.connects_to_id and seat.connects_to.is_active else None
+        if booking is not None:
+            flight = _flight_for_messages(booking.flight_id)
+            confirmation = _journey_retold(booking, flight, new_legs=False)
+            if confirmation is not None and confirmation.status == N.Status.PENDING:
+                continue
+        _send_soon(
+            message_to_citizen(
+                key=f"transfer-changed:{seat.pk}:{plan}",
+                kind=N.Kind.FLIGHT_CHANGED,
+                operation=transfer.operation,
+                citizen=seat.citizen,
+                booking=booking,
+                due_at=now(),
+                parameters={"transfer": transfer.pk},
+            )
+        )
