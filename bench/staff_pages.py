@@ -157,7 +157,7 @@ def load_people(
                 temporary_address, medical_need, medical_details, reduced_mobility, pregnant,
                 status, source, registered_at, last_contacted_at, notes, current_city_id,
                 operation_id, household_id, needs_claimed, stretcher, wheelchair,
-                queue_priority, queue_first, queue_size
+                queue_priority, queue_first, queue_size, vulnerable_counted
             )
             SELECT {digits},
                 (%(surnames)s::text[])[s] || (i %% 997), (%(given)s::text[])[1 + i %% 8],
@@ -173,7 +173,7 @@ def load_people(
                 %(op)s,
                 CASE WHEN i < %(in_households)s THEN %(first_household)s + i / 3 END,
                 false, false, '',
-                0, false, 0  -- the standing, written for everyone after the load
+                0, false, 0, false  -- the standing and counts, written after the load
             FROM (
                 SELECT i, 1 + floor(random() * %(surname_count)s)::int AS s
                 FROM generate_series(0, %(n)s - 1) AS i
@@ -368,7 +368,9 @@ def main() -> None:
     rows = registry_rows(operation)
     deep = rows.values_list("pk", flat=True)[999 * REGISTRY_PAGE_SIZE - 1]
     there = rows.filter(status="waiting", current_city_id=city).values_list("pk", flat=True)
-    filtered_deep = there[199 * REGISTRY_PAGE_SIZE - 1]
+    # Page 200, or the last page if there are fewer (as the offset link shows).
+    filtered_page = min(200, -(-there.count() // REGISTRY_PAGE_SIZE))
+    filtered_deep = there[(filtered_page - 1) * REGISTRY_PAGE_SIZE - 1]
     from evac.flights.selectors import waiting_units
 
     unit_200 = waiting_units(operation, limit=200)[-1].rank.first_pk
@@ -382,7 +384,7 @@ def main() -> None:
             f"{people}?status=waiting&city={city}&page=200"
         ),
         "citizen list, filtered deep page (Next)": (
-            f"{people}?status=waiting&city={city}&after={filtered_deep}&page=200"
+            f"{people}?status=waiting&city={city}&after={filtered_deep}&page={filtered_page}"
         ),
         "flight list": reverse("flights:list", args=[op]),
         "manifest (400 seats)": reverse("flights:manifest", args=[op, big.pk]),

@@ -121,3 +121,48 @@ def test_the_dashboard_runs_the_same_queries_for_3_and_30_people_with_expiring_d
     board = page.context["dashboard"]
     assert board.people.registered == 30
     assert board.expiring_documents.booked > 0 and board.expiring_documents.waiting > 0
+
+
+def test_the_dashboard_runs_the_same_queries_for_2_and_12_families_holding_seats(
+    client, carol, operation, almaty, nqz, kbp, alice
+):
+    from evac.core.actor import EVAC
+    from evac.core.clock import now
+    from evac.flights.services import booking_create
+    from evac.people.services import household_register
+
+    client.force_login(carol)
+    url = reverse("operations:dashboard", args=[operation.slug])
+    ahead = make_flight(operation, nqz, kbp, departs_at=now() + timedelta(days=3))
+    Flight.objects.filter(pk=ahead.pk).update(seats_total=100)
+    ahead.refresh_from_db()
+
+    def seat_families(first: int, count: int) -> int:
+        for n in range(first, first + count):
+            family = household_register(
+                operation=operation,
+                source=Citizen.Source.STAFF_INTAKE,
+                by=EVAC,
+                members=[
+                    {
+                        "surname": f"Family{'abcdefghijklmn'[n]}",
+                        "given_names": name,
+                        "date_of_birth": born,
+                        "sex": "F",
+                        "nationality": "UA",
+                        "document_type": Citizen.DocumentType.PASSPORT,
+                        "document_number": f"FM{n:03d}{i:03d}",
+                        "current_city": almaty,
+                    }
+                    for i, (name, born) in enumerate(
+                        [("Olena", date(1980, 1, 1)), ("Ivan", date(2015, 1, 1))]
+                    )
+                ],
+            )
+            for member in family.members.order_by("date_of_birth"):
+                booking_create(flight=ahead, citizen=member, by=alice)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert seat_families(0, 2) == seat_families(2, 10)
