@@ -92,7 +92,17 @@ class CitySerializer(StrictModelSerializer):
 
     class Meta:
         model = City
-        fields = ["id", "name", "name_native", "name_ru", "country", "time_zone"]
+        fields = [
+            "id",
+            "name",
+            "name_native",
+            "name_ru",
+            "country",
+            "time_zone",
+            "latitude",
+            "longitude",
+            "population",
+        ]
 
 
 class AirportSerializer(StrictModelSerializer):
@@ -100,7 +110,17 @@ class AirportSerializer(StrictModelSerializer):
 
     class Meta:
         model = Airport
-        fields = ["iata_code", "name", "city", "city_name", "status", "status_note", "is_open"]
+        fields = [
+            "iata_code",
+            "name",
+            "city",
+            "city_name",
+            "status",
+            "status_note",
+            "is_open",
+            "latitude",
+            "longitude",
+        ]
 
 
 # People ---------------------------------------------------------------------------------

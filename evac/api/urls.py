@@ -18,6 +18,7 @@ from evac.api.views import (
     offers,
     operations,
     people,
+    places,
     tokens,
 )
 from evac.api.views.base import not_found
@@ -49,6 +50,9 @@ operation_urls = [
     ),
     path("airports/", airports.OperationAirportList.as_view(), name="operation-airports"),
     path("airports/<str:iata>/status/", airports.AirportStatus.as_view(), name="airport-status"),
+    path("places/", places.PlaceCandidates.as_view(), name="places"),
+    path("places/cities/", places.PlaceCityAdd.as_view(), name="place-city-add"),
+    path("places/airports/", places.PlaceAirportAdd.as_view(), name="place-airport-add"),
     path("citizens/", people.CitizenList.as_view(), name="citizens"),
     path("citizens/<reference:ref>/", people.CitizenDetail.as_view(), name="citizen"),
     path("citizens/<reference:ref>/status/", people.CitizenStatus.as_view(), name="citizen-status"),

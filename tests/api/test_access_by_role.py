@@ -82,6 +82,9 @@ ENDPOINTS = [
         P.MANAGE_AIRPORTS,
         {"status": "suspended", "note": "Military use only"},
     ),
+    Endpoint("places", "get", "places/"),
+    Endpoint("add city", "post", "places/cities/", P.ADD_PLACES, {"geonames_id": 1518980}, 201),
+    Endpoint("add airport", "post", "places/airports/", P.ADD_PLACES, {"iata_code": "CIT"}, 201),
     Endpoint("statistics", "get", "statistics/"),
     Endpoint("members", "get", "members/", P.MANAGE_MEMBERS),
     Endpoint(

@@ -37,6 +37,7 @@ from evac.people.imports import import_create
 from evac.people.merges import citizens_merge
 from evac.people.models import Citizen, CitizenMerge, ContactLogEntry, Household
 from evac.people.services import contact_log_add, household_register
+from evac.places.models import Airport, City
 from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, session_client, token_client
 from tests.api.test_access_by_role import ENDPOINTS
@@ -242,6 +243,8 @@ def _watched() -> dict[str, type[Model]]:
         "tokens": ApiToken,
         "imports": PeopleImport,
         "merges": CitizenMerge,
+        "cities": City,
+        "airports": Airport,
     }
     if apps.is_installed("evac.notifications"):
         watched["notifications"] = apps.get_model("notifications", "Notification")
