@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 
 from evac.operations.access import Actor, Permission, require_permission
+from evac.operations.models import Operation
 from evac.people.latin import has_foreign_letters, latin_offer
 from evac.people.models import Citizen, DuplicatePair
 
@@ -249,6 +250,20 @@ def pairs_note(*, operation, citizen_ids: Collection[int]) -> None:
         deferred.update(citizen_ids)
     else:
         pairs_store(operation=operation, citizen_ids=citizen_ids)
+
+
+def pairs_score_registered(*, citizen_ids: Collection[int]) -> int:
+    """Score the pairs of people registered on the portal (a task, after their registration
+    committed); returns how many likely pairs they have. People gone since are skipped."""
+    found = 0
+    by_operation: dict[int, list[int]] = defaultdict(list)
+    for pk, operation_id in Citizen.objects.filter(pk__in=citizen_ids).values_list(
+        "pk", "operation_id"
+    ):
+        by_operation[operation_id].append(pk)
+    for operation in Operation.objects.filter(pk__in=by_operation):
+        found += pairs_store(operation=operation, citizen_ids=by_operation[operation.pk])
+    return found
 
 
 @contextmanager

@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
-from evac.people import imports, queue
+from evac.people import duplicates, imports, queue
 from evac.people.import_queue import RUN_IMPORT
+from evac.people.pairs_queue import SCORE_PAIRS
 
 
 # Safe to run twice: a second run finds the rows the first registered by their fingerprints.
@@ -15,3 +16,9 @@ def run_import(import_id: int) -> int:
 @shared_task(ignore_result=True)
 def refresh_waiting_list_birthdays() -> None:
     queue.refresh_birthdays()
+
+
+# Safe to run twice: scoring stores the same pairs again.
+@shared_task(name=SCORE_PAIRS, ignore_result=True)
+def score_pairs(citizen_ids: list[int]) -> int:
+    return duplicates.pairs_score_registered(citizen_ids=citizen_ids)
