@@ -21,9 +21,9 @@ from django_countries.fields import Country
 from evac.core.clock import now
 from evac.core.reference import ALPHABET as REFERENCE_ALPHABET
 from evac.core.reference import LENGTH as REFERENCE_LENGTH
-from evac.core.reference import normalize_reference_code
+from evac.core.reference import format_reference_code, normalize_reference_code
 from evac.operations.models import Operation
-from evac.people.merge_models import standing_code
+from evac.people.merge_models import CitizenMerge, standing_code
 from evac.people.models import (
     Citizen,
     CitizenQuerySet,
@@ -395,6 +395,8 @@ class HistoryEntry:
     by: Any  # the user, or None when Evac itself made the change
     created: bool
     changes: list[FieldChange]
+    # The reference code of a record merged into this one, for its entries; "" for its own.
+    merged_from: str = ""
 
 
 def citizen_history(
@@ -402,17 +404,30 @@ def citizen_history(
 ) -> list[HistoryEntry]:
     """Who changed what and when, newest first: each record diffed against the one before.
 
+    The history of every record merged into this one (while the merge stands) comes too,
+    each entry marked with that record's code: merging keeps both records' histories.
     One query for the records with their users, and at most one each to name the cities
     and households that appear in the changes, however long the history is. Times within
     the changes are shown in `zone` (the page's time zone). A change to a field in
     `withheld` (privacy.withheld_fields of the reader) is listed without its values, so the
     history says that it changed and when, but not what it said.
     """
-    records = list(citizen.history.select_related("history_user").order_by("history_date", "pk"))
-    diffs = [
-        record.diff_against(previous).changes if previous is not None else []
-        for previous, record in zip([None, *records], records, strict=False)
-    ]
+    merged = dict(
+        CitizenMerge.objects.filter(kept_id=citizen.pk, undone_at=None).values_list(
+            "dropped_id", "dropped_reference_code"
+        )
+    )
+    records = list(
+        Citizen.history.filter(id__in=[citizen.pk, *merged])
+        .select_related("history_user")
+        .order_by("history_date", "pk")
+    )
+    previous_of: dict[int, Any] = {}
+    diffs = []
+    for record in records:
+        previous = previous_of.get(record.id)
+        diffs.append(record.diff_against(previous).changes if previous is not None else [])
+        previous_of[record.id] = record
     names = _related_names(diffs)
     entries = [
         HistoryEntry(
@@ -420,6 +435,7 @@ def citizen_history(
             by=record.history_user,
             created=record.history_type == "+",
             changes=[_field_change(change, names, zone, withheld) for change in diff],
+            merged_from=format_reference_code(merged[record.id]) if record.id in merged else "",
         )
         for record, diff in zip(records, diffs, strict=True)
     ]
