@@ -120,6 +120,7 @@ def ours(operation, almaty, flight, alice):
         "airport_iata": flight.departure_airport.iata_code,
         "import_id": people_import.pk,
         "merge_id": ABSENT,
+        "duplicate_pair_id": ABSENT,
         "message_id": Notification.objects.filter(booking=booking).first().pk,
     }
     return staff_urls(values)
@@ -186,6 +187,7 @@ def test_an_officer_cancels_no_seat_through_any_page(client, operation, flight, 
         "transfer_id": 0,  # no transfer: its pages answer 404
         "import_id": ABSENT,
         "merge_id": ABSENT,
+        "duplicate_pair_id": ABSENT,
         "message_id": ABSENT,
         "booking_id": booking.pk,
         "ref": passenger.reference_code,

@@ -66,6 +66,7 @@ WHAT = {
     ("export", "fmt"): "export_format",
     ("imports", "pk"): "import_id",
     ("merges", "pk"): "merge_id",
+    ("duplicates", "pk"): "duplicate_pair_id",
     ("messages", "pk"): "message_id",
     ("staff", "membership_id"): "member_id",
     ("members", "pk"): "member_id",

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from evac.api.views import (
     airports,
+    duplicates,
     fills,
     flights,
     imports,
@@ -59,6 +60,12 @@ operation_urls = [
     path("citizens/<reference:ref>/contacts/", people.ContactLog.as_view(), name="contacts"),
     path("citizens/<reference:ref>/merge/", merges.MergeCreate.as_view(), name="citizen-merge"),
     path("merges/<int:pk>/undo/", merges.MergeUndo.as_view(), name="merge-undo"),
+    path("duplicates/", duplicates.DuplicateList.as_view(), name="duplicates"),
+    path(
+        "duplicates/<int:pk>/dismiss/",
+        duplicates.DuplicateDismiss.as_view(),
+        name="duplicate-dismiss",
+    ),
     path("imports/", imports.ImportList.as_view(), name="imports"),
     path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
     path("households/", people.HouseholdList.as_view(), name="households"),

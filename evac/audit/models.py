@@ -23,6 +23,7 @@ class AccessAction(models.TextChoices):
     PERSON_MERGE_OPENED = "person_merge_opened", _("Compared two records to merge them")
     PERSON_MERGED = "person_merged", _("Merged two records of one person")
     PERSON_MERGE_UNDONE = "person_merge_undone", _("Undid a merge of two records")
+    PAIR_DISMISSED = "pair_dismissed", _("Judged two records not to be one person")
     MANIFEST_VIEWED = "manifest_viewed", _("Viewed a manifest")
     BOARDING_OPENED = "boarding_opened", _("Opened boarding at the gate")
     MANIFEST_PRINTED = "manifest_printed", _("Opened a manifest for printing")
@@ -54,6 +55,7 @@ PERSON_ACTIONS = frozenset(
         AccessAction.PERSON_MERGE_OPENED,
         AccessAction.PERSON_MERGED,
         AccessAction.PERSON_MERGE_UNDONE,
+        AccessAction.PAIR_DISMISSED,
     }
 )
 

@@ -22,10 +22,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 
+from evac.audit.models import AccessAction, AccessObjectKind
+from evac.audit.services import access_log_record
+from evac.core.actor import user_of
+from evac.core.requests import Caller
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.latin import has_foreign_letters, latin_offer
-from evac.people.models import Citizen, DuplicatePair
+from evac.people.models import Citizen, DismissedPair, DuplicatePair
 
 # A block bigger than this (a hotel's switchboard phone shared by 300 people) is not all
 # compared: its first BLOCK_LIMIT members only. The other blocks still pair them.
@@ -196,9 +200,14 @@ def pairs_store(*, operation, citizen_ids: Collection[int] | None = None) -> int
             records.setdefault(row["pk"], record_of(row))
         found = [p for p in find_pairs(list(records.values())) if {p.first, p.second} & ids]
         stale = DuplicatePair.objects.filter(Q(first__in=ids) | Q(second__in=ids))
+        dismissed = DismissedPair.objects.filter(Q(first__in=ids) | Q(second__in=ids))
     else:
         found = likely_pairs(operation)
         stale = DuplicatePair.objects.filter(operation=operation)
+        dismissed = DismissedPair.objects.filter(operation=operation)
+    # Pairs staff said are two people never come back.
+    judged = set(dismissed.values_list("first_id", "second_id"))
+    found = [p for p in found if (p.first, p.second) not in judged]
     with transaction.atomic():
         stale.delete()
         DuplicatePair.objects.bulk_create(
@@ -240,6 +249,30 @@ def duplicates_scan(*, operation, by: Actor) -> int:
     """Staff asked: score the whole operation again; returns how many likely pairs."""
     require_permission(by, operation, Permission.EDIT_CITIZENS)
     return pairs_store(operation=operation)
+
+
+def pair_dismiss(*, pair: DuplicatePair, caller: Caller) -> DismissedPair:
+    """Staff judged the two records not to be one person: the pair leaves the queue and is
+    never proposed again. Written in the access log of both records."""
+    by = caller.user
+    require_permission(by, pair.operation, Permission.MERGE_PEOPLE)
+    with transaction.atomic():
+        dismissed, _created = DismissedPair.objects.get_or_create(
+            first_id=pair.first_id,
+            second_id=pair.second_id,
+            defaults={"operation": pair.operation, "dismissed_by": user_of(by)},
+        )
+        DuplicatePair.objects.filter(pk=pair.pk).delete()
+        for person in Citizen.objects.filter(pk__in=[pair.first_id, pair.second_id]):
+            access_log_record(
+                caller=caller,
+                operation=pair.operation,
+                action=AccessAction.PAIR_DISMISSED,
+                kind=AccessObjectKind.PERSON,
+                object_id=person.pk,
+                label=person.reference,
+            )
+    return dismissed
 
 
 def pairs_note(*, operation, citizen_ids: Collection[int]) -> None:

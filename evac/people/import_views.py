@@ -23,7 +23,7 @@ from evac.core.requests import caller_of
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
 from evac.people import imports
-from evac.people.duplicates import duplicates_scan
+from evac.people.duplicates import duplicates_scan, pair_dismiss
 from evac.people.import_models import ImportMapping, PeopleImport
 from evac.people.merge_models import DuplicatePair
 from evac.people.spreadsheets import MAX_FILE_BYTES, TARGETS, UnreadableFile
@@ -177,4 +177,16 @@ def duplicate_scan(request: OperationRequest) -> HttpResponse:
     """Score the whole operation again, on demand."""
     found = duplicates_scan(operation=request.operation, by=request.user)
     messages.success(request, _("%(count)d likely pairs found.") % {"count": found})
+    return redirect("people:duplicates", request.operation.slug)
+
+
+@operation_page(Permission.MERGE_PEOPLE)
+@require_POST
+def duplicate_dismiss(request: OperationRequest, pk: int) -> HttpResponse:
+    """Staff say the pair is two people: it leaves the queue and never comes back."""
+    pair = DuplicatePair.objects.filter(operation=request.operation, pk=pk).first()
+    if pair is None:
+        raise Http404
+    pair_dismiss(pair=pair, caller=caller_of(request))
+    messages.success(request, _("Marked as two different people; the pair won't be shown again."))
     return redirect("people:duplicates", request.operation.slug)

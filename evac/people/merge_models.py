@@ -90,3 +90,28 @@ class DuplicatePair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} ≈ {self.second_id} ({self.likelihood})"
+
+
+class DismissedPair(models.Model):
+    """Two records staff judged not to be one person: the finder never proposes them again.
+
+    Goes with either record (a merge or an erasure takes it along)."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+")
+    first = models.ForeignKey("people.Citizen", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("people.Citizen", on_delete=models.CASCADE, related_name="+")
+    dismissed_at = models.DateTimeField(_("dismissed at"), default=now)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="dismissed_pair_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="dismissed_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"

@@ -478,4 +478,4 @@ from evac.people.import_models import (  # noqa: E402, F401
     ImportMapping,
     PeopleImport,
 )
-from evac.people.merge_models import CitizenMerge, DuplicatePair  # noqa: E402, F401
+from evac.people.merge_models import CitizenMerge, DismissedPair, DuplicatePair  # noqa: E402, F401

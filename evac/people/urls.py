@@ -9,6 +9,7 @@ urlpatterns = [
     path("names-to-fix/", views.names_to_fix, name="names_to_fix"),
     path("duplicates/", import_views.duplicate_queue, name="duplicates"),
     path("duplicates/scan/", import_views.duplicate_scan, name="duplicates_scan"),
+    path("duplicates/<int:pk>/dismiss/", import_views.duplicate_dismiss, name="duplicate_dismiss"),
     path("merges/", merge_views.merge_list, name="merges"),
     path("merges/<int:pk>/undo/", merge_views.merge_undo, name="merge_undo"),
     path("imports/", import_views.import_list, name="imports"),

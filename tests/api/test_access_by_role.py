@@ -22,7 +22,7 @@ from evac.flights.services import booking_create
 from evac.operations.access import Permission
 from evac.operations.models import Role
 from evac.people.merges import citizens_merge
-from evac.people.models import Citizen
+from evac.people.models import Citizen, DuplicatePair
 from evac.people.services import household_register
 from tests.api.client import error_of, op_url, session_client, token_client
 from tests.factories import make_citizen, make_flight, make_member
@@ -120,6 +120,10 @@ ENDPOINTS = [
         201,
     ),
     Endpoint("undo merge", "post", "merges/{merge_id}/undo/", P.MERGE_PEOPLE),
+    Endpoint("likely duplicates", "get", "duplicates/"),
+    Endpoint(
+        "not the same person", "post", "duplicates/{duplicate_pair_id}/dismiss/", P.MERGE_PEOPLE
+    ),
     Endpoint("contact log", "get", "citizens/{ref}/contacts/"),
     Endpoint(
         "log contact",
@@ -259,12 +263,23 @@ def scenario(operation, almaty, ala, nqz, kbp, flight, alice) -> SimpleNamespace
         ref=olena.reference_code,
         other_ref=twice.reference_code,
         merge_id=merge.pk,
+        duplicate_pair_id=likely_pair(operation, almaty),
         household_id=household.pk,
         flight_id=flight.pk,
         booking_id=booking.pk,
         offer_id=offer.pk,
         member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,
     )
+
+
+def likely_pair(operation, almaty) -> int:
+    """The id of a stored likely pair: two spellings of one name, born the same day."""
+    first = make_citizen(operation, almaty, surname="SHEVCHENKO", given_names="YULIIA")
+    second = make_citizen(
+        operation, almaty, surname="SHEVCHENKO", given_names="IULIIA",
+        date_of_birth=first.date_of_birth,
+    )  # fmt: skip
+    return DuplicatePair.objects.get(first=first, second=second).pk
 
 
 def _ids(endpoint: Endpoint) -> str:

@@ -40,7 +40,7 @@ from evac.people.services import contact_log_add, household_register
 from evac.places.models import Airport, City
 from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, session_client, token_client
-from tests.api.test_access_by_role import ENDPOINTS
+from tests.api.test_access_by_role import ENDPOINTS, likely_pair
 from tests.factories import make_citizen, make_member
 from tests.url_patterns import CannotFill, Pattern, url_of, url_patterns
 
@@ -322,6 +322,7 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         operation=operation,
         other_ref=twice.reference_code,
         merge_id=merge.pk,
+        duplicate_pair_id=likely_pair(operation, almaty),
         operation_slug=operation.slug,
         almaty=almaty,
         ref=olena.reference_code,

@@ -80,6 +80,7 @@ def test_every_page_that_shows_a_persons_record_logs_it_whatever_the_method(clie
         "airport_iata": "NQZ",
         "import_id": ABSENT,
         "merge_id": ABSENT,
+        "duplicate_pair_id": ABSENT,
         "message_id": ABSENT,
     }
     shown, unlogged = set(), []
@@ -138,6 +139,7 @@ def _api_urls(hanna: Sensitive, offer_id: int) -> list[str]:
             "airport_iata": hanna.flight.departure_airport.iata_code,
             "import_id": ABSENT,
             "merge_id": ABSENT,
+            "duplicate_pair_id": ABSENT,
             # A member holds no person's record; walked as alice, a valid id would let the
             # walk remove her (after it added another coordinator) and end in 404s.
             "member_id": ABSENT,
@@ -163,6 +165,7 @@ def _valid_bodies(hanna: Sensitive, offer_id: int) -> dict[tuple[object, str], o
             "member_id": 0,  # not walked (_api_urls)
             "other_ref": "NOSUCHREF",  # a merge with nobody: 404
             "merge_id": 0,
+            "duplicate_pair_id": 0,
         },
     )
     bodies = {}

@@ -62,6 +62,7 @@ def every_page(operation, almaty, flight, alice) -> list[str]:
         "airport_iata": flight.departure_airport.iata_code,
         "import_id": ABSENT,
         "merge_id": ABSENT,
+        "duplicate_pair_id": ABSENT,
         "message_id": ABSENT,
     }
     urls = []

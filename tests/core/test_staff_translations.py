@@ -348,6 +348,7 @@ def staff_pages(world: SimpleNamespace) -> Iterator[str]:
         "airport_iata": world.nqz.iata_code,
         "import_id": ABSENT,
         "merge_id": ABSENT,
+        "duplicate_pair_id": ABSENT,
         "message_id": ABSENT,
     }
     yield from staff_urls(values)

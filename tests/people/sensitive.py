@@ -98,6 +98,7 @@ def staff_pages(client: Client, data: Sensitive, *, membership_id: int) -> dict[
         "airport_iata": "NQZ",
         "import_id": ABSENT,
         "merge_id": ABSENT,
+        "duplicate_pair_id": ABSENT,
         "message_id": ABSENT,
     }
     pages = {}
@@ -121,6 +122,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         "airport_iata": data.flight.departure_airport.iata_code,
         "import_id": ABSENT,
         "merge_id": ABSENT,
+        "duplicate_pair_id": ABSENT,
         "member_id": ABSENT,
     }
     answers = {}

@@ -1,0 +1,75 @@
+"""Likely duplicates over the API: the queue of pairs, and saying a pair is two people. The
+same services as the staff pages (people/duplicates.py)."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from evac.api.views.base import OperationView
+from evac.core.requests import caller_of
+from evac.operations.access import Permission
+from evac.people.duplicates import pair_dismiss
+from evac.people.merge_models import DismissedPair, DuplicatePair
+
+
+class DuplicatePairSerializer(serializers.ModelSerializer):
+    first = serializers.CharField(
+        source="first.reference", read_only=True, help_text="One record's reference code."
+    )
+    second = serializers.CharField(
+        source="second.reference", read_only=True, help_text="The other record's reference code."
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Why, in English."
+    )
+
+    class Meta:
+        model = DuplicatePair
+        fields = ["id", "likelihood", "first", "second", "reasons", "found_at"]
+        read_only_fields = fields
+
+
+class DismissedPairSerializer(serializers.ModelSerializer):
+    first = serializers.CharField(source="first.reference", read_only=True)
+    second = serializers.CharField(source="second.reference", read_only=True)
+
+    class Meta:
+        model = DismissedPair
+        fields = ["first", "second", "dismissed_at"]
+        read_only_fields = fields
+
+
+@extend_schema(tags=["citizens"])
+class DuplicateList(OperationView):
+    read_permission = Permission.VIEW
+    serializer_class = DuplicatePairSerializer
+    ordering = ("-likelihood", "first", "second")
+
+    def get_queryset(self):
+        return DuplicatePair.objects.filter(operation=self.operation).select_related(
+            "first", "second"
+        )
+
+    @extend_schema(responses=DuplicatePairSerializer(many=True))
+    def get(self, request: Request, op: str) -> Response:
+        """Pairs of records that may be one person, most likely first."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(tags=["citizens"])
+class DuplicateDismiss(OperationView):
+    write_permission = Permission.MERGE_PEOPLE
+    serializer_class = DismissedPairSerializer
+
+    @extend_schema(request=None, responses={200: DismissedPairSerializer})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Say the pair is two different people: it leaves the queue and never comes back."""
+        pair = DuplicatePair.objects.filter(operation=self.operation, pk=pk).first()
+        if pair is None:
+            raise NotFound(_("No such pair in this operation."))
+        dismissed = pair_dismiss(pair=pair, caller=caller_of(request))
+        return Response(DismissedPairSerializer(dismissed).data)
