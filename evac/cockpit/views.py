@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from evac.cockpit.charts import bar_line_chart
 from evac.cockpit.dashboard import Timeline, not_contacted_days_default, operation_dashboard
+from evac.cockpit.map_data import OperationMap, operation_map
+from evac.cockpit.map_svg import operation_map_svg
 from evac.cockpit.selectors import operation_overviews, retention_overview
 from evac.cockpit.services import (
     operation_close,
@@ -75,6 +78,12 @@ def dashboard(request: OperationRequest) -> HttpResponse:
     days = form.cleaned_data["days"] if form.is_bound and form.is_valid() else default_days
     now = clock.now()
     board = operation_dashboard(request.operation, days=days, now=now)
+    the_map = operation_map(
+        request.operation,
+        people=board.people,
+        flights_ahead=board.flights_ahead,
+        transfer_city_ids=board.transfer_city_ids,
+    )
     return render(
         request,
         "cockpit/dashboard.html",
@@ -84,7 +93,18 @@ def dashboard(request: OperationRequest) -> HttpResponse:
             "days_form": form,
             "now": now,
             "evacuations_chart": evacuations_chart(board.timeline),
+            "operation_map": the_map,
+            "operation_map_svg": dashboard_map_svg(request.operation, the_map),
         },
+    )
+
+
+def dashboard_map_svg(operation: Operation, the_map: OperationMap) -> SafeString:
+    waiting_list = reverse("people:list", args=[operation.slug])
+    return operation_map_svg(
+        the_map,
+        waiting_url=lambda city_id: f"{waiting_list}?status=waiting&city={city_id}",
+        title=_("Map of the operation"),
     )
 
 

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 # the people waiting), two for the airports (the suspended ones, the cities whose
 # people need a transfer), and three for the children without an adult (the members of
 # households with minors, their seats, and the seats given on a coordinator's reason), and
-# two for the seat offers (those pending, the flights of the next 48 hours with seats to fill).
-MAX_QUERIES = 22
+# two for the seat offers (those pending, the flights of the next 48 hours with seats to fill),
+# and three for the map (the waiting cities' coordinates, the airports, the transfers ahead).
+MAX_QUERIES = 25
 STATUSES = [
     Citizen.Status.WAITING,
     Citizen.Status.WAITING,

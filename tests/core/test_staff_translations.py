@@ -213,6 +213,7 @@ STAY_LATIN = [
     "Microsoft Authenticator",
     "Ctrl",
     "2001:db8:",  # the example of an IPv6 address
+    "Natural Earth",  # where the map's country outlines come from
 ]
 # A word with a small letter in it; all-capital words are codes and acronyms (KBP, SMS, UTC).
 LATIN_WORD = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
