@@ -315,8 +315,16 @@ def _offer_messages(
 
 def transfer_seat_released(*, seat: TransferSeat, reason: str) -> Notification | None:
     """A lost transfer seat, told at once in the seat-loss message naming the transfer, once
-    per seat; it says whether the flight seat the leg led to still stands."""
+    per seat; it says whether the flight seat the leg led to still stands. A notice of the
+    transfer's change not sent yet is dropped, and the reminders of a flight seat that
+    stands no longer name the lost leg nor wait for it."""
     flight_kept = bool(seat.connects_to_id) and seat.connects_to.is_active
+    N.objects.filter(
+        idempotency_key__startswith=f"transfer-changed:{seat.pk}:", status=N.Status.PENDING
+    ).update(status=N.Status.CANCELLED)
+    if flight_kept:
+        booking = seat.connects_to
+        _journey_retold(booking, _flight_for_messages(booking.flight_id), new_legs=False)
     parameters = {"reason": reason, "transfer": seat.transfer_id, "flight_kept": flight_kept}
     return _send_soon(
         message_to_citizen(

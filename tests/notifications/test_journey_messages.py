@@ -144,6 +144,20 @@ def test_a_new_train_for_someone_stranded_is_confirmed_in_a_new_message(
     assert reminders and all("автобус 7" in r.body for r in reminders)
 
 
+def test_a_lost_train_takes_its_reminders_back_to_the_flight(train, flight, alice, olena, settings):
+    settings.EVAC_REMINDER_OFFSETS_HOURS = [24, 3]
+    journey_book(flight=flight, transfers=[train], citizen=olena, by=alice)
+
+    transfer_set_status(transfer=train, status=GroundTransfer.Status.CANCELLED, by=alice)
+
+    reminders = _messages(olena, N.Kind.FLIGHT_REMINDER)
+    assert [r.due_at for r in reminders] == [
+        flight.report_at - timedelta(hours=24),
+        flight.report_at - timedelta(hours=3),
+    ]
+    assert all("поїзд" not in r.body for r in reminders)
+
+
 @pytest.mark.parametrize("language", ["en", "uk", "ru"])
 @pytest.mark.parametrize("kind", [N.Kind.BOOKING_CONFIRMATION, N.Kind.FLIGHT_REMINDER])
 @pytest.mark.parametrize("legs", [1, 2])
