@@ -4,7 +4,7 @@ coordinator's token and prints, as shell assignments, the records Schemathesis a
 from evac.api.services import api_token_create
 from evac.core.actor import EVAC
 from evac.demo.scenario import OPERATION_SLUG
-from evac.flights.models import Booking, Flight
+from evac.flights.models import Booking, Flight, GroundTransfer, TransferSeat
 from evac.operations.models import Operation
 from evac.people.models import Citizen
 
@@ -17,6 +17,13 @@ flight = operation.flights.filter(status=Flight.Status.OPEN).order_by("departs_a
 booking = Booking.objects.filter(flight=flight, is_active=True).order_by("pk").first()
 citizen = operation.citizens.filter(status=Citizen.Status.WAITING).order_by("pk").first()
 household = operation.households.order_by("pk").first()
+transfer = (
+    operation.transfers.filter(status=GroundTransfer.Status.SCHEDULED)
+    .order_by("departs_at")
+    .first()
+    or operation.transfers.order_by("pk").first()
+)
+transfer_seat = TransferSeat.objects.filter(transfer=transfer).order_by("pk").first()
 
 print(f"EVAC_FUZZ_TOKEN={key}")
 print(f"EVAC_FUZZ_SPARE_TOKEN={spare.pk}")
@@ -25,3 +32,5 @@ print(f"EVAC_FUZZ_FLIGHT={flight.pk}")
 print(f"EVAC_FUZZ_BOOKING={booking.pk if booking else 1}")
 print(f"EVAC_FUZZ_CITIZEN={citizen.reference_code}")
 print(f"EVAC_FUZZ_HOUSEHOLD={household.pk}")
+print(f"EVAC_FUZZ_TRANSFER={transfer.pk if transfer else 1}")
+print(f"EVAC_FUZZ_TRANSFER_SEAT={transfer_seat.pk if transfer_seat else 1}")

@@ -59,6 +59,7 @@ WHAT = {
     ("households", "pk"): "household_id",
     ("flights", "pk"): "flight_id",
     ("transfers", "pk"): "transfer_id",
+    ("passengers", "seat_pk"): "transfer_seat_id",
     ("seats", "booking_pk"): "booking_id",
     ("boarding", "booking_pk"): "booking_id",
     ("bookings", "booking_pk"): "booking_id",

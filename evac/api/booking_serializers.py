@@ -9,7 +9,7 @@ from evac.api.fields import StrictCharField, StrictIntegerField
 from evac.flights.models import Booking
 
 
-def _unaccompanied_reason_field(help_text: str) -> StrictCharField:
+def unaccompanied_reason_field(help_text: str) -> StrictCharField:
     return StrictCharField(
         required=False,
         allow_blank=True,
@@ -28,7 +28,7 @@ class BookingCreateSerializer(serializers.Serializer):
         max_value=2**63 - 1,
         help_text="Id of a household: its waiting members are booked together, or none.",
     )
-    unaccompanied_reason = _unaccompanied_reason_field(
+    unaccompanied_reason = unaccompanied_reason_field(
         "A coordinator's reason a minor may fly without an adult of their household "
         "(“travels with grandmother”). Needed only then; without it that booking is a 400 "
         "on this field. Written on the minor's seat and shown on the manifest."
@@ -41,7 +41,7 @@ class BookingCreateSerializer(serializers.Serializer):
 
 
 class BookingCancelSerializer(serializers.Serializer):
-    unaccompanied_reason = _unaccompanied_reason_field(
+    unaccompanied_reason = unaccompanied_reason_field(
         "A coordinator's reason the household's minors may stay on the flight without this "
         "adult. Needed only then; without it the cancellation is a 400 on this field. "
         "Written on the minors' seats and shown on the manifest."

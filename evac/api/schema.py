@@ -7,7 +7,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import SAFE_METHODS
 
 from evac.api.serializers import ErrorSerializer
-from evac.flights.models import Booking
+from evac.flights.models import Booking, TransferSeat
 from evac.people.models import Citizen
 from evac.people.services import DECIDED_STATUSES
 
@@ -18,6 +18,11 @@ COUNTRY_CODES = [(code, name) for code, name in countries]
 DECIDED_STATUS_VALUES = [(s.value, s.label) for s in Citizen.Status if s in DECIDED_STATUSES]
 BOOKING_STATUS_CHANGE_VALUES = [
     (s.value, s.label) for s in Booking.Status if s != Booking.Status.CANCELLED
+]
+TRANSFER_SEAT_STATUS_CHANGE_VALUES = [
+    (s.value, s.label)
+    for s in TransferSeat.Status
+    if s in (TransferSeat.Status.BOARDED, TransferSeat.Status.NO_SHOW)
 ]
 
 ERROR_DESCRIPTIONS = {

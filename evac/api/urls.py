@@ -21,6 +21,7 @@ from evac.api.views import (
     people,
     places,
     tokens,
+    transfers,
 )
 from evac.api.views.base import not_found
 from evac.api.views.schema import in_english
@@ -109,6 +110,25 @@ operation_urls = [
         name="offer-decline",
     ),
     path("offers/", offers.PendingOffers.as_view(), name="offers"),
+    path("transfers/", transfers.TransferList.as_view(), name="transfers"),
+    path("transfers/journeys/", transfers.JourneyBook.as_view(), name="journeys"),
+    path("transfers/<int:pk>/", transfers.TransferDetail.as_view(), name="transfer"),
+    path("transfers/<int:pk>/status/", transfers.TransferStatus.as_view(), name="transfer-status"),
+    path(
+        "transfers/<int:pk>/passengers/",
+        transfers.TransferPassengers.as_view(),
+        name="transfer-passengers",
+    ),
+    path(
+        "transfers/<int:pk>/passengers/<int:seat_pk>/cancel/",
+        transfers.TransferSeatCancel.as_view(),
+        name="transfer-seat-cancel",
+    ),
+    path(
+        "transfers/<int:pk>/passengers/<int:seat_pk>/status/",
+        transfers.TransferSeatStatus.as_view(),
+        name="transfer-seat-status",
+    ),
 ]
 
 # Messages are evac.notifications' to write; the API lists them once that app is installed.

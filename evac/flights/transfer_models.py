@@ -105,6 +105,11 @@ class GroundTransfer(models.Model):
         return self.seats_total - self.seats_booked
 
     @property
+    def record_label(self) -> str:
+        """What the access log calls the transfer: itself and its local date of departure."""
+        return f"{self} {self.departs_local.date().isoformat()}"
+
+    @property
     def departs_local(self) -> datetime:
         return self.from_city.local_time(self.departs_at)
 

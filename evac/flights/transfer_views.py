@@ -117,7 +117,7 @@ def _log_access(request: OperationRequest, transfer: GroundTransfer, action: Acc
         action=action,
         kind=AccessObjectKind.TRANSFER,
         object_id=transfer.pk,
-        label=f"{transfer} {transfer.departs_local.date().isoformat()}",
+        label=transfer.record_label,
     )
 
 

@@ -19,6 +19,7 @@ from evac.core.requests import Caller
 from evac.flights.models import Flight
 from evac.flights.offers import offers_make
 from evac.flights.services import booking_create
+from evac.flights.transfers import transfer_book
 from evac.operations.access import Permission
 from evac.operations.models import Role
 from evac.people.merges import citizens_merge
@@ -26,6 +27,7 @@ from evac.people.models import Citizen, DuplicatePair
 from evac.people.services import household_register
 from tests.api.client import error_of, op_url, session_client, token_client
 from tests.factories import make_citizen, make_flight, make_member
+from tests.flights.factories import make_transfer
 
 P = Permission
 
@@ -55,6 +57,19 @@ def _person(s) -> dict:
         "document_type": "passport",
         "document_number": "FX123456",
         "current_city": s.almaty.pk,
+    }
+
+
+def _transfer(s) -> dict:
+    return {
+        "mode": "rail",
+        "number": "12",
+        "from_city": s.almaty.pk,
+        "to_city": s.nur_sultan.pk,
+        "departs_at": (now() + timedelta(days=29)).isoformat(),
+        "arrives_at": (now() + timedelta(days=29, hours=11)).isoformat(),
+        "meeting_point": "Almaty-2 station, main hall",
+        "seats_total": 120,
     }
 
 
@@ -201,6 +216,52 @@ ENDPOINTS = [
         "preview a fill", "post", "flights/{flight_id}/fill/", P.MANAGE_BOOKINGS, {"preview": True}
     ),
     Endpoint("fill", "post", "flights/{flight_id}/fill/", P.MANAGE_BOOKINGS, {}, 201),
+    Endpoint("transfer list", "get", "transfers/"),
+    Endpoint("plan transfer", "post", "transfers/", P.PLAN_FLIGHTS, _transfer, 201),
+    Endpoint("transfer", "get", "transfers/{transfer_id}/"),
+    Endpoint(
+        "edit transfer", "patch", "transfers/{transfer_id}/", P.PLAN_FLIGHTS, {"operator": "KTZ"}
+    ),
+    Endpoint(
+        "transfer status",
+        "post",
+        "transfers/{transfer_id}/status/",
+        P.PLAN_FLIGHTS,
+        {"status": "boarding"},
+    ),
+    Endpoint("transfer manifest", "get", "transfers/{transfer_id}/passengers/"),
+    Endpoint(
+        "put on transfer",
+        "post",
+        "transfers/{transfer_id}/passengers/",
+        P.MANAGE_BOOKINGS,
+        lambda s: {"citizen": s.ref},
+        201,
+    ),
+    Endpoint(
+        "cancel transfer seat",
+        "post",
+        "transfers/{transfer_id}/passengers/{transfer_seat_id}/cancel/",
+        P.MANAGE_BOOKINGS,
+    ),
+    # The transfer is still scheduled: a role allowed to board people reaches the rule
+    # that boarding waits for the bus (409); tests/api/test_transfers_api.py boards them.
+    Endpoint(
+        "board transfer seat",
+        "post",
+        "transfers/{transfer_id}/passengers/{transfer_seat_id}/status/",
+        P.HANDLE_PASSENGERS,
+        {"status": "boarded"},
+        409,
+    ),
+    Endpoint(
+        "book journey",
+        "post",
+        "transfers/journeys/",
+        P.MANAGE_BOOKINGS,
+        lambda s: {"flight": s.flight_id, "transfers": [s.transfer_id], "citizen": s.ref},
+        201,
+    ),
 ]
 if apps.is_installed("evac.notifications"):
     ENDPOINTS += [
@@ -236,7 +297,7 @@ ROLE_MAY = {
 
 
 @pytest.fixture
-def scenario(operation, almaty, ala, nqz, kbp, flight, alice) -> SimpleNamespace:
+def scenario(operation, almaty, nur_sultan, ala, nqz, kbp, flight, alice) -> SimpleNamespace:
     # The first in line is offered a seat (an offer a role may answer for them).
     make_citizen(operation, almaty)
     (offer,) = offers_make(flight=flight, by=EVAC, limit=1)
@@ -257,9 +318,16 @@ def scenario(operation, almaty, ala, nqz, kbp, flight, alice) -> SimpleNamespace
         dropped=make_citizen(operation, almaty),
         caller=Caller(user=alice, method="POST", through_api=True, ip_address=None),
     )
+    train = make_transfer(operation, almaty, nur_sultan)
+    (transfer_seat,) = transfer_book(
+        transfer=train, citizen=make_citizen(operation, almaty), by=EVAC
+    )
     return SimpleNamespace(
         operation=operation,
         almaty=almaty,
+        nur_sultan=nur_sultan,
+        transfer_id=train.pk,
+        transfer_seat_id=transfer_seat.pk,
         ref=olena.reference_code,
         other_ref=twice.reference_code,
         merge_id=merge.pk,

@@ -30,6 +30,7 @@ from evac.core.requests import Caller
 from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport, SeatOffer
 from evac.flights.offers import offers_make
 from evac.flights.services import booking_create
+from evac.flights.transfers import transfer_book
 from evac.notifications.models import Notification
 from evac.operations.models import Membership, Operation, Role
 from evac.people.import_models import PeopleImport
@@ -42,6 +43,7 @@ from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, session_client, token_client
 from tests.api.test_access_by_role import ENDPOINTS, likely_pair
 from tests.factories import make_citizen, make_member
+from tests.flights.factories import make_transfer
 from tests.url_patterns import CannotFill, Pattern, url_of, url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -277,7 +279,7 @@ def bodies(world: SimpleNamespace) -> dict:
 
 
 @pytest.fixture
-def world(operation, almaty, flight, alice) -> SimpleNamespace:
+def world(operation, almaty, nur_sultan, flight, alice) -> SimpleNamespace:
     cache.clear()  # each key's request count starts at 0: a crawl makes hundreds of requests
     # The first in line holds a seat offer: no stranger may see or answer it.
     asked = make_citizen(operation, almaty, surname="Kotliarevska")
@@ -318,8 +320,14 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
         dropped=make_citizen(operation, almaty, surname="Khmelnytska"),
         caller=Caller(user=alice, method="POST", through_api=True, ip_address=None),
     )
+    train = make_transfer(operation, almaty, nur_sultan)
+    traveller = make_citizen(operation, almaty, surname="Kobylianska")
+    (transfer_seat,) = transfer_book(transfer=train, citizen=traveller, by=alice)
     world = SimpleNamespace(
         operation=operation,
+        nur_sultan=nur_sultan,
+        transfer_id=train.pk,
+        transfer_seat_id=transfer_seat.pk,
         other_ref=twice.reference_code,
         merge_id=merge.pk,
         duplicate_pair_id=likely_pair(operation, almaty),
@@ -345,6 +353,7 @@ def world(operation, almaty, flight, alice) -> SimpleNamespace:
             "Khmelnytska",
             "Hrushevska",
             "Kotliarevska",
+            "Kobylianska",
             asked.reference_code,
             olena.reference_code,
             passenger.reference_code,

@@ -73,6 +73,7 @@ def test_every_page_that_shows_a_persons_record_logs_it_whatever_the_method(clie
         "operation_slug": hanna.person.operation.slug,
         "flight_id": hanna.flight.pk,
         "transfer_id": 0,  # no transfer: its pages answer 404
+        "transfer_seat_id": 0,
         "booking_id": hanna.booking.pk,
         "ref": hanna.person.reference_code,
         "export_format": "csv",
@@ -134,6 +135,7 @@ def _api_urls(hanna: Sensitive, offer_id: int) -> list[str]:
             "household_id": hanna.person.household_id,
             "flight_id": hanna.flight.pk,
             "transfer_id": 0,  # no transfer: its pages answer 404
+            "transfer_seat_id": 0,
             "booking_id": hanna.booking.pk,
             "offer_id": offer_id,
             "airport_iata": hanna.flight.departure_airport.iata_code,
@@ -156,10 +158,12 @@ def _valid_bodies(hanna: Sensitive, offer_id: int) -> dict[tuple[object, str], o
         {
             "operation": hanna.person.operation,
             "almaty": hanna.person.current_city,
+            "nur_sultan": hanna.flight.departure_airport.city,
             "ref": hanna.person.reference,
             "household_id": hanna.person.household_id,
             "flight_id": hanna.flight.pk,
             "transfer_id": 0,  # no transfer: its pages answer 404
+            "transfer_seat_id": 0,
             "booking_id": hanna.booking.pk,
             "offer_id": offer_id,
             "member_id": 0,  # not walked (_api_urls)

@@ -91,6 +91,7 @@ def staff_pages(client: Client, data: Sensitive, *, membership_id: int) -> dict[
         "operation_slug": data.person.operation.slug,
         "flight_id": data.flight.pk,
         "transfer_id": 0,  # no transfer: its pages answer 404
+        "transfer_seat_id": 0,
         "booking_id": data.booking.pk,
         "ref": data.person.reference_code,
         "export_format": "csv",
@@ -117,6 +118,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         "household_id": data.person.household_id,
         "flight_id": data.flight.pk,
         "transfer_id": 0,  # no transfer: its pages answer 404
+        "transfer_seat_id": 0,
         "booking_id": data.booking.pk,
         "offer_id": ABSENT,  # an offer's own addresses only take answers (POST): no GET
         "airport_iata": data.flight.departure_airport.iata_code,

@@ -24,7 +24,7 @@ from evac.api.throttling import TokenRateThrottle
 from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
 from evac.core.requests import caller_of
-from evac.flights.models import Flight
+from evac.flights.models import Flight, GroundTransfer
 from evac.operations.access import Permission, operation_access
 from evac.operations.models import Operation
 from evac.people.models import Citizen
@@ -63,16 +63,23 @@ class OperationView(ApiView):
         if needed is None or needed not in self.permissions:
             raise exceptions.PermissionDenied(_("Your role in this operation does not allow this."))
 
-    def log_access(self, request: Request, subject: Citizen | Flight, action: AccessAction) -> None:
+    def log_access(
+        self, request: Request, subject: Citizen | Flight | GroundTransfer, action: AccessAction
+    ) -> None:
         """The access log's row for showing `subject` (a person's record or a manifest)."""
-        person = isinstance(subject, Citizen)
+        if isinstance(subject, Citizen):
+            kind, label = AccessObjectKind.PERSON, subject.reference
+        elif isinstance(subject, GroundTransfer):
+            kind, label = AccessObjectKind.TRANSFER, subject.record_label
+        else:
+            kind, label = AccessObjectKind.FLIGHT, subject.record_label
         access_log_record(
             caller=caller_of(request),
             operation=self.operation,
             action=action,
-            kind=AccessObjectKind.PERSON if person else AccessObjectKind.FLIGHT,
+            kind=kind,
             object_id=subject.pk,
-            label=subject.reference if person else subject.record_label,
+            label=label,
         )
 
 
