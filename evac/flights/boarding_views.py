@@ -5,6 +5,7 @@ evac.flights.services.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from evac.audit.models import AccessAction
 from evac.core.errors import Conflict
 from evac.flights.forms import GateForm
-from evac.flights.models import Booking, Flight
+from evac.flights.models import Booking, Flight, TransferSeat
 from evac.flights.selectors import (
     GateCounts,
     gate_counts,
@@ -44,31 +45,32 @@ def boarding(request: OperationRequest, pk: int) -> HttpResponse:
     _log_access(request, flight, AccessAction.BOARDING_OPENED)
     seats = list(manifest_on_board(flight))
     context["document_checks"] = _checked(flight, seats)
-    query = request.GET.get("q", "").strip()
-    # Everyone is on the page and the search only hides rows, so boarding.js can filter
-    # instantly over the whole flight after a search made without it.
-    rows = [(seat, _matches(seat, query)) for seat in seats]
-    context.update(
-        query=query,
-        rows=rows,
-        matching=sum(shown for _seat, shown in rows),
-        counts=_counts_of(seats),
-    )
+    context.update(gate_page(seats, request.GET.get("q", "")))
     return render(request, "flights/boarding.html", context)
 
 
-def _matches(booking: Booking, query: str) -> bool:
-    text = gate_search_text(booking)
-    return all(word in text for word in query.casefold().split())
+def gate_page(seats: Sequence[Booking | TransferSeat], query: str) -> dict[str, Any]:
+    """What a boarding page shows of its seats (a flight's or a transfer's): each with
+    whether the search matches it, and the counts.
 
-
-def _counts_of(seats: list[Booking]) -> GateCounts:
+    Everyone is on the page and the search only hides rows, so boarding.js can filter
+    instantly over the whole list after a search made without it.
+    """
+    query = query.strip()
+    words = query.casefold().split()
+    rows = [(seat, all(w in gate_search_text(seat) for w in words)) for seat in seats]
     statuses = Counter(seat.status for seat in seats)
-    return GateCounts(
+    counts = GateCounts(
         boarded=statuses[Booking.Status.BOARDED],
         no_show=statuses[Booking.Status.NO_SHOW],
         total=len(seats),
     )
+    return {
+        "query": query,
+        "rows": rows,
+        "matching": sum(shown for _seat, shown in rows),
+        "counts": counts,
+    }
 
 
 def _wants_json(request: OperationRequest) -> bool:
@@ -142,6 +144,3 @@ def boarding_counts(request: OperationRequest, pk: int) -> JsonResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-# Paper and files -------------------------------------------------------------------------

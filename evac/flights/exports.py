@@ -34,7 +34,7 @@ PAXLST and US APIS use F for "approved non-standard travel document").
 import csv
 import functools
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -105,6 +105,8 @@ CONTENT_TYPES = {
 
 Cell = str | date | None
 Row = Sequence[Cell]
+# One line of a workbook's first sheet: what, and its value.
+Fact = tuple[str, str | int | datetime]
 
 
 def alpha3(country) -> str:
@@ -172,10 +174,12 @@ def masked(row: list[str]) -> list[str]:
     ]
 
 
-def to_csv(rows: Iterable[Row]) -> bytes:
+def to_csv(rows: Iterable[Row], *, columns: Sequence[str] = COLUMNS) -> bytes:
+    """A header row of `columns`, then the rows; a cell a spreadsheet would run as a
+    formula is defused (core.cells)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows([defuse(cell) for cell in as_text(row)] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
@@ -193,7 +197,7 @@ class FlightFacts:
     generated_at: datetime
     generated_by: str
 
-    def lines(self) -> list[tuple[str, str | int | datetime]]:
+    def lines(self) -> list[Fact]:
         return [
             ("Flight", self.number),
             ("Carrier", self.carrier),
@@ -238,7 +242,28 @@ class _Styles:
 
 
 def to_xlsx(rows: Iterable[Row], *, flight: FlightFacts) -> bytes:
-    """Two sheets: the flight (what, when, how many, who made the file) and the passengers.
+    """The flight's manifest: its facts, then the passengers under COLUMNS."""
+    return workbook(
+        rows,
+        facts_title="Flight",
+        facts=flight.lines(),
+        sheet=Sheet(title=flight.number, columns=COLUMNS, widths=COLUMN_WIDTHS),
+    )
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The passengers' sheet of a manifest workbook: its name, columns and their widths."""
+
+    title: str
+    columns: Sequence[str]
+    widths: Mapping[str, int]
+
+
+def workbook(
+    rows: Iterable[Row], *, facts_title: str, facts: Sequence[Fact], sheet: Sheet
+) -> bytes:
+    """Two sheets: the trip (what, when, how many, who made the file) and the passengers.
 
     Built in write-only mode (streams rows, keeps memory flat). The passengers sheet has the
     CSV's columns in the CSV's order, a bold frozen header row and set widths. Names and
@@ -246,33 +271,33 @@ def to_xlsx(rows: Iterable[Row], *, flight: FlightFacts) -> bytes:
     starts with "=" stays a name without the CSV quote, and document numbers keep their
     leading zeros. Dates are real dates.
     """
-    workbook = Workbook(write_only=True)
-    _flight_sheet(workbook, flight)
-    sheet = workbook.create_sheet(title=_sheet_title(flight.number))
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS):
-        sheet.column_dimensions[_letter(index)].width = COLUMN_WIDTHS[column]
-    styles = _Styles(sheet)
-    sheet.append([styles.header(column) for column in COLUMNS])
+    book = Workbook(write_only=True)
+    _facts_sheet(book, facts_title, facts)
+    passengers = book.create_sheet(title=_sheet_title(sheet.title, taken=facts_title))
+    passengers.freeze_panes = "A2"
+    for index, column in enumerate(sheet.columns):
+        passengers.column_dimensions[_letter(index)].width = sheet.widths[column]
+    styles = _Styles(passengers)
+    passengers.append([styles.header(column) for column in sheet.columns])
     text, day = styles.text, styles.day
     for row in rows:
-        sheet.append(
+        passengers.append(
             [
                 None if cell is None else day(cell) if isinstance(cell, date) else text(cell)
                 for cell in row
             ]
         )
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book.save(buffer)
     return buffer.getvalue()
 
 
-def _flight_sheet(workbook: Workbook, flight: FlightFacts) -> None:
-    sheet = workbook.create_sheet(title="Flight")
+def _facts_sheet(book: Workbook, title: str, facts: Sequence[Fact]) -> None:
+    sheet = book.create_sheet(title=title)
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 40
     styles = _Styles(sheet)
-    for label, value in flight.lines():
+    for label, value in facts:
         if isinstance(value, datetime):
             cell = styles.moment(value)
         elif isinstance(value, int):
@@ -283,10 +308,10 @@ def _flight_sheet(workbook: Workbook, flight: FlightFacts) -> None:
 
 
 def _letter(index: int) -> str:
-    return chr(ord("A") + index)  # the manifest has fewer than 26 columns
+    return chr(ord("A") + index)  # a manifest has fewer than 26 columns
 
 
-def _sheet_title(title: str) -> str:
+def _sheet_title(title: str, *, taken: str) -> str:
     # Excel forbids these characters in a sheet name and cuts it at 31 characters.
     cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
-    return cleaned if cleaned and cleaned != "Flight" else "Manifest"
+    return cleaned if cleaned and cleaned != taken else "Manifest"

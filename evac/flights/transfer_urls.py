@@ -1,5 +1,6 @@
 from django.urls import path
 
+from evac.flights import transfer_paper_views as paper
 from evac.flights import transfer_views as views
 
 app_name = "transfers"
@@ -12,5 +13,7 @@ urlpatterns = [
     path("<int:pk>/add/", views.transfer_add, name="add"),
     path("<int:pk>/cancel-seat/", views.transfer_seat_cancel_view, name="cancel_seat"),
     path("<int:pk>/board/", views.transfer_board, name="board"),
-    path("<int:pk>/export.csv", views.transfer_export, name="export"),
+    path("<int:pk>/boarding/", paper.transfer_boarding, name="boarding"),
+    path("<int:pk>/print/", paper.transfer_print, name="print"),
+    path("<int:pk>/export.<str:fmt>", paper.transfer_export, name="export"),
 ]

@@ -1,17 +1,17 @@
 """Staff pages for ground transfers: the list with who is stranded between legs, planning,
-the manifest with people to put on, boarding, status (cancelling tells everyone) and the CSV.
+the manifest with people to put on, boarding taps and status (cancelling tells everyone).
+The print view, the files and the boarding page are in transfer_paper_views.
 
 Every view fetches its transfer through the current operation and leaves each write to
 evac.flights.transfers; a refusal is the service's own message.
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -19,7 +19,6 @@ from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
 from evac.core.errors import Conflict
 from evac.core.requests import caller_of
-from evac.core.responses import file_response
 from evac.flights.journeys import journeys_not_connecting, stranded_between_legs
 from evac.flights.models import TRANSFER_TRANSITIONS, GroundTransfer, TransferSeat
 from evac.flights.transfer_forms import TransferForm
@@ -242,30 +241,8 @@ def transfer_board(request: OperationRequest, pk: int) -> HttpResponse:
             _("%(name)s: %(status)s.")
             % {"name": seat.citizen, "status": seat.get_status_display().lower()},
         )
-    return _to_transfer(request, transfer)
-
-
-@operation_page(Permission.EXPORT_DOCUMENTS)
-@require_safe
-def transfer_export(request: OperationRequest, pk: int) -> HttpResponse:
-    """The transfer's manifest as CSV: names, references, households, seat status, the flight
-    each leg leads to. No travel documents: a train conductor's list."""
-    transfer = _transfer(request, pk)
-    _log_access(request, transfer, AccessAction.MANIFEST_EXPORTED_CSV)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["surname", "given_names", "reference", "household", "status", "flight"])
-    for seat in transfer_manifest(transfer):
-        citizen = seat.citizen
-        writer.writerow(
-            [
-                citizen.surname,
-                citizen.given_names,
-                citizen.reference,
-                citizen.household_id or "",
-                seat.status,
-                seat.connects_to.flight.number if seat.connects_to_id else "",
-            ]
-        )
-    name = f"transfer-{transfer.pk}-{transfer.departs_local.date().isoformat()}.csv"
-    return file_response(content=out.getvalue().encode(), filename=name, content_type="text/csv")
+    if request.POST.get("back") != "boarding":
+        return _to_transfer(request, transfer)
+    query = request.POST.get("q", "")
+    url = reverse("transfers:boarding", args=[request.operation.slug, transfer.pk])
+    return redirect(f"{url}{'?' + urlencode({'q': query}) if query else ''}#seat-{seat.pk}")

@@ -134,7 +134,7 @@ def test_the_csv_lists_who_is_on_the_train_and_is_logged(client, operation, alma
     transfer_book(transfer=train, citizen=olena, by=alice)
     client.force_login(alice)
 
-    response = client.get(_url("export", operation, train.pk))
+    response = client.get(_url("export", operation, train.pk, "csv"))
 
     assert olena.surname in response.content.decode()
     assert AccessLogEntry.objects.filter(action="manifest_exported_csv").exists()
