@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from evac.core.clock import now
@@ -28,9 +29,11 @@ class TransferMode(models.TextChoices):
 
 
 class TransferStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
+    # In their own context: a flight that is "scheduled" is a kind (a regular flight), and
+    # one that "departed" flew; in Ukrainian and Russian a train says neither.
+    SCHEDULED = "scheduled", pgettext_lazy("transfer status", "Scheduled")
     BOARDING = "boarding", _("Boarding")
-    DEPARTED = "departed", _("Departed")
+    DEPARTED = "departed", pgettext_lazy("transfer status", "Departed")
     ARRIVED = "arrived", _("Arrived")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -111,6 +111,45 @@ def public_schedule(operation: Operation) -> list[PublicFlight]:
     ]
 
 
+@dataclass(frozen=True)
+class PublicTransfer:
+    name: str  # "Rail 12": the mode and number, as staff named it
+    departs: LocalTime
+    from_city: str
+    arrives: LocalTime
+    to_city: str
+    status: str
+    status_label: str
+    seats_available: bool
+
+
+def public_transfers(operation: Operation) -> list[PublicTransfer]:
+    """The trains and buses to an open airport, in each city's local time: modes, numbers
+    and places, no people, and no meeting point (that goes only to those booked on it).
+
+    Kept on the schedule as long after departure as flights are (SCHEDULE_KEEPS_PAST).
+    """
+    language = get_language() or settings.LANGUAGE_CODE
+    transfers = (
+        operation.transfers.filter(departs_at__gte=now() - SCHEDULE_KEEPS_PAST)
+        .select_related("from_city", "to_city")
+        .order_by("departs_at", "pk")
+    )
+    return [
+        PublicTransfer(
+            name=f"{transfer.get_mode_display()} {transfer.number}".strip(),
+            departs=local_time(transfer.departs_at, transfer.from_city, language),
+            from_city=city_name(transfer.from_city, language),
+            arrives=local_time(transfer.arrives_at, transfer.to_city, language),
+            to_city=city_name(transfer.to_city, language),
+            status=transfer.status,
+            status_label=str(transfer.get_status_display()),
+            seats_available=transfer.takes_bookings and transfer.seats_left > 0,
+        )
+        for transfer in transfers
+    ]
+
+
 def citizen_lookup(
     operation: Operation, *, code: str, date_of_birth: date | None, surname: str
 ) -> Citizen | None:

@@ -189,6 +189,7 @@ def home(request: HttpRequest, op: str) -> HttpResponse:
         "portal/home.html",
         {
             "schedule": selectors.public_schedule(operation),
+            "transfers": selectors.public_transfers(operation),
             "suspended_airports": selectors.public_suspended_airports(operation),
         },
     )
