@@ -28,6 +28,7 @@ from evac.people.models import (
     Household,
     ImportedRow,
     ImportMapping,
+    PeopleCount,
     PeopleImport,
 )
 
@@ -78,6 +79,7 @@ FIELDS = {
     # The reference codes are random and say nothing about the person; `moved` is ids.
     # The finder's reasons are its fixed words ("same document"), not the person's data.
     DuplicatePair: declare(kept={"reasons"}),
+    PeopleCount: declare(kept={"status"}),  # numbers only: how many have each status
     CitizenMerge: declare(
         personal={"kept_before", "dropped_record"},
         kept={"kept_reference_code", "dropped_reference_code", "moved"},
