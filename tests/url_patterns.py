@@ -69,6 +69,7 @@ WHAT = {
     ("merges", "pk"): "merge_id",
     ("duplicates", "pk"): "duplicate_pair_id",
     ("messages", "pk"): "message_id",
+    ("notifications", "pk"): "message_id",  # the API's name for the outbox
     ("staff", "membership_id"): "member_id",
     ("members", "pk"): "member_id",
     ("airports", "iata"): "airport_iata",

@@ -137,6 +137,16 @@ if apps.is_installed("evac.notifications"):
 
     operation_urls += [
         path("notifications/", notifications.NotificationList.as_view(), name="notifications"),
+        path(
+            "notifications/<int:pk>/retry/",
+            notifications.NotificationRetry.as_view(),
+            name="notification-retry",
+        ),
+        path(
+            "notifications/<int:pk>/cancel/",
+            notifications.NotificationCancel.as_view(),
+            name="notification-cancel",
+        ),
         path("broadcasts/", notifications.BroadcastCreate.as_view(), name="broadcasts"),
     ]
 

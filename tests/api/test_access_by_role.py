@@ -266,6 +266,8 @@ ENDPOINTS = [
 if apps.is_installed("evac.notifications"):
     ENDPOINTS += [
         Endpoint("notifications", "get", "notifications/"),
+        # The confirmation of the scenario's booking: waiting to go, so it can be cancelled.
+        Endpoint("cancel a message", "post", "notifications/{message_id}/cancel/", P.EDIT_CITIZENS),
         Endpoint(
             "preview a broadcast",
             "post",
@@ -302,7 +304,7 @@ def scenario(operation, almaty, nur_sultan, ala, nqz, kbp, flight, alice) -> Sim
     make_citizen(operation, almaty)
     (offer,) = offers_make(flight=flight, by=EVAC, limit=1)
     olena = make_citizen(operation, almaty)
-    passenger = make_citizen(operation, almaty)
+    passenger = make_citizen(operation, almaty, phone="+77017654321")  # gets a confirmation
     booking = booking_create(flight=flight, citizen=passenger, by=EVAC)
     household = household_register(
         operation=operation,
@@ -336,6 +338,7 @@ def scenario(operation, almaty, nur_sultan, ala, nqz, kbp, flight, alice) -> Sim
         flight_id=flight.pk,
         booking_id=booking.pk,
         offer_id=offer.pk,
+        message_id=_confirmation_of(booking),
         member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,
     )
 
@@ -348,6 +351,14 @@ def likely_pair(operation, almaty) -> int:
         date_of_birth=first.date_of_birth,
     )  # fmt: skip
     return DuplicatePair.objects.get(first=first, second=second).pk
+
+
+def _confirmation_of(booking) -> int:
+    """The booking's confirmation message, waiting to go out (0 without messages)."""
+    if not apps.is_installed("evac.notifications"):
+        return 0
+    messages = apps.get_model("notifications", "Notification").objects.filter(booking=booking)
+    return messages.order_by("pk").first().pk
 
 
 def _ids(endpoint: Endpoint) -> str:

@@ -339,6 +339,7 @@ def world(operation, almaty, nur_sultan, flight, alice) -> SimpleNamespace:
         airport_iata=flight.departure_airport.iata_code,
         booking_id=booking.pk,
         offer_id=offer.pk,
+        message_id=Notification.objects.filter(booking=booking).first().pk,
         token_id=token.pk,
         import_id=people_import.pk,
         member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,

@@ -1,5 +1,7 @@
-"""Messages to people: the outbox, read-only (evac.notifications' services write it), and
-broadcasts, previewed and sent through evac.notifications.broadcasts as the staff page does."""
+"""Messages to people: the outbox (evac.notifications' services write it); a failed
+message sent again or a waiting one cancelled, as the outbox page's buttons do; and
+broadcasts, previewed and sent through evac.notifications.broadcasts as the staff page
+does."""
 
 from uuid import uuid4
 
@@ -7,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,7 +22,7 @@ from evac.notifications import broadcasts
 from evac.notifications.compose import ALL_LANGUAGES
 from evac.notifications.models import Notification
 from evac.notifications.selectors import outbox
-from evac.notifications.services import SEND_MESSAGES
+from evac.notifications.services import SEND_MESSAGES, notification_cancel, notification_retry
 from evac.places.models import City
 
 
@@ -99,3 +101,40 @@ class BroadcastCreate(OperationView):
         if city is None:
             raise ValidationError({"city": [_("No such city.")]})
         return {"flight": None, "city": city}
+
+
+class NotificationAction(OperationView):
+    # As the outbox page's buttons: whoever may send messages (officers, coordinators).
+    write_permission = SEND_MESSAGES
+    serializer_class = s.NotificationSerializer
+    pagination_class = None
+
+    def get_notification(self, pk: int) -> Notification:
+        found = outbox(self.operation).defer(None).filter(pk=pk).first()
+        if found is None:
+            raise NotFound(_("No such message in this operation."))
+        return found
+
+    def answer(self, notification: Notification) -> Response:
+        notification = outbox(self.operation).defer(None).get(pk=notification.pk)
+        return Response(self.get_serializer(notification).data)
+
+
+@extend_schema(tags=["notifications"])
+class NotificationRetry(NotificationAction):
+    @extend_schema(request=None, responses={200: s.NotificationSerializer})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Send a failed message again, now, with a fresh set of attempts, to the contact
+        details the person has now. 409 unless the message failed."""
+        notification = notification_retry(notification=self.get_notification(pk), by=request.user)
+        return self.answer(notification)
+
+
+@extend_schema(tags=["notifications"])
+class NotificationCancel(NotificationAction):
+    @extend_schema(request=None, responses={200: s.NotificationSerializer})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Cancel a message still waiting to go out. 409 once it went, failed or was
+        cancelled."""
+        notification = notification_cancel(notification=self.get_notification(pk), by=request.user)
+        return self.answer(notification)
