@@ -19,7 +19,7 @@ from evac.flights.models import Booking, Flight
 from evac.notifications.models import Notification
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry
-from evac.people.selectors import waiting_in
+from evac.people.selectors import people_counts, waiting_in
 from evac.places.models import City
 from tests.logins import StaffClient
 
@@ -175,3 +175,16 @@ def test_historical_dates_replace_a_replay_when_asked_for():
     assert _flight("PS 9004").departs_at.year == 2022
     assert Citizen.objects.count() == 170
     assert "loaded the week of 5-11 January 2022 with its dates as they were" in out.getvalue()
+
+
+@pytest.mark.django_db
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+def test_replaying_from_now_keeps_the_counts_of_the_dashboard_right():
+    load_demo("demo-test-password")
+    result = load_demo("demo-test-password", reanchor=True)
+
+    almaty = City.objects.get(name="Almaty", country="KZ")
+    counts = people_counts(result.operation)
+    (in_almaty,) = [row for row in counts.waiting_by_city if row.city_id == almaty.pk]
+    assert in_almaty.waiting == 116
+    assert counts.registered == 170
