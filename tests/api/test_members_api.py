@@ -94,3 +94,22 @@ def test_a_member_of_another_operation_is_not_found_under_ours(
 
     assert response.status_code == 404
     assert Membership.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_role_change_takes_the_role_and_nothing_else_as_its_schema_says(operation, alice, carol):
+    member = carol.memberships.get()
+    client = token_client(alice)
+
+    extra = client.patch(
+        op_url(operation, f"members/{member.pk}/"),
+        {"role": "coordinator", "error": {"fields": {}}},
+        format="json",
+    )
+    schema = client.get("/api/schema/?format=json").json()
+    body = schema["paths"]["/api/v1/operations/{op}/members/{id}/"]["patch"]["requestBody"]
+
+    assert extra.status_code == 400
+    assert set(error_of(extra)["fields"]) == {"error"}
+    member.refresh_from_db()
+    assert member.role == Role.VIEWER
+    assert body["content"]["application/json"]["schema"]["additionalProperties"] is False
