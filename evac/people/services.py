@@ -18,7 +18,6 @@ from evac.operations.models import Operation
 from evac.people import hooks, status_words
 from evac.people.duplicates import SCORED_FIELDS, pairs_note
 from evac.people.models import Citizen, ContactLogEntry, Household
-from evac.people.pairs_queue import queue_pairs_on_commit
 from evac.people.selectors import PossibleDuplicate, likely_duplicates
 
 # What an intake form, an import or the public registration may set on a person, in the
@@ -133,12 +132,10 @@ def citizen_register(
     )
     citizen.full_clean()
     record_by(citizen, by, registered_at).save()
-    # On the public portal a worker scores them after commit: scoring in the request would
-    # make a new person cost more work than a repeated one, telling a stranger whether
-    # someone is on file.
-    if source == Citizen.Source.SELF_REGISTRATION:
-        queue_pairs_on_commit([citizen.pk])
-    else:
+    # Not on the public portal: scoring there would make a new person cost more work than
+    # a repeated one, telling a stranger whether someone is on file. portal_register asks
+    # a worker to score, once per registration, whoever was typed.
+    if source != Citizen.Source.SELF_REGISTRATION:
         pairs_note(operation=operation, citizen_ids=[citizen.pk])
     return citizen
 

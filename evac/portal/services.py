@@ -29,6 +29,7 @@ from evac.notifications.services import registration_confirmed, registration_rep
 from evac.operations.access import CitizenActor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people.models import Citizen, ContactLogEntry
+from evac.people.pairs_queue import queue_pairs_on_commit
 from evac.people.selectors import likely_duplicates
 from evac.people.services import (
     citizen_note_repeated_registration,
@@ -125,6 +126,12 @@ def portal_register(
                 # The person on file hears of it where they are, not whoever typed.
                 if confirmations_left(existing) > 0:
                     registration_repeated(citizen=existing)
+    # One send to the broker whoever is on file (a send is work a stranger could time): the
+    # worker scores the new records and those on file again, beside what was just typed.
+    queue_pairs_on_commit(
+        {citizen.pk for citizen in registered}
+        | {existing.pk for pair in duplicates for existing in pair.matches}
+    )
     told = set()
     for citizen in registered:
         address = citizen_address(citizen)

@@ -104,3 +104,38 @@ def test_a_worker_on_redis_scores_a_portal_registration(tmp_path, redis_broker, 
             "the portal registration's pair stored by the worker",
             tmp_path,
         )
+
+
+def scoring_sends(operation, almaty, people: list[dict], capture) -> list:
+    with capture(execute=True), transaction.atomic():
+        portal_register(operation=operation, people=people, place={"current_city": almaty})
+    return [m for m in queued_messages() if m.headers["task"] == SCORE_PAIRS]
+
+
+@pytest.mark.django_db
+def test_one_scoring_send_per_registration_whoever_is_on_file(
+    operation, almaty, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A send to the broker is work a stranger could time: a new household, a repeat and a
+    household half on file each make exactly one, so none of them says who is on file."""
+    use_broker(monkeypatch, "memory://")
+    family = [
+        iuliia(),
+        iuliia(given_names="TARAS", sex="M", date_of_birth=date(1986, 2, 1), phone=""),
+        iuliia(given_names="DARYNA", date_of_birth=date(2015, 7, 9), phone=""),
+    ]
+    capture = django_capture_on_commit_callbacks
+
+    new = scoring_sends(operation, almaty, family, capture)
+    repeat = scoring_sends(operation, almaty, family, capture)
+    half = scoring_sends(
+        operation,
+        almaty,
+        [family[0], iuliia(given_names="OSTAP", sex="M", date_of_birth=date(2017, 1, 3))],
+        capture,
+    )
+
+    assert (len(new), len(repeat), len(half)) == (1, 1, 1)
+    # The repeat scores the records on file again, with what was just typed beside them.
+    (args, _kwargs, _embed) = repeat[0].payload
+    assert sorted(args[0]) == list(Citizen.objects.order_by("pk").values_list("pk", flat=True)[:3])
