@@ -11,6 +11,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from evac.core.clock import now, today
+from evac.core.constraints import OneQueryChecks
 from evac.core.reference import format_reference_code, new_reference_code
 from evac.core.text import ADDRESS_LENGTH, NOTE_LENGTH, LimitedTextField
 from evac.operations.models import Operation
@@ -128,7 +129,7 @@ class CitizenSource(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
-class Citizen(models.Model):
+class Citizen(OneQueryChecks, models.Model):
     Status = CitizenStatus
     Sex = CitizenSex
     DocumentType = CitizenDocumentType
