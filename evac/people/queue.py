@@ -187,10 +187,11 @@ def rewrite(people: QuerySet, *, day: date | None = None, households: bool = Tru
 
 
 def _write_vulnerable(people: QuerySet, day: date) -> None:
-    people.filter(vulnerable_q(day), vulnerable_counted=False).update(vulnerable_counted=True)
-    people.exclude(vulnerable_q(day)).filter(vulnerable_counted=True).update(
-        vulnerable_counted=False
-    )
+    """One statement, writing only the rows whose vulnerability changed."""
+    vulnerable = vulnerable_q(day)
+    people.filter(
+        (vulnerable & Q(vulnerable_counted=False)) | (~vulnerable & Q(vulnerable_counted=True))
+    ).update(vulnerable_counted=Case(When(vulnerable, then=Value(True)), default=Value(False)))
 
 
 # Kept on every write --------------------------------------------------------------------
