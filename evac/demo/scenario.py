@@ -24,7 +24,7 @@ from evac.demo.models import Replay
 from evac.demo.people import ALMATY, NUR_SULTAN, Fate, Party, plan_parties
 from evac.demo.result import DemoResult, demo_result
 from evac.demo.timeline import Timeline, replay_timeline
-from evac.flights.journeys import journey_book
+from evac.demo.trains import TrainPlan, book_journeys, plan_train, take_train
 from evac.flights.models import (
     Booking,
     Flight,
@@ -40,7 +40,6 @@ from evac.flights.services import (
     flight_set_status,
     household_book,
 )
-from evac.flights.transfers import transfer_create, transfer_seat_set_status, transfer_set_status
 from evac.notifications.models import Notification
 from evac.operations.models import Operation
 from evac.people.counts import recount
@@ -128,20 +127,6 @@ RAIL_TICKETS_BOUGHT = datetime(2022, 1, 11, 5, 0, tzinfo=UTC)
 SEAT_GIVEN_BACK = datetime(2022, 1, 11, 7, 30, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class TrainPlan:
-    """The embassy's group train from Almaty to Nur-Sultan before a flight."""
-
-    day: date  # of departure, Almaty time
-    seats: int
-    carriage: int
-    departs_local: time = time(21, 20)
-
-
-TRAIN_NUMBER = "12"
-TRAIN_OPERATOR = "Kazakhstan Temir Zholy"
-TRAIN_TIME = timedelta(hours=12, minutes=45)
-TRAIN_BOARDING_STARTS = timedelta(minutes=40)  # before departure
 TRAINS = {
     # The 9 January flight's passengers left Almaty the evening before.
     FLIGHT_9_JANUARY.number: TrainPlan(
@@ -284,7 +269,7 @@ def _load_story(operation: Operation, airports: dict[str, Airport], t: Timeline)
     _record_decisions(parties, t)
     _fill_13_january(operation, route, parties, t)
     flight = _open_flight(operation, FLIGHT_16_JANUARY, route, t)
-    _plan_train(operation, flight, t)
+    plan_train(operation, flight, TRAINS[flight.number], t)
     _book_all(parties[Fate.BOOKED_16_JANUARY], flight, t.at(FLIGHT_16_JANUARY.booked_at))
 
 
@@ -324,10 +309,10 @@ def _fly_9_january(
     reaches the airport and is back on the waiting list."""
     plan = FLIGHT_9_JANUARY
     flight = _open_flight(operation, plan, route, t)
-    train = _plan_train(operation, flight, t)
-    flyers = _book_journeys(parties[Fate.FLEW_9_JANUARY], flight, train, t.at(plan.booked_at))
+    train = plan_train(operation, flight, TRAINS[flight.number], t)
+    flyers = book_journeys(parties[Fate.FLEW_9_JANUARY], flight, train, t.at(plan.booked_at))
     missed = _book_all(parties[Fate.MISSED_9_JANUARY], flight, t.at(plan.booked_at))
-    _take_train(train)
+    take_train(train)
     gate = flight.departs_at - BOARDING_STARTS
     flight = flight_set_status(flight=flight, status=Flight.Status.BOARDING, by=EVAC, at=gate)
     for booking in flyers:
@@ -394,9 +379,9 @@ def _fill_13_january(
     """Almaty people come by the group train; one person gives a seat back and stays."""
     plan = FLIGHT_13_JANUARY
     flight = _open_flight(operation, plan, route, t)
-    train = _plan_train(operation, flight, t)
+    train = plan_train(operation, flight, TRAINS[flight.number], t)
     travelling_by_rail = parties[Fate.RAIL_TO_13_JANUARY]
-    rail_seats = _book_journeys(travelling_by_rail, flight, train, t.at(plan.booked_at))
+    rail_seats = book_journeys(travelling_by_rail, flight, train, t.at(plan.booked_at))
     for booking in rail_seats:
         # Confirmed once the embassy had bought the group's rail tickets.
         booking_set_status(
@@ -406,7 +391,7 @@ def _fill_13_january(
             at=t.at(RAIL_TICKETS_BOUGHT),
         )
     _tell_of_rail_tickets(travelling_by_rail, train, t)
-    _take_train(train)
+    take_train(train)
     for fate in (Fate.BOOKED_13_JANUARY, Fate.MISSED_9_JANUARY, Fate.STAYS_AFTER_BOOKING):
         _book_all(parties[fate], flight, t.at(plan.booked_at))
 
@@ -414,48 +399,6 @@ def _fill_13_january(
         note = "Gives back the seat on PS 9004: staying with relatives in Nur-Sultan for now."
         _log(party, "email", "inbound", "reached", t.at(SEAT_GIVEN_BACK), note)
         _set_status(party, Citizen.Status.DECIDED_TO_STAY, t.at(SEAT_GIVEN_BACK))
-
-
-def _plan_train(operation: Operation, flight: Flight, t: Timeline) -> GroundTransfer:
-    """The group train to the flight's city, planned when the flight was."""
-    plan = TRAINS[flight.number]
-    almaty, nur_sultan = City.objects.get(name="Almaty"), flight.departure_airport.city
-    departs = t.at(datetime.combine(plan.day, plan.departs_local, tzinfo=almaty.time_zone))
-    flight_day = flight.departs_local.date()
-    return transfer_create(
-        operation=operation,
-        by=EVAC,
-        at=flight.history.earliest("history_date").history_date,
-        mode=GroundTransfer.Mode.RAIL,
-        number=TRAIN_NUMBER,
-        operator=TRAIN_OPERATOR,
-        from_city=almaty,
-        to_city=nur_sultan,
-        departs_at=departs,
-        arrives_at=departs + TRAIN_TIME,
-        meeting_point=f"Almaty-2 station, main hall; carriage {plan.carriage}",
-        seats_total=plan.seats,
-        description=(
-            "Group rail tickets bought by the embassy. Passengers continue on "
-            f"{flight.number} from Nur-Sultan on {flight_day.day} {flight_day:%B}."
-        ),
-    )
-
-
-def _take_train(train: GroundTransfer) -> None:
-    """Everyone on the train boards; it leaves and arrives in Nur-Sultan."""
-    gate = train.departs_at - TRAIN_BOARDING_STARTS
-    train = transfer_set_status(
-        transfer=train, status=GroundTransfer.Status.BOARDING, by=EVAC, at=gate
-    )
-    for seat in train.active_seats.order_by("pk"):
-        transfer_seat_set_status(seat=seat, status=TransferSeat.Status.BOARDED, by=EVAC, at=gate)
-    train = transfer_set_status(
-        transfer=train, status=GroundTransfer.Status.DEPARTED, by=EVAC, at=train.departs_at
-    )
-    transfer_set_status(
-        transfer=train, status=GroundTransfer.Status.ARRIVED, by=EVAC, at=train.arrives_at
-    )
 
 
 def _tell_of_rail_tickets(parties: list[Registered], train: GroundTransfer, t: Timeline) -> None:
@@ -503,18 +446,6 @@ def _book_all(parties: list[Registered], flight: Flight, at: datetime) -> list[B
             bookings += household_book(flight=flight, household=party.household, by=EVAC, at=at)
         else:
             bookings.append(booking_create(flight=flight, citizen=party.head, by=EVAC, at=at))
-    return bookings
-
-
-def _book_journeys(
-    parties: list[Registered], flight: Flight, train: GroundTransfer, at: datetime
-) -> list[Booking]:
-    """Book each party on the train and the flight after it, a household together."""
-    bookings: list[Booking] = []
-    for party in parties:
-        unit = {"household": party.household} if party.household else {"citizen": party.head}
-        journey = journey_book(flight=flight, transfers=[train], by=EVAC, at=at, **unit)
-        bookings += journey.bookings
     return bookings
 
 
