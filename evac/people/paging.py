@@ -134,7 +134,9 @@ def keyset_page(
     values = None
     if cursor and cursor.isdigit():
         names = [column.name for column in columns]
-        values = rows.model.objects.filter(pk=int(cursor)).values(*names).first()
+        # Looked up in the list itself: a row of another operation, or one the filters
+        # leave out, must not place its values among these rows.
+        values = rows.filter(pk=int(cursor)).values(*names).first()
     if values is None:  # no cursor, or its row is gone: by offset
         offset = (min(number, max(1, ceil(count / per_page))) - 1) * per_page
         shown = list(rows[offset : offset + per_page])

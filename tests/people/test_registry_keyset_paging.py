@@ -100,3 +100,21 @@ def test_a_deep_page_runs_the_same_queries_as_the_first(client, bob, operation, 
     # One more: the row the page starts after. No OFFSET in either.
     assert len(deeper) == len(on_first) + 1
     assert not [q for q in deeper.captured_queries if "OFFSET" in q["sql"]]
+
+
+@pytest.mark.parametrize("sort", list(REGISTRY_SORTS))
+def test_a_cursor_from_another_operation_reads_nothing_of_it(
+    operation, other_operation, almaty, people, sort
+):
+    """A row of another operation as the cursor would place its values among ours, row by
+    row: it is not in this list, so the page is read as if there were no cursor."""
+    (stranger,) = make_citizens_in_bulk(other_operation, almaty, 1)
+    Citizen.objects.filter(pk=stranger.pk).update(
+        surname="Koval", registered_at=now() - timedelta(days=2), status=Citizen.Status.WAITING
+    )
+    rows = registry_rows(operation).order_by(*REGISTRY_SORTS[sort])
+    first = keyset_page(rows, {}, per_page=PER_PAGE).object_list
+
+    for direction in ("after", "before"):
+        page = keyset_page(rows, {direction: str(stranger.pk)}, per_page=PER_PAGE)
+        assert list(page.object_list) == list(first), direction
