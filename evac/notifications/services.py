@@ -37,6 +37,8 @@ from evac.operations.models import Operation
 from evac.people.models import Citizen
 
 N = Notification
+# Messages whose secret is wiped once sent or failed: never sent again.
+SECRET_KINDS = frozenset({N.Kind.ONE_TIME_CODE, N.Kind.STAFF_INVITATION})
 # Writing to people is part of looking after their record: coordinators and officers may.
 SEND_MESSAGES = Permission.EDIT_CITIZENS
 # Messages about a seat that stop mattering when the seat or the flight goes away.
@@ -272,6 +274,10 @@ def portal_status_url(operation: Operation) -> str:
 def notification_retry(*, notification: Notification, by: Actor) -> Notification:
     """Send a failed message again, now, with a fresh set of attempts."""
     require_permission(by, notification.operation, SEND_MESSAGES)
+    if notification.kind in SECRET_KINDS:
+        # Its secret is gone: the person asks the portal for a new code, a coordinator
+        # sends a new invitation.
+        raise InvalidTransition(_("A one-time code or an invitation is not sent again."))
     with transaction.atomic():
         changed = N.objects.filter(pk=notification.pk, status=N.Status.FAILED).update(
             status=N.Status.PENDING, due_at=now(), attempts=0, queued_at=None
@@ -289,6 +295,9 @@ def notification_retry(*, notification: Notification, by: Actor) -> Notification
 
 def notification_cancel(*, notification: Notification, by: Actor) -> Notification:
     require_permission(by, notification.operation, SEND_MESSAGES)
+    if notification.kind == N.Kind.STAFF_INVITATION:
+        # Cancelling it takes a new member's link back: whoever manages the members.
+        require_permission(by, notification.operation, Permission.MANAGE_MEMBERS)
     changed = N.objects.filter(pk=notification.pk, status=N.Status.PENDING).update(
         status=N.Status.CANCELLED, secret=""
     )
