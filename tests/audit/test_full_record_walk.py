@@ -142,6 +142,7 @@ def _api_urls(hanna: Sensitive, offer_id: int) -> list[str]:
             "import_id": ABSENT,
             "merge_id": ABSENT,
             "duplicate_pair_id": ABSENT,
+            "message_id": ABSENT,  # a message is no one's record: its writes answer 404
             # A member holds no person's record; walked as alice, a valid id would let the
             # walk remove her (after it added another coordinator) and end in 404s.
             "member_id": ABSENT,
@@ -170,6 +171,7 @@ def _valid_bodies(hanna: Sensitive, offer_id: int) -> dict[tuple[object, str], o
             "other_ref": "NOSUCHREF",  # a merge with nobody: 404
             "merge_id": 0,
             "duplicate_pair_id": 0,
+            "message_id": 0,
         },
     )
     bodies = {}

@@ -125,6 +125,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         "import_id": ABSENT,
         "merge_id": ABSENT,
         "duplicate_pair_id": ABSENT,
+        "message_id": ABSENT,
         "member_id": ABSENT,
     }
     answers = {}
