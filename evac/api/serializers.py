@@ -450,6 +450,9 @@ class NotificationSerializer(serializers.ModelSerializer):
     staff_user = serializers.CharField(
         source="staff_user.username", read_only=True, allow_null=True
     )
+    # null for a role that may not read this kind of message (to_representation).
+    subject = serializers.CharField(read_only=True, allow_null=True)
+    body = serializers.CharField(read_only=True, allow_null=True, label=_("Text"))
 
     class Meta:
         model = Notification

@@ -9,6 +9,8 @@ import requests
 import schemathesis
 from django.test import Client
 
+from evac.core.clock import now
+from evac.notifications.models import Notification
 from tests.api.client import op_url, session_client, token_client
 from tests.people.sensitive import (
     DOCUMENT,
@@ -134,3 +136,27 @@ def _as_schemathesis(response, url: str) -> schemathesis.Response:
         elapsed=0.0,
         verify=True,
     )
+
+
+def test_a_message_whose_text_is_withheld_still_matches_the_schema(alice, carol, operation):
+    """A staff invitation's subject and text are null for a viewer: the schema says so."""
+    Notification.objects.create(
+        operation=operation,
+        staff_user=alice,
+        kind=Notification.Kind.STAFF_INVITATION,
+        channel=Notification.Channel.EMAIL,
+        language="en",
+        to_address="alice@example.org",
+        subject="Your invitation",
+        body="Set your password: ••••••",
+        due_at=now(),
+        idempotency_key="invitation-alice",
+    )
+    raw = Client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    endpoint = schemathesis.openapi.from_dict(raw)["/api/v1/operations/{op}/notifications/"]["GET"]
+    url = op_url(operation, "notifications/")
+
+    response = token_client(carol).get(url)
+
+    assert response.json()["results"][0]["body"] is None
+    endpoint.validate_response(_as_schemathesis(response, f"http://testserver{url}"))
