@@ -452,7 +452,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     )
     # null for a role that may not read this kind of message (to_representation).
     subject = serializers.CharField(read_only=True, allow_null=True)
-    body = serializers.CharField(read_only=True, allow_null=True, label=_("Text"))
+    body = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Notification
