@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from evac.operations.access import Permission
+from evac.operations.access import Permission, is_headquarters
 from evac.operations.places import airport_add, city_add
 from evac.operations.web import OperationRequest, operation_page
 from evac.places.selectors import place_candidates
@@ -54,6 +54,7 @@ def places(request: OperationRequest) -> HttpResponse:
     form = CountryForm(request.GET or {"country": request.operation.country.code})
     country = form.cleaned_data["country"] if form.is_valid() else request.operation.country.code
     airports, cities = place_candidates(country)
+    own_country = country == request.operation.country.code
     return render(
         request,
         "cockpit/places.html",
@@ -62,7 +63,9 @@ def places(request: OperationRequest) -> HttpResponse:
             "form": form,
             "country": country,
             "country_name": dict(countries)[country],
-            "own_country": country == request.operation.country.code,
+            "own_country": own_country,
+            # Another country's places are added by headquarters (operations.places).
+            "may_add": own_country or is_headquarters(request.user),
             "airports": airports,
             "cities": cities,
         },

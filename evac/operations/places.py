@@ -3,7 +3,14 @@
 The places are shared by every operation (an operation's airports are those of its country,
 operations.services.operation_airports); who may add them is a question for the operation
 they are added from. Adding a place Evac already holds adds nothing: it fills in what the
-held one lacks (where it is, how many live there) and says it was already there.
+held one lacks (where it is, how many live there, its names from the data) and says it was
+already there.
+
+Because they are shared, a coordinator changes only what is theirs: they add the places of
+their operation's country, and name (in Ukrainian or Russian) only a city no other
+operation uses, as other operations' citizens read those names. Headquarters, above every
+operation, add any country's places (the airports the flights home land at) and name any
+city.
 """
 
 import logging
@@ -15,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from evac.core.actor import user_of
 from evac.core.history import record_by
-from evac.operations.access import Actor, Permission, require_permission
+from evac.operations.access import Actor, Permission, is_headquarters, require_permission
 from evac.operations.models import Operation
 from evac.places.catalogue import (
     AirportEntry,
@@ -46,6 +53,44 @@ def _spelling(value: str, field: str) -> str:
     return value
 
 
+def _own_country(operation: Operation, country: str, field: str, by: Actor) -> None:
+    if country != operation.country.code and not is_headquarters(by):
+        raise ValidationError(
+            {
+                field: _(
+                    "This place is in another country than the operation's: headquarters add those."
+                )
+            }
+        )
+
+
+def city_used_elsewhere(city: City, operation: Operation) -> bool:
+    """Does another operation use the city: one in its country, or one with people, a
+    transfer or a flight there? (Read through the operations' reverse relations, by name:
+    this layer can't import the people or flights apps.)"""
+    others = Operation.objects.exclude(pk=operation.pk)
+    if others.filter(country=city.country).exists():
+        return True
+    lookups = (
+        "citizens__current_city",
+        "transfers__from_city",
+        "transfers__to_city",
+        "flights__departure_airport__city",
+        "flights__arrival_airport__city",
+    )
+    return any(others.filter(**{lookup: city}).exists() for lookup in lookups)
+
+
+def _may_name(city: City, names: dict[str, str], operation: Operation, by: Actor) -> None:
+    """Refuse staff's names for a held city that lacks them, if other operations use it."""
+    naming = [field for field, value in names.items() if value and not getattr(city, field)]
+    if naming and not is_headquarters(by) and city_used_elsewhere(city, operation):
+        message = _("Other operations use %(city)s: only headquarters can name it.") % {
+            "city": city.name
+        }
+        raise ValidationError(dict.fromkeys(naming, message))
+
+
 def _fill_in(place: City | Airport, **known) -> None:
     """Set what the place lacks from `known`, keeping what it has (staff may have typed it)."""
     changed = [
@@ -59,16 +104,22 @@ def _fill_in(place: City | Airport, **known) -> None:
         place.save(update_fields=changed)
 
 
-def _city_from(entry: CityEntry, *, name_native: str = "", name_ru: str = "") -> tuple[City, bool]:
+def _city_from(
+    entry: CityEntry, names: dict[str, str] | None = None, check_names=None
+) -> tuple[City, bool]:
+    """The city of `entry`, held or new, with `names` (staff's) where it lacks them; a held
+    one is first shown to `check_names`, which may refuse them."""
+    names = names or {}
     known = {
         "latitude": entry.latitude,
         "longitude": entry.longitude,
         "population": entry.population or None,
-        "name_native": name_native,
-        "name_ru": name_ru,
+        **names,
     }
     city = city_known_as(entry)
     if city is not None:
+        if check_names is not None:
+            check_names(city, names)
         _fill_in(city, **known)
         return city, False
     # Two coordinators adding the same city at once: the second finds the first's.
@@ -78,6 +129,8 @@ def _city_from(entry: CityEntry, *, name_native: str = "", name_ru: str = "") ->
         defaults={**known, "time_zone": ZoneInfo(entry.time_zone)},
     )
     if not created:
+        if check_names is not None:
+            check_names(city, names)
         _fill_in(city, **known)
     return city, created
 
@@ -99,10 +152,13 @@ def city_add(
     entry = city_entry(geonames_id)
     if entry is None:
         raise ValidationError({"geonames_id": _("The places data has no such city.")})
+    _own_country(operation, entry.country, "geonames_id", by)
+    names = {
+        "name_native": _spelling(name_native, "name_native"),
+        "name_ru": _spelling(name_ru, "name_ru"),
+    }
     city, created = _city_from(
-        entry,
-        name_native=_spelling(name_native, "name_native"),
-        name_ru=_spelling(name_ru, "name_ru"),
+        entry, names, lambda held, given: _may_name(held, given, operation, by)
     )
     if created:
         logger.info(
@@ -136,6 +192,7 @@ def airport_add(*, operation: Operation, iata_code: str, by: Actor) -> tuple[Air
     entry = airport_entry(iata_code or "")
     if entry is None:
         raise ValidationError({"iata_code": _("The places data has no airport with this code.")})
+    _own_country(operation, entry.country, "iata_code", by)
     known = {
         "latitude": entry.latitude,
         "longitude": entry.longitude,

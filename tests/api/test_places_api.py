@@ -108,3 +108,12 @@ def test_a_coordinator_of_another_operation_adds_nothing_to_ours(operation, dave
     answer = client.post(op_url(operation, "places/airports/"), {"iata_code": "CIT"}, format="json")
     assert answer.status_code == 404
     assert not Airport.objects.exists()
+
+
+def test_a_coordinator_adds_no_airport_of_another_country(operation, alice):
+    answer = token_client(alice).post(
+        op_url(operation, "places/airports/"), {"iata_code": "KBP"}, format="json"
+    )
+    assert answer.status_code == 400
+    assert "iata_code" in error_of(answer)["fields"]
+    assert not Airport.objects.exists()

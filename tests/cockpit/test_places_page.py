@@ -2,8 +2,10 @@
 them Evac holds, one click to add one, and an airport suspended or reopened from there."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
+from evac.operations.models import Headquarters
 from evac.places.models import Airport, City
 from tests.core.test_staff_translations import check, reading
 
@@ -72,10 +74,29 @@ def test_a_coordinator_adds_a_city_and_an_airport_with_one_click_each(client, op
 def test_adding_twice_from_the_page_does_not_duplicate(client, operation, alice):
     client.force_login(alice)
     url = reverse("operations:place-airport-add", args=[operation.slug])
-    client.post(url, {"iata_code": "KBP", "country": "UA"})
-    response = client.post(url, {"iata_code": "KBP", "country": "UA"}, follow=True)
-    assert Airport.objects.filter(iata_code="KBP").count() == 1
+    client.post(url, {"iata_code": "KGF", "country": "KZ"})
+    response = client.post(url, {"iata_code": "KGF", "country": "KZ"}, follow=True)
+    assert Airport.objects.filter(iata_code="KGF").count() == 1
     assert "was already there" in response.content.decode()
+    assert response.redirect_chain[-1][0] == page(operation)
+
+
+def test_another_countrys_places_are_added_by_headquarters_only(client, operation, alice):
+    client.force_login(alice)
+    html = client.get(page(operation, "UA")).content.decode()
+    assert 'name="iata_code" value="KBP"' not in html
+    assert "added by headquarters" in html
+    url = reverse("operations:place-airport-add", args=[operation.slug])
+    refused = client.post(url, {"iata_code": "KBP", "country": "UA"}, follow=True)
+    assert "another country" in refused.content.decode()
+    assert not Airport.objects.exists()
+
+    chief = User.objects.create_user("chief")
+    Headquarters.objects.create(user=chief)
+    client.force_login(chief)
+    assert 'name="iata_code" value="KBP"' in client.get(page(operation, "UA")).content.decode()
+    response = client.post(url, {"iata_code": "KBP", "country": "UA"}, follow=True)
+    assert Airport.objects.get(iata_code="KBP").city.country.code == "UA"
     assert response.redirect_chain[-1][0] == page(operation, "UA")
 
 

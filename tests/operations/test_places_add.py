@@ -80,12 +80,6 @@ def test_an_airport_already_held_keeps_its_status_and_gains_its_coordinates(oper
     assert round(airport.longitude, 1) == 77.0
 
 
-def test_a_place_of_another_country_can_be_added_for_the_flights_home(operation, alice):
-    airport, created = airport_add(operation=operation, iata_code="LWO", by=alice)
-    assert created
-    assert airport.city.country.code == "UA"
-
-
 @pytest.mark.parametrize("who", ["bob", "carol", "dave"])
 def test_officers_viewers_and_other_operations_coordinators_add_nothing(operation, who, request):
     user = request.getfixturevalue(who)
