@@ -3,7 +3,8 @@ everyone holding a seat on a flight or waiting in a city, previewed, then sent o
 
 The preview answers how many messages a send writes, on which channels, and how each
 language's SMS reads, with the token the send then names: a send repeated with the same
-token writes nothing again (409).
+token writes nothing again (409). The token is an idempotency key of the caller's
+operation, compared only with that operation's broadcasts.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +64,8 @@ class BroadcastSerializer(serializers.Serializer):
         HEX_32,
         required=False,
         help_text="The token the preview answered; needed to send. A send with a token "
-        "already used writes nothing (409).",
+        "already used in this operation writes nothing (409). Tokens are kept per operation: "
+        "another operation's never collide with yours.",
     )
 
     def validate(self, data: dict) -> dict:
@@ -85,7 +87,10 @@ class SampleSerializer(serializers.Serializer):
 
 
 class BroadcastPreviewSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="Send with this token.")
+    token = serializers.CharField(
+        help_text="Send with this token: 32 hex digits, new at each preview, unique within "
+        "this operation's broadcasts."
+    )
     messages = serializers.IntegerField(
         source="count", help_text="Messages a send writes: one per person with a phone or e-mail."
     )

@@ -203,8 +203,8 @@ def broadcast_send(
     city: City | None = None,
 ) -> Broadcast:
     """Write one message per person the preview counts, in their language and on their
-    channel. `token` comes from the preview: sent twice, it raises BroadcastAlreadySent and
-    writes nothing."""
+    channel. `token` comes from the preview: sent twice in this operation, it raises
+    BroadcastAlreadySent and writes nothing. Another operation's tokens are not looked at."""
     preview = broadcast_preview(operation=operation, by=by, texts=texts, flight=flight, city=city)
     texts = _clean_texts(texts)
     try:
@@ -219,11 +219,11 @@ def broadcast_send(
                 created_by=user_of(by),
             )
     except IntegrityError:
-        raise BroadcastAlreadySent(Broadcast.objects.get(token=token)) from None
+        raise BroadcastAlreadySent(operation.broadcasts.get(token=token)) from None
     made = []
     for recipient in preview.recipients:
         notification = message_to_citizen(
-            key=f"broadcast:{token}:{recipient.citizen.pk}",
+            key=f"broadcast:{broadcast.pk}:{recipient.citizen.pk}",
             kind=N.Kind.BROADCAST,
             operation=operation,
             citizen=recipient.citizen,

@@ -212,12 +212,14 @@ class Notification(models.Model):
 class Broadcast(models.Model):
     """A broadcast as staff sent it: its texts, its audience and how many it reached.
 
-    The token comes from the preview page, and is unique: a send pressed twice, or a page
-    sent again from the browser's history, finds the first and sends nothing more.
+    The token comes from the preview page, and is unique within the operation: a send
+    pressed twice, or a page sent again from the browser's history, finds the first and
+    sends nothing more. Only within it: the caller names the token, so a token another
+    operation used must neither block this one's broadcast nor tell of the other's.
     """
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="broadcasts")
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64)
     flight = models.ForeignKey(
         Flight, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -231,6 +233,13 @@ class Broadcast(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "token"], name="one_broadcast_per_token_in_operation"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Broadcast {self.token[:8]} ({self.messages})"

@@ -6,6 +6,7 @@ import pytest
 from evac.core.actor import EVAC
 from evac.flights.models import Flight
 from evac.flights.services import booking_create
+from evac.notifications.broadcasts import broadcast_send
 from evac.notifications.models import Broadcast, Notification
 from tests.api.client import error_of, op_url, token_client
 from tests.factories import make_citizen
@@ -159,3 +160,26 @@ def test_another_operations_member_finds_nothing(operation, almaty, dave):
     )
 
     assert response.status_code == 404
+
+
+def test_a_token_another_operation_used_neither_collides_nor_tells_of_its_broadcast(
+    operation, other_operation, almaty, olena, alice, dave
+):
+    """The token is the caller's own within their operation: one another operation sent
+    with (guessed, or met in its answers) sends here as a new broadcast, and the answer
+    says nothing of the other operation's."""
+    make_citizen(other_operation, almaty, phone="+77019990000")
+    theirs = broadcast_send(
+        operation=other_operation, by=dave, texts={"*": "Theirs."}, token="a" * 32, city=almaty
+    )
+    body = {"city": almaty.pk, "text": "Ours."}
+
+    sent = token_client(alice).post(_url(operation), {**body, "token": "a" * 32}, format="json")
+
+    assert sent.status_code == 201, sent.content
+    ours = Broadcast.objects.get(operation=operation)
+    assert sent.json()["id"] == ours.pk != theirs.pk
+    assert N.objects.get(kind=N.Kind.BROADCAST, operation=operation).citizen == olena
+    again = token_client(alice).post(_url(operation), {**body, "token": "a" * 32}, format="json")
+    assert again.status_code == 409
+    assert Broadcast.objects.filter(operation=other_operation).get() == theirs

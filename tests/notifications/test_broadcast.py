@@ -8,7 +8,11 @@ from django.urls import reverse
 
 from evac.core.actor import EVAC
 from evac.flights.services import booking_create
-from evac.notifications.broadcasts import broadcast_preview, broadcast_send
+from evac.notifications.broadcasts import (
+    BroadcastAlreadySent,
+    broadcast_preview,
+    broadcast_send,
+)
 from evac.notifications.models import Notification
 from tests.factories import make_citizen
 
@@ -169,3 +173,22 @@ def test_a_viewer_cannot_broadcast(client, carol, operation):
     client.force_login(carol)
 
     assert client.get(_url(operation)).status_code == 403
+
+
+def test_a_token_is_the_operations_own_and_is_looked_up_only_there(
+    alice, dave, operation, other_operation, almaty, olena
+):
+    make_citizen(other_operation, almaty, phone="+77019990000")
+    theirs = broadcast_send(
+        operation=other_operation, by=dave, texts={"*": "Theirs."}, token="t", city=almaty
+    )
+
+    ours = broadcast_send(
+        operation=operation, by=alice, texts={"*": "Ours."}, token="t", city=almaty
+    )
+
+    assert ours.operation == operation and ours.pk != theirs.pk
+    assert N.objects.get(kind=N.Kind.BROADCAST, operation=operation).citizen == olena
+    with pytest.raises(BroadcastAlreadySent) as refused:
+        broadcast_send(operation=operation, by=alice, texts={"*": "Ours."}, token="t", city=almaty)
+    assert refused.value.broadcast == ours

@@ -62,7 +62,8 @@ class BroadcastCreate(OperationView):
         send writes and shows how each language's SMS reads, with the token to send it
         with. Then the same body with that token (201): one message per person, in their
         language on their channel. 400 on `text` when a language the audience reads has no
-        text or the SMS is too long; 409 when that token was already sent."""
+        text or the SMS is too long; 409 when that token was already sent in this
+        operation (another operation's tokens are never looked at)."""
         data = valid_data(b.BroadcastSerializer, request.data)
         arguments = {
             "operation": self.operation,
