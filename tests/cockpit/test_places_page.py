@@ -153,3 +153,15 @@ def test_a_ukrainian_or_russian_reader_meets_no_english_but_the_data(
 ):
     client = reading(language, alice)
     assert check(client.get(page(operation)), language=language) == set()
+
+
+def test_a_citys_names_from_the_data_are_filled_in_and_shown_in_ukrainian(client, operation, alice):
+    client.force_login(alice)
+    html = client.get(page(operation)).content.decode()
+    assert 'name="name_native" id="uk-1526384" maxlength="120" value="Алмати"' in html
+    client.post(
+        reverse("operations:place-city-add", args=[operation.slug]),
+        {"geonames_id": 1526384, "country": "KZ", "name_native": "Алмати", "name_ru": "Алматы"},
+    )
+    ukrainian = client.get(page(operation), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Алмати" in ukrainian.split('id="city-1526384"')[1].split("</tr>")[0]

@@ -5,6 +5,7 @@ nothing."""
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from evac.core.actor import EVAC
 from evac.operations.models import Headquarters
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 SHYMKENT = 1518980
 ASTANA = 1526273
+ALMATY = 1526384
 
 
 def test_a_coordinator_adds_a_city_with_where_it_is_and_how_many_live_there(operation, alice):
@@ -28,7 +30,21 @@ def test_a_coordinator_adds_a_city_with_where_it_is_and_how_many_live_there(oper
     assert (city.name, city.country.code, str(city.time_zone)) == ("Shymkent", "KZ", "Asia/Almaty")
     assert (round(city.latitude, 1), round(city.longitude, 1)) == (42.3, 69.6)
     assert city.population > 1_000_000
-    assert (city.name_native, city.name_ru) == ("Шимкент", "")
+    # The name staff gave, and the data's Russian one where staff gave none.
+    assert (city.name_native, city.name_ru) == ("Шимкент", "Шымкент")
+
+
+def test_a_city_and_an_airports_city_carry_the_datas_ukrainian_and_russian_names(operation, alice):
+    almaty, _ = city_add(operation=operation, geonames_id=ALMATY, by=alice)
+    airport, _ = airport_add(operation=operation, iata_code="KGF", by=alice)
+
+    assert (almaty.name_native, almaty.name_ru) == ("Алмати", "Алматы")
+    # GeoNames has no Ukrainian name for Karagandy: left empty, not guessed.
+    assert (airport.city.name_native, airport.city.name_ru) == ("", "Караганда")
+    with translation.override("uk"):
+        assert (str(almaty), str(airport.city)) == ("Алмати", "Karagandy")
+    with translation.override("ru"):
+        assert (str(almaty), str(airport.city)) == ("Алматы", "Караганда")
 
 
 def test_adding_a_city_twice_does_not_duplicate_it(operation, alice):

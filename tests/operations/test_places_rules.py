@@ -71,3 +71,13 @@ def test_headquarters_add_another_countrys_airport_for_the_flights_home(operatio
     airport, created = airport_add(operation=operation, iata_code="LWO", by=chief)
     assert created
     assert airport.city.country.code == "UA"
+
+
+def test_the_datas_own_names_fill_a_shared_citys_blanks_for_a_coordinator(
+    operation, shymkent, alice
+):
+    # Not the coordinator's words: GeoNames' names, as its coordinates are filled in.
+    make_operation("Kazakhstan, relief", country="KZ")
+    city_add(operation=operation, geonames_id=SHYMKENT, name_ru="Шымкент", by=alice)
+    shymkent.refresh_from_db()
+    assert (shymkent.name_native, shymkent.name_ru) == ("Шимкент", "Шымкент")

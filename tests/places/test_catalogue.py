@@ -63,3 +63,13 @@ def test_an_unknown_code_or_city_is_none():
 def test_distances_are_great_circle():
     # Almaty to Astana is about 970 km as the crow flies.
     assert 950 < catalogue.distance_km(43.25, 76.91, 51.18, 71.45) < 990
+
+
+def test_cities_carry_their_ukrainian_and_russian_names_with_the_network_cut(offline):
+    by_name = {entry.name: entry for entry in catalogue.country_cities("KZ")}
+    assert (by_name["Almaty"].name_uk, by_name["Almaty"].name_ru) == ("Алмати", "Алматы")
+    assert (by_name["Oral"].name_uk, by_name["Oral"].name_ru) == ("Уральськ", "Уральск")
+    # Where GeoNames tags no Ukrainian name, none is guessed.
+    assert (by_name["Karagandy"].name_uk, by_name["Karagandy"].name_ru) == ("", "Караганда")
+    kyiv = catalogue.city_entry(703448)
+    assert (kyiv.name_uk, kyiv.name_ru) == ("Київ", "Киев")

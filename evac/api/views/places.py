@@ -15,7 +15,7 @@ from evac.operations.access import Permission
 from evac.operations.places import airport_add, city_add
 from evac.places.selectors import place_candidates
 
-NAME_HELP = "As citizens read it; the places data's names carry no language, so give it here."
+NAME_HELP = "As citizens read it; the places data's name in this language if not given."
 
 
 class CountrySerializer(serializers.Serializer):
@@ -45,6 +45,12 @@ class CityCandidateSerializer(serializers.Serializer):
         child=serializers.CharField(),
         source="entry.cyrillic_names",
         help_text="Its names in Cyrillic in the data, in no language said (suggestions).",
+    )
+    name_uk = serializers.CharField(
+        source="entry.name_uk", help_text="Its Ukrainian name in the data; empty if unknown."
+    )
+    name_ru = serializers.CharField(
+        source="entry.name_ru", help_text="Its Russian name in the data; empty if unknown."
     )
     city = s.CitySerializer(
         allow_null=True, help_text="Evac's city, if it holds it by any of these names."
