@@ -11,8 +11,10 @@ from django.utils.translation import get_language
 
 from evac.core.clock import now
 from evac.core.reference import normalize_reference_code
-from evac.flights.models import Booking, Flight, TransferSeat
+from evac.flights.journeys import connection_refusal
+from evac.flights.models import Booking, Flight, GroundTransfer, TransferSeat
 from evac.flights.selectors import waiting_ahead
+from evac.flights.transfer_models import TRANSFERS_AHEAD_STATUSES
 from evac.notifications.texts import LocalTime, city_name, local_time
 from evac.operations.models import Operation
 from evac.operations.services import operation_airports
@@ -83,19 +85,25 @@ def public_suspended_airports(operation: Operation) -> list[SuspendedAirport]:
 SCHEDULE_KEEPS_PAST = timedelta(days=2)
 
 
-def public_schedule(operation: Operation) -> list[PublicFlight]:
-    """The flights, in the departure airport's local time: numbers and places, no people.
+def public_flights(operation: Operation) -> QuerySet[Flight]:
+    """The flights the public schedule shows: the one rule of what the public may know of
+    flights, which the trains and buses shown beside them follow too.
 
     A planned flight is a draft the coordinators are still arranging: it is public only
     once opened for booking, so nobody heads for a flight that may never be.
     """
-    language = get_language() or settings.LANGUAGE_CODE
-    flights = (
+    return (
         operation.flights.filter(departs_at__gte=now() - SCHEDULE_KEEPS_PAST)
         .exclude(status=Flight.Status.PLANNED)
         .select_related("departure_airport__city", "arrival_airport__city")
         .order_by("departs_at", "number")
     )
+
+
+def public_schedule(operation: Operation) -> list[PublicFlight]:
+    """The flights, in the departure airport's local time: numbers and places, no people."""
+    language = get_language() or settings.LANGUAGE_CODE
+    flights = public_flights(operation)
     return [
         PublicFlight(
             number=flight.number,
@@ -127,14 +135,23 @@ def public_transfers(operation: Operation) -> list[PublicTransfer]:
     """The trains and buses to an open airport, in each city's local time: modes, numbers
     and places, no people, and no meeting point (that goes only to those booked on it).
 
-    Kept on the schedule as long after departure as flights are (SCHEDULE_KEEPS_PAST).
+    Only those still ahead (scheduled or boarding; a cancelled one takes nobody anywhere)
+    that lead to a flight the public schedule shows (public_flights) and that is still to
+    leave: a train to a flight still planned would announce that flight before the
+    coordinators do. Kept as long after departure as flights are (SCHEDULE_KEEPS_PAST).
     """
     language = get_language() or settings.LANGUAGE_CODE
-    transfers = (
-        operation.transfers.filter(departs_at__gte=now() - SCHEDULE_KEEPS_PAST)
+    ahead = (
+        operation.transfers.filter(
+            departs_at__gte=now() - SCHEDULE_KEEPS_PAST, status__in=TRANSFERS_AHEAD_STATUSES
+        )
         .select_related("from_city", "to_city")
         .order_by("departs_at", "pk")
     )
+    flights = public_flights(operation).exclude(
+        status__in=[Flight.Status.CANCELLED, Flight.Status.DEPARTED, Flight.Status.LANDED]
+    )
+    transfers = _leading_to(list(flights), list(ahead))
     return [
         PublicTransfer(
             name=f"{transfer.get_mode_display()} {transfer.number}".strip(),
@@ -148,6 +165,37 @@ def public_transfers(operation: Operation) -> list[PublicTransfer]:
         )
         for transfer in transfers
     ]
+
+
+def _leading_to(flights: list[Flight], transfers: list[GroundTransfer]) -> list[GroundTransfer]:
+    """The transfers that make a journey to one of `flights`, alone or as an earlier leg of
+    others that do, as flights.journeys.connection_refusal judges a journey (the city each
+    leg arrives in, with the connection margin before the next leg or the report time).
+
+    An operation has a few dozen of each: every transfer is tried at the front of each
+    journey found so far, until no more is found.
+    """
+    journeys: dict[int, tuple[Flight, list[GroundTransfer]]] = {}
+    for transfer in transfers:
+        for flight in flights:
+            if connection_refusal(flight=flight, transfers=[transfer]) is None:
+                journeys[transfer.pk] = (flight, [transfer])
+                break
+    found = True
+    while found:
+        found = False
+        for transfer in transfers:
+            if transfer.pk in journeys:
+                continue
+            for flight, legs in list(journeys.values()):
+                if (
+                    legs[0].from_city_id == transfer.to_city_id
+                    and connection_refusal(flight=flight, transfers=[transfer, *legs]) is None
+                ):
+                    journeys[transfer.pk] = (flight, [transfer, *legs])
+                    found = True
+                    break
+    return [transfer for transfer in transfers if transfer.pk in journeys]
 
 
 def citizen_lookup(
