@@ -11,8 +11,10 @@ from django.urls import reverse
 from evac.core.actor import EVAC
 from evac.core.clock import now
 from evac.flights.models import Booking, Flight, SeatOffer
+from evac.flights.offer_selectors import live_offers_of
 from evac.flights.offers import offer_decline, offer_expire, offers_make
 from evac.flights.services import flight_set_status
+from evac.people.models import Citizen
 from tests.factories import make_citizen, make_flight
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +169,31 @@ def test_the_page_reads_the_same_few_queries_for_many_offers_and_flights(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = _page(client, operation)
     assert 'data-live-offers="12"' in page.content.decode()
+
+
+# What the live offers' table shows of a person: their name, linked by reference code.
+NAME_AND_LINK = {"id", "reference_code", "surname", "given_names"}
+
+
+def test_the_live_offers_read_of_a_person_only_the_name_and_the_link(
+    client, operation, almaty, two_flights, alice
+):
+    make_citizen(operation, almaty, surname="Koval", phone="+77011234567")
+    offers_make(flight=two_flights[0], by=EVAC)
+
+    with CaptureQueriesContext(connection) as read:
+        live = list(live_offers_of(operation))
+        shown = [
+            (str(o.citizen), o.citizen.reference_code, o.flight.number, o.seats, o.expires_at)
+            for o in live
+        ]
+        zones = {str(o.flight.departure_airport.city.time_zone) for o in live}
+
+    assert [name.split()[0] for name, *_ in shown] == ["KOVAL"] and zones == {"Asia/Almaty"}
+    (sql,) = [query["sql"] for query in read.captured_queries]
+    citizen_columns = {f.column for f in Citizen._meta.concrete_fields}
+    read_columns = {c for c in citizen_columns if f'"people_citizen"."{c}"' in sql}
+    assert read_columns == NAME_AND_LINK, read_columns - NAME_AND_LINK
+    assert "document_number" not in sql and '"phone"' not in sql
+    client.force_login(alice)
+    assert "KOVAL" in _page(client, operation).content.decode()
