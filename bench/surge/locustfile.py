@@ -16,6 +16,7 @@ import json
 import os
 import random
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from locust import HttpUser, between, constant, constant_throughput, task
 
@@ -146,7 +147,13 @@ class Staff(HttpUser):
 
     def on_start(self) -> None:
         # Logged in by run.py through the pages (password, second step) before the run.
-        self.client.cookies.update(DATA["staff"].pop()["cookies"])
+        # Each cookie goes in under the host's name, as the server's own Set-Cookie files it:
+        # added without a domain (cookies.update), a cookie the server sets again later (the
+        # CSRF token) sat beside the old one, and reading it for a POST raised "multiple
+        # cookies with name 'csrftoken'", so no contact was ever logged.
+        host = urlsplit(self.host).hostname
+        for name, value in DATA["staff"].pop()["cookies"].items():
+            self.client.cookies.set(name, value, domain=host, path="/")
 
     @task(2)
     def dashboard(self) -> None:
