@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from evac.core.clock import now, today
 from evac.flights.models import (
@@ -344,8 +344,43 @@ def waiting_ahead(citizen: Citizen) -> WaitingTotals | None:
     if not found:  # no longer waiting
         return None
     priority, since, first_pk, _household, _size = found[0]
-    before = _ranked_before(Rank(priority, since, first_pk))
-    return _totals(_stand_ins(citizen.operation, where=before))
+    return waiting_ahead_of(citizen.operation, Rank(priority, since, first_pk))
+
+
+def waiting_ahead_of(operation: Operation, rank: Rank) -> WaitingTotals:
+    """The units, and the people in them, ranked before `rank`. One query."""
+    return _totals(_stand_ins(operation, where=_ranked_before(rank)))
+
+
+# The names unit_rank_annotations() gives a citizen's waiting unit's rank.
+UNIT_RANK = ("queue_unit_priority", "queue_unit_since", "queue_unit_first")
+
+
+def unit_rank_annotations() -> dict[str, Subquery]:
+    """Where each citizen's waiting unit stands, to annotate a query of citizens with, so
+    that a page that reads the person already learns their rank in the same query and needs
+    only waiting_ahead_of's count: three scalar subqueries on the unit's stand-in (the
+    person's own row when alone, the household's first member's otherwise); all three None
+    when the unit is not on the waiting list."""
+    stand_in = Citizen.objects.filter(
+        Q(household_id=OuterRef("household_id")) | Q(pk=OuterRef("pk")),
+        operation_id=OuterRef("operation_id"),
+        status=Citizen.Status.WAITING,
+        queue_first=True,
+    ).order_by()[:1]
+    fields = ("queue_priority", "registered_at", "pk")
+    return {
+        name: Subquery(stand_in.values(field))
+        for name, field in zip(UNIT_RANK, fields, strict=True)
+    }
+
+
+def annotated_unit_rank(citizen: Citizen) -> Rank | None:
+    """The rank unit_rank_annotations() read for this citizen, None if not waiting."""
+    priority, since, first_pk = (getattr(citizen, name) for name in UNIT_RANK)
+    if citizen.status != Citizen.Status.WAITING or first_pk is None:
+        return None
+    return Rank(priority, since, first_pk)
 
 
 def _totals(stand_ins: QuerySet) -> WaitingTotals:

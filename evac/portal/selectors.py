@@ -6,14 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import get_language
 
 from evac.core.clock import now
 from evac.core.reference import normalize_reference_code
 from evac.flights.journeys import connection_refusal
-from evac.flights.models import Booking, Flight, GroundTransfer, TransferSeat
-from evac.flights.selectors import waiting_ahead
+from evac.flights.models import Booking, Flight, GroundTransfer, SeatOffer, TransferSeat
+from evac.flights.selectors import (
+    annotated_unit_rank,
+    unit_rank_annotations,
+    waiting_ahead_of,
+)
 from evac.flights.transfer_models import TRANSFERS_AHEAD_STATUSES
 from evac.notifications.texts import LocalTime, city_name, local_time
 from evac.operations.models import Operation
@@ -235,14 +239,21 @@ class Seat:
     flight_status_label: str
 
 
-def active_seat(citizen: Citizen) -> Seat | None:
-    booking = (
-        citizen.bookings.filter(is_active=True)
+def _active_bookings(citizen: Citizen | OuterRef) -> QuerySet[Booking]:
+    # At most one: a person holds one active booking (one_active_booking_per_person).
+    return Booking.objects.filter(citizen=citizen, is_active=True)
+
+
+def active_booking(citizen: Citizen) -> Booking | None:
+    """The person's booking, with its flight and the flight's airports and cities."""
+    return (
+        _active_bookings(citizen)
         .select_related("flight__departure_airport__city", "flight__arrival_airport__city")
         .first()
     )
-    if booking is None:
-        return None
+
+
+def seat_of(booking: Booking) -> Seat:
     return _seat(booking, booking.flight)
 
 
@@ -282,7 +293,7 @@ def transfer_legs(citizen: Citizen) -> list[Leg]:
     their journey before the flight."""
     language = get_language() or settings.LANGUAGE_CODE
     seats = (
-        TransferSeat.objects.filter(citizen=citizen, is_active=True)
+        _active_transfer_seats(citizen)
         .select_related("transfer__from_city", "transfer__to_city")
         .order_by("transfer__departs_at")
     )
@@ -300,14 +311,71 @@ def transfer_legs(citizen: Citizen) -> list[Leg]:
     ]
 
 
-def people_ahead(citizen: Citizen) -> int | None:
-    """How many waiting people get seats before this person, in the staff's priority order.
+def _active_transfer_seats(citizen: Citizen | OuterRef) -> QuerySet[TransferSeat]:
+    return TransferSeat.objects.filter(citizen=citizen, is_active=True)
 
-    The database counts them (two queries, however long the list); None when the person
-    is not waiting.
+
+def offers_to_answer(citizen: Citizen | OuterRef) -> QuerySet[SeatOffer]:
+    """The live seat offers the person is asked to answer (for their household too)."""
+    return SeatOffer.objects.filter(
+        citizen=citizen, status=SeatOffer.Status.OFFERED, expires_at__gt=now()
+    )
+
+
+def offer_to_answer(citizen: Citizen) -> SeatOffer | None:
+    """The live seat offer the person is asked to answer, with its flight's places."""
+    return (
+        offers_to_answer(citizen)
+        .select_related("flight__departure_airport__city", "flight__arrival_airport__city")
+        .first()
+    )
+
+
+def status_citizen(operation: Operation, pk: int) -> Citizen | None:
+    """The person whose status page this is, and what else the page must read, in one query.
+
+    A status page is the busiest page there is in a crisis, and most people on it have no
+    seat, no transfer and no offer: the person comes annotated with whether each exists
+    (has_booking, has_legs, has_offer), so status_reads() reads only what is there, and
+    with their waiting unit's rank, so the people ahead take a single count.
     """
-    ahead = waiting_ahead(citizen)
-    return None if ahead is None else ahead.people
+    return (
+        operation.citizens.select_related("current_city")
+        .annotate(
+            has_booking=Exists(_active_bookings(OuterRef("pk"))),
+            has_legs=Exists(_active_transfer_seats(OuterRef("pk"))),
+            has_offer=Exists(offers_to_answer(OuterRef("pk"))),
+            **unit_rank_annotations(),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class StatusReads:
+    """What a status page shows besides the person."""
+
+    booking: Booking | None
+    seat: Seat | None
+    legs: list[Leg]
+    ahead: int | None
+    offer: SeatOffer | None
+
+
+def status_reads(citizen: Citizen) -> StatusReads:
+    """The status page's data for a person read by status_citizen(): a query for each thing
+    the person has (a seat, transfers, an offer, a place on the waiting list), none for
+    what they don't."""
+    booking = active_booking(citizen) if citizen.has_booking else None
+    rank = annotated_unit_rank(citizen)
+    return StatusReads(
+        booking=booking,
+        seat=None if booking is None else seat_of(booking),
+        legs=transfer_legs(citizen) if citizen.has_legs else [],
+        ahead=None if rank is None else waiting_ahead_of(citizen.operation, rank).people,
+        offer=offer_to_answer(citizen) if citizen.has_offer else None,
+    )
 
 
 def masked_phone(citizen: Citizen) -> str:

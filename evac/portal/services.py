@@ -40,6 +40,7 @@ from evac.people.services import (
 )
 from evac.portal.codes import one_time_code_check, one_time_code_spend
 from evac.portal.decisions import refuse_children_on_board
+from evac.portal.selectors import offer_to_answer
 
 # The contact log has no "web" channel (it belongs to evac/people); an online message is the
 # nearest, and every portal entry's note starts with PORTAL_NOTE so staff can tell.
@@ -185,6 +186,11 @@ def seat_to_confirm(citizen: Citizen) -> Booking | None:
     return citizen.bookings.filter(is_active=True, status=Booking.Status.BOOKED).first()
 
 
+def is_seat_to_confirm(booking: Booking | None) -> bool:
+    """Whether the person's active booking (read already) is one seat_to_confirm finds."""
+    return booking is not None and booking.is_active and booking.status == Booking.Status.BOOKED
+
+
 def portal_confirm_seat(*, citizen: Citizen, code: str) -> Booking:
     with _proved(citizen, code) as by:
         booking = seat_to_confirm(citizen)
@@ -219,17 +225,6 @@ def portal_decide(*, citizen: Citizen, status: str, code: str) -> Citizen:
         citizen = citizen_set_status(citizen=citizen, status=status, by=by)
         _log(citizen, by, f"says: {status.replace('_', ' ')}.")
     return citizen
-
-
-def offer_to_answer(citizen: Citizen) -> SeatOffer | None:
-    """The live seat offer the person is asked to answer (for their household too)."""
-    return (
-        SeatOffer.objects.filter(
-            citizen=citizen, status=SeatOffer.Status.OFFERED, expires_at__gt=now()
-        )
-        .select_related("flight__departure_airport__city", "flight__arrival_airport__city")
-        .first()
-    )
 
 
 def portal_answer_offer(*, citizen: Citizen, code: str, accept: bool) -> SeatOffer:

@@ -38,6 +38,7 @@ from evac.portal.forms import (
     PlaceForm,
 )
 from evac.portal.services import (
+    is_seat_to_confirm,
     offer_to_answer,
     portal_answer_offer,
     portal_confirm_seat,
@@ -163,11 +164,18 @@ def _remember(request: HttpRequest, operation: Operation, citizen: Citizen) -> N
     request.session[_session_key(operation)] = {"pk": citizen.pk, "at": now().timestamp()}
 
 
-def _remembered(request: HttpRequest, operation: Operation) -> Citizen | None:
+def _remembered_pk(request: HttpRequest, operation: Operation) -> int | None:
     held = request.session.get(_session_key(operation))
     if not held or not selectors.lookup_is_fresh(held["at"], now()):
         return None
-    return operation.citizens.select_related("current_city").filter(pk=held["pk"]).first()
+    return held["pk"]
+
+
+def _remembered(request: HttpRequest, operation: Operation) -> Citizen | None:
+    pk = _remembered_pk(request, operation)
+    if pk is None:
+        return None
+    return operation.citizens.select_related("current_city").filter(pk=pk).first()
 
 
 # Pages ----------------------------------------------------------------------------------
@@ -291,7 +299,8 @@ def registered(request: HttpRequest, op: str) -> HttpResponse:
 def status(request: HttpRequest, op: str) -> HttpResponse:
     operation = _operation(op)
     if request.method != "POST":
-        citizen = _remembered(request, operation)
+        pk = _remembered_pk(request, operation)
+        citizen = None if pk is None else selectors.status_citizen(operation, pk)
         if citizen is not None:
             return _status_page(request, operation, citizen)
         return _render(request, operation, "portal/lookup.html", {"form": LookupForm()})
@@ -315,15 +324,21 @@ def status(request: HttpRequest, op: str) -> HttpResponse:
     return redirect("portal:status", operation.slug)
 
 
-def _actions(citizen: Citizen, offer: object = UNREAD) -> list[tuple[str, str]]:
-    """What the person may do now; `offer` when the caller read it already (one query less)."""
+def _actions(
+    citizen: Citizen, offer: object = UNREAD, booking: object = UNREAD
+) -> list[tuple[str, str]]:
+    """What the person may do now; `offer` and the active `booking` when the caller read
+    them already (a query less each)."""
     if offer is UNREAD:
         offer = offer_to_answer(citizen)
+    confirmable = (
+        seat_to_confirm(citizen) is not None if booking is UNREAD else is_seat_to_confirm(booking)
+    )
     found = []
     if offer is not None:
         found.append(("accept_offer", _("Accept the seats offered")))
         found.append(("decline_offer", _("Decline the seats offered")))
-    if seat_to_confirm(citizen) is not None:
+    if confirmable:
         found.append(("confirm", _("Confirm my seat")))
     if citizen.status != Citizen.Status.EVACUATED:
         found.append(("contacts", _("Change my phone, e-mail or address")))
@@ -335,17 +350,19 @@ def _actions(citizen: Citizen, offer: object = UNREAD) -> list[tuple[str, str]]:
 
 
 def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -> HttpResponse:
-    offer = offer_to_answer(citizen)
+    """The status page of a person read by selectors.status_citizen."""
+    reads = selectors.status_reads(citizen)
+    offer = reads.offer
     return _render(
         request,
         operation,
         "portal/status.html",
         {
             "citizen": citizen,
-            "seat": selectors.active_seat(citizen),
-            "legs": selectors.transfer_legs(citizen),
-            "ahead": selectors.people_ahead(citizen),
-            "actions": _actions(citizen, offer),
+            "seat": reads.seat,
+            "legs": reads.legs,
+            "ahead": reads.ahead,
+            "actions": _actions(citizen, offer, reads.booking),
             "offer": offer,
             # The deadline in the departure airport's time, where the person will be going.
             "offer_until": offer and offer.flight.departure_airport.local_time(offer.expires_at),
