@@ -300,12 +300,8 @@ class FlightSerializer(StrictModelSerializer):
     report_at = serializers.DateTimeField(
         read_only=True, help_text="Be at the airport by (report_minutes_before departure)."
     )
-    departure_time_zone = serializers.CharField(
-        source="departure_airport.city.time_zone", read_only=True
-    )
-    arrival_time_zone = serializers.CharField(
-        source="arrival_airport.city.time_zone", read_only=True
-    )
+    departure_time_zone = serializers.CharField(source="departure_airport.zone", read_only=True)
+    arrival_time_zone = serializers.CharField(source="arrival_airport.zone", read_only=True)
 
     class Meta:
         model = Flight

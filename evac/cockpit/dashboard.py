@@ -55,7 +55,7 @@ class FlightAhead:
 
     @property
     def time_zone_name(self) -> str:
-        return str(self.flight.departure_airport.city.time_zone)
+        return str(self.flight.departure_airport.zone)
 
     @property
     def utc_offset(self) -> str:
@@ -154,7 +154,7 @@ def evacuated_by_day(operation: Operation) -> dict[date, int]:
     """People who boarded a flight that left, by the departure airport's local date."""
     rows = (
         operation.flights.filter(status__in=FLOWN_STATUSES)
-        .values("departs_at", "departure_airport__city__time_zone")
+        .values("departs_at", "departure_airport__time_zone", "departure_airport__city__time_zone")
         .annotate(boarded=Count("bookings", filter=Q(bookings__status=Booking.Status.BOARDED)))
         .order_by()
     )
@@ -162,7 +162,8 @@ def evacuated_by_day(operation: Operation) -> dict[date, int]:
     for row in rows:
         if not row["boarded"]:
             continue  # a flight that left with nobody of ours is not a day on the chart
-        zone = row["departure_airport__city__time_zone"]
+        # Airport.zone, read from the row: the airport's own zone, else its city's.
+        zone = row["departure_airport__time_zone"] or row["departure_airport__city__time_zone"]
         by_day[row["departs_at"].astimezone(zone).date()] += row["boarded"]
     return dict(by_day)
 

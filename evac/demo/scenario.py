@@ -419,7 +419,7 @@ def _open_flight(
     operation: Operation, plan: FlightPlan, route: tuple[Airport, Airport], t: Timeline
 ) -> Flight:
     departure, arrival = route
-    departs = t.at(datetime.combine(plan.day, DEPARTS_LOCAL, tzinfo=departure.city.time_zone))
+    departs = t.at(datetime.combine(plan.day, DEPARTS_LOCAL, tzinfo=departure.zone))
     planned = t.at(plan.booked_at - PLANNED_BEFORE_BOOKING)
     flight = flight_create(
         operation=operation,

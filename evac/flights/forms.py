@@ -120,11 +120,9 @@ class FlightForm(forms.Form):
         if departure and arrival and departure == arrival:
             self.add_error("arrival_airport", _("Choose an airport other than the departure."))
         if departure and data.get("departs_local"):
-            data["departs_at"] = timezone.make_aware(
-                data["departs_local"], departure.city.time_zone
-            )
+            data["departs_at"] = timezone.make_aware(data["departs_local"], departure.zone)
         if arrival and data.get("arrives_local"):
-            data["arrives_at"] = timezone.make_aware(data["arrives_local"], arrival.city.time_zone)
+            data["arrives_at"] = timezone.make_aware(data["arrives_local"], arrival.zone)
         departs_at, arrives_at = data.get("departs_at"), data.get("arrives_at")
         if departs_at and arrives_at and arrives_at <= departs_at:
             self.add_error(

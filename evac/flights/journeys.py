@@ -44,8 +44,9 @@ class LegsDoNotConnect(Conflict):
     """The legs of a journey don't meet: wrong city, or too little time to change."""
 
 
-def _when(moment, city) -> str:
-    return formats.date_format(city.local_time(moment), "j M H:i")
+def _when(moment, place) -> str:
+    """On the clock of `place`: a city for a train or bus, an airport for a flight."""
+    return formats.date_format(place.local_time(moment), "j M H:i")
 
 
 def connection_refusal(
@@ -105,7 +106,7 @@ def connection_refusal(
             "arrives": _when(last.arrives_at, last.to_city),
             "number": flight.number,
             "iata": airport.iata_code,
-            "report": _when(flight.report_at, airport.city),
+            "report": _when(flight.report_at, airport),
             "margin": settings.EVAC_CONNECTION_MARGIN_MINUTES,
         }
     return None
@@ -227,7 +228,7 @@ def journey_book_from_where_they_are(
             "n": len(people),
             "by": _when(
                 flight.report_at - timedelta(minutes=settings.EVAC_CONNECTION_MARGIN_MINUTES),
-                airport.city,
+                airport,
             ),
             "margin": settings.EVAC_CONNECTION_MARGIN_MINUTES,
             "number": flight.number,

@@ -229,7 +229,7 @@ def manifest(request: OperationRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "rows_html": manifest_rows_html(
                 rows,
-                zone=flight.departure_airport.city.time_zone,
+                zone=flight.departure_airport.zone,
                 # Translated once for the page, not once a row.
                 booked_format=_("j M H:i T"),
                 can_cancel=Permission.MANAGE_BOOKINGS in request.permissions,

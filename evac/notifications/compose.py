@@ -196,9 +196,7 @@ def message_context(
         return {
             **_flight_context(flight, citizen),
             "seats": parameters.get("seats", 1),
-            "until": texts.local_time(
-                until, flight.departure_airport.city, citizen.preferred_language
-            ),
+            "until": texts.local_time(until, flight.departure_airport, citizen.preferred_language),
             "portal_url": parameters.get("portal_url", ""),
         }
     if kind == N.Kind.SEAT_OFFER_ENDED and flight is not None and "how" in parameters:

@@ -14,7 +14,7 @@ from django.template import Context, TemplateDoesNotExist, engines
 from django.utils import formats, translation
 
 from evac.flights.models import Flight, GroundTransfer
-from evac.places.models import City, city_name_in
+from evac.places.models import Airport, City, city_name_in
 
 FALLBACK_LANGUAGE = "en"
 
@@ -71,8 +71,10 @@ class LocalTime:
     zone: str  # UTC+6
 
 
-def local_time(moment: datetime, city: City, language: str) -> LocalTime:
-    local = city.local_time(moment)
+def local_time(moment: datetime, place: City | Airport, language: str) -> LocalTime:
+    """`moment` on the clock of `place`: a flight's airport (its zone is the flight's), or a
+    city for a train or bus."""
+    local = place.local_time(moment)
     with translation.override(language):
         # "E" is the month's name as it follows a day number (genitive in uk and ru).
         day = formats.date_format(local, "j E")
@@ -88,8 +90,8 @@ def flight_context(flight: Flight, language: str) -> dict[str, Any]:
         "from_iata": departure.iata_code,
         "to_city": city_name(arrival.city, language),
         "to_iata": arrival.iata_code,
-        "departs": local_time(flight.departs_at, departure.city, language),
-        "be_there": local_time(flight.report_at, departure.city, language),
+        "departs": local_time(flight.departs_at, departure, language),
+        "be_there": local_time(flight.report_at, departure, language),
     }
 
 

@@ -1,4 +1,5 @@
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -123,7 +124,13 @@ class Airport(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone a flight's times at this airport are in, for every reader and writer: the
+        form that turns typed times into UTC, the pages, the messages, the portal, the
+        manifests and PAXLST. Its own where known (an airport can keep another zone than the
+        city it serves), else its city's."""
+        return self.time_zone if self.time_zone is not None else self.city.time_zone
+
     def local_time(self, moment: datetime) -> datetime:
-        if self.time_zone is not None:
-            return moment.astimezone(self.time_zone)
-        return self.city.local_time(moment)
+        return moment.astimezone(self.zone)

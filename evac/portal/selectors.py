@@ -111,7 +111,7 @@ def public_schedule(operation: Operation) -> list[PublicFlight]:
     return [
         PublicFlight(
             number=flight.number,
-            departs=local_time(flight.departs_at, flight.departure_airport.city, language),
+            departs=local_time(flight.departs_at, flight.departure_airport, language),
             from_city=city_name(flight.departure_airport.city, language),
             from_iata=flight.departure_airport.iata_code,
             to_city=city_name(flight.arrival_airport.city, language),
@@ -264,8 +264,8 @@ def _seat(booking: Booking, flight: Flight) -> Seat:
         flight_number=flight.number,
         status=booking.status,
         status_label=str(booking.get_status_display()),
-        departs=local_time(flight.departs_at, city, language),
-        be_there=local_time(flight.report_at, city, language),
+        departs=local_time(flight.departs_at, flight.departure_airport, language),
+        be_there=local_time(flight.report_at, flight.departure_airport, language),
         from_city=city_name(city, language),
         from_airport=flight.departure_airport.name,
         from_iata=flight.departure_airport.iata_code,

@@ -53,7 +53,7 @@ def _longest_context(language: str) -> dict:
         time_zone=ZoneInfo("Asia/Almaty"),
     )
     city.local_time = lambda moment: moment.astimezone(city.time_zone)
-    airport = SimpleNamespace(iata_code="UKK", city=city)
+    airport = SimpleNamespace(iata_code="UKK", city=city, local_time=city.local_time)
     departs_at = datetime(2022, 9, 30, 18, 45, tzinfo=UTC)
     flight = SimpleNamespace(
         number="PS 9004",

@@ -29,7 +29,7 @@ def error_for(notification: Notification, can: dict[str, bool]) -> str:
 @register.filter
 def departs_local_text(flight: Flight) -> str:
     """13 January 10:40 (UTC+6): a departure in its airport's local time, zone named."""
-    moment = texts.local_time(flight.departs_at, flight.departure_airport.city, "en")
+    moment = texts.local_time(flight.departs_at, flight.departure_airport, "en")
     return f"{moment.date} {moment.time} ({moment.zone})"
 
 
