@@ -30,6 +30,9 @@ MIN_POPULATION = 15000
 MAIN_CITIES = 40
 # An airport is near its city: its city is matched by name, else the nearest one this close.
 NEAR_KM = 60
+# How far an airport may lie from the city its data names: London Stansted is 49 km from
+# London; farther than this it serves a namesake elsewhere, and the nearest city is taken.
+NAMED_NEAR_KM = 120
 IATA = re.compile(r"^[A-Z]{3}$")
 CYRILLIC = re.compile(r"^[\u0400-\u04ff\s'’-]+$")
 
@@ -178,14 +181,20 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def city_of_airport(airport: AirportEntry) -> CityEntry | None:
     """The city an airport serves: the largest of its country called as the data names the
     airport's city (Boryspil airport serves Kyiv), else the nearest within NEAR_KM."""
-    in_country = [entry for entry in _cities().values() if entry.country == airport.country]
+    in_country = [
+        (distance_km(airport.latitude, airport.longitude, e.latitude, e.longitude), e)
+        for e in _cities().values()
+        if e.country == airport.country
+    ]
     if airport.city_name:
-        named = [entry for entry in in_country if entry.is_called(airport.city_name)]
+        # A name alone is not enough: the United States have a dozen Alexandrias, and AEX
+        # (Louisiana) must not be given Virginia's, 1,600 km away, and its time zone.
+        named = [
+            entry
+            for km, entry in in_country
+            if km <= NAMED_NEAR_KM and entry.is_called(airport.city_name)
+        ]
         if named:
             return max(named, key=lambda entry: entry.population)
-    near = [
-        (distance_km(airport.latitude, airport.longitude, e.latitude, e.longitude), e)
-        for e in in_country
-    ]
-    near = [(km, entry) for km, entry in near if km <= NEAR_KM]
+    near = [(km, entry) for km, entry in in_country if km <= NEAR_KM]
     return min(near, key=lambda pair: pair[0])[1] if near else None

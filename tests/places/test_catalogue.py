@@ -55,6 +55,16 @@ def test_an_airport_serves_the_city_its_data_names():
     assert catalogue.city_of_airport(catalogue.airport_entry("KGF")).name == "Karagandy"
 
 
+def test_an_airport_is_not_given_a_namesake_city_far_away():
+    # AEX is Alexandria, Louisiana; the largest US Alexandria is Virginia's, 1,600 km east.
+    airport = catalogue.airport_entry("AEX")
+    city = catalogue.city_of_airport(airport)
+    assert city is not None
+    km = catalogue.distance_km(airport.latitude, airport.longitude, city.latitude, city.longitude)
+    assert km <= catalogue.NEAR_KM
+    assert city.time_zone == "America/Chicago"
+
+
 def test_an_unknown_code_or_city_is_none():
     assert catalogue.airport_entry("QQQ") is None
     assert catalogue.city_entry(0) is None
