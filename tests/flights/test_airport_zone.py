@@ -16,7 +16,7 @@ from django.urls import reverse
 from evac.flights.models import Flight
 from evac.flights.services import booking_create
 from evac.notifications.texts import flight_context
-from evac.portal.selectors import active_seat, public_schedule
+from evac.portal.selectors import active_booking, public_schedule, seat_of
 from tests.api.client import op_url, session_client
 from tests.factories import make_citizen, make_flight
 
@@ -101,7 +101,7 @@ def test_page_messages_portal_api_and_paxlst_give_the_same_local_time(
     page = client.get(reverse("flights:manifest", args=[operation.slug, flight.pk]))
     message = flight_context(flight, "en")
     schedule = public_schedule(operation)
-    seat = active_seat(citizen)
+    booking = active_booking(citizen)
     api = session_client(alice).get(op_url(operation, f"flights/{flight.pk}/")).json()
     paxlst = client.get(
         reverse("flights:export", args=[operation.slug, flight.pk, "paxlst"])
@@ -110,6 +110,6 @@ def test_page_messages_portal_api_and_paxlst_give_the_same_local_time(
     assert hhmm in page.content.decode()
     assert message["departs"].time == hhmm
     assert [row.departs.time for row in schedule] == [hhmm]
-    assert seat is not None and seat.departs.time == hhmm
+    assert booking is not None and seat_of(booking).departs.time == hhmm
     assert api["departure_time_zone"] == AIRPORT_ZONE
     assert f"DTM+189:{local:%y%m%d%H%M}:201" in paxlst
