@@ -43,7 +43,7 @@ class ManifestRow:
     cancel_label: SafeString
 
 
-def _url_maker(name: str, *args: object) -> tuple[str, str]:
+def url_maker(name: str, *args: object) -> tuple[str, str]:
     """A URL reversed once with a placeholder as its last part: (before, after) the slot."""
     url = reverse(name, args=[*args, _SLOT])
     cut = url.rindex(f"/{_SLOT}/") + 1
@@ -51,8 +51,8 @@ def _url_maker(name: str, *args: object) -> tuple[str, str]:
 
 
 def manifest_rows(bookings: list[Booking], *, operation_slug: str, flight_pk: int) -> list:
-    detail_before, detail_after = _url_maker("people:detail", operation_slug)
-    cancel_before, cancel_after = _url_maker("flights:cancel_seat", operation_slug, flight_pk)
+    detail_before, detail_after = url_maker("people:detail", operation_slug)
+    cancel_before, cancel_after = url_maker("flights:cancel_seat", operation_slug, flight_pk)
     documents = {value: str(label) for value, label in Citizen.DocumentType.choices}
     statuses = {value: str(label) for value, label in Booking.Status.choices}
     by = _("by %(user)s")

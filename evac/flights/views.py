@@ -29,6 +29,7 @@ from evac.flights.checks import attach, issue_counts, passenger_checks
 from evac.flights.fill import FillResult, flight_fill_from_waiting_list
 from evac.flights.forms import FlightForm
 from evac.flights.journeys import connecting_transfers, journey_book_from_where_they_are
+from evac.flights.list_rows import flight_list_rows_html
 from evac.flights.minors import households_with_minors_alone
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.offer_selectors import offer_summary
@@ -127,6 +128,9 @@ def flight_list(request: OperationRequest) -> HttpResponse:
         {
             "nav": "flights",
             "page": page,
+            "rows_html": flight_list_rows_html(
+                page.object_list, operation_slug=request.operation.slug, moment=now()
+            ),
             "showing_past": showing_past,
             "upcoming_count": upcoming.count(),
             "past_count": past.count(),
