@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from evac.core import widgets as quick
 from evac.operations.models import Operation
 from evac.people.models import Citizen, CitizenQuerySet
 from evac.people.selectors import (
@@ -45,10 +46,13 @@ class DaysFilter(django_filters.Filter):
 
 
 class CitizenFilter(django_filters.FilterSet):
+    # The widgets write Django's markup in Python (evac/core/widgets.py): the lists of
+    # cities and sorts were a template render per option on every search; the statuses'
+    # boxes are written by the page's `option_input`.
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+        widget=quick.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
         help_text=_("Name (Latin or Cyrillic), document, phone or reference code"),
     )
     # One status, or several (status=waiting&status=unreachable) for links such as the
@@ -64,26 +68,33 @@ class CitizenFilter(django_filters.FilterSet):
         field_name="current_city",
         queryset=None,  # set per operation in __init__
         empty_label=_("Any city"),
+        widget=quick.Select,
     )
     vulnerable = django_filters.BooleanFilter(
         label=_("Vulnerable only"),
         method="filter_vulnerable",
-        widget=forms.CheckboxInput(attrs={"value": "1"}),
+        widget=quick.CheckboxInput(attrs={"value": "1"}),
     )
     household = django_filters.ChoiceFilter(
         label=_("Household"),
         method="filter_household",
         choices=[("yes", _("In a household")), ("no", _("Travelling alone"))],
         empty_label=_("Anyone"),
+        widget=quick.Select,
     )
     not_contacted_days = DaysFilter(
         label=_("Not heard from for more than (days)"),
         method="filter_not_contacted",
         min_value=0,
         max_value=3650,
+        widget=quick.NumberInput,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), method="filter_sort", choices=SORT_CHOICES, empty_label=None
+        label=_("Sort by"),
+        method="filter_sort",
+        choices=SORT_CHOICES,
+        empty_label=None,
+        widget=quick.Select,
     )
 
     class Meta:

@@ -1,7 +1,10 @@
 """What a page may show of a person, by the rules in evac/people/privacy.py."""
 
 from django import template
+from django.forms.boundfield import BoundWidget
+from django.utils.safestring import SafeString
 
+from evac.core.widgets import input_html
 from evac.people import privacy
 
 register = template.Library()
@@ -23,3 +26,10 @@ def may_see(context: template.Context, field: str) -> bool:
     request = context.get("request")
     permissions = getattr(request, "permissions", frozenset())
     return field not in privacy.withheld_fields(permissions)
+
+
+@register.filter
+def option_input(choice: BoundWidget) -> SafeString:
+    """{{ choice|option_input }}: what {{ choice.tag }} writes for one box of a list of
+    checkboxes, without a template per box (evac/core/widgets.py)."""
+    return input_html(choice.data)
