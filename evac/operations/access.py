@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from evac.core.actor import EVAC, Actor, CitizenActor
@@ -164,8 +164,11 @@ def role_in(user: Actor, operation: Operation) -> str | None:
     )
     if membership is None:
         return Role.COORDINATOR if is_headquarters(user) else None
-    role, at_headquarters = membership
-    return Role.COORDINATOR if at_headquarters else role
+    return _role(*membership)
+
+
+def _role(member_role: str | None, at_headquarters: bool) -> str | None:
+    return Role.COORDINATOR if at_headquarters else member_role
 
 
 def permissions_in(operation: Operation, role: str) -> frozenset[Permission]:
@@ -187,11 +190,26 @@ class OperationAccess:
 def operation_access(user: Actor, slug: str) -> OperationAccess | None:
     """The operation called `slug` as `user` stands in it, or None if they are not a member
     (to whom the doors answer 404, not confirming the operation exists). Both doors, the
-    staff pages' (web.py) and the API's (api/views/base.py), start here."""
-    operation = operations_visible_to(user).filter(slug=slug).first()
-    if operation is None:
-        return None
-    role = role_in(user, operation)
+    staff pages' (web.py) and the API's (api/views/base.py), start here.
+
+    A signed-in member's role is read in the same query as the operation (the rule of
+    `role_in`): one round trip on every staff page and API call instead of two."""
+    visible = operations_visible_to(user).filter(slug=slug)
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        operation = visible.first()
+        if operation is None:
+            return None
+        role = role_in(user, operation)
+    else:
+        operation = visible.annotate(
+            member_role=Subquery(
+                Membership.objects.filter(user=user, operation=OuterRef("pk")).values("role")
+            ),
+            at_headquarters=Exists(Headquarters.objects.filter(user=user)),
+        ).first()
+        if operation is None:
+            return None
+        role = _role(operation.member_role, operation.at_headquarters)
     return OperationAccess(operation, role, permissions_in(operation, role))
 
 

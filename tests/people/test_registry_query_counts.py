@@ -14,7 +14,7 @@ from tests.factories import make_citizen, make_citizens_in_bulk
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 10  # session, user, operation, role, the user's operations, cities, count, rows
+MAX_QUERIES = 9  # session, user, operation with the role, the user's operations, cities, count, rows
 
 LIST_VIEWS = [
     {},
