@@ -5,14 +5,13 @@ in a loop again on each row: on a 400-seat manifest that was most of the page's 
 (BENCHMARKS.md). What is the same for every row — URL prefixes, translated labels and
 formats — is computed once here; each row is then one `format_html` (every value escaped)
 instead of some thirty template look-ups. The special-service codes and document flags
-keep their shared template (flights/_checks.html), rendered only for the rows that have
-any.
+are written the way their shared template (flights/_checks.html, still the print view's
+and the boarding page's) writes them, with its labels translated once for the page.
 """
 
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape, format_html, format_html_join
@@ -20,8 +19,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from evac.core.clock import today
+from evac.flights.checks import PassengerCheck
 from evac.flights.models import Booking
 from evac.flights.templatetags.flight_tags import needs
+from evac.people.documents import DocumentIssue
 from evac.people.models import Citizen
 from evac.people.privacy import mask_document
 
@@ -91,7 +92,7 @@ def manifest_rows_html(
     rows: list[ManifestRow], *, zone: tzinfo, booked_format: str, can_cancel: bool
 ) -> SafeString:
     """The table body's rows; the same markup the per-row template wrote."""
-    checks = get_template("flights/_checks.html")
+    checks = CheckWriter()
     alone = _("Without an adult of the household: %(reason)s")
     parts = []
     for number, row in enumerate(rows, start=1):
@@ -132,7 +133,7 @@ def manifest_rows_html(
                 if row.needs
                 else "",
                 mark_safe("<br>") if special else "",
-                checks.render({"booking": booking}) if flagged else "",
+                checks.html(check) if flagged else "",
                 format_html(
                     '<br><span class="fl-need">{}</span>',
                     alone % {"reason": booking.unaccompanied_reason},
@@ -154,3 +155,32 @@ def manifest_rows_html(
             )
         )
     return mark_safe("".join(parts))  # noqa: S308 - each part is format_html's
+
+
+class CheckWriter:
+    """A passenger's special-service codes and document flags, as flights/_checks.html
+    writes them, with the title and the issues' labels translated once for the page."""
+
+    def __init__(self) -> None:
+        self.codes_title = _("IATA special-service codes")
+        self.labels = {issue.value: str(issue.label) for issue in DocumentIssue}
+
+    def html(self, check: PassengerCheck) -> SafeString:
+        codes = ""
+        if check.special_service:
+            codes = format_html(
+                '<span class="fl-ssr" title="{}">{}</span>',
+                self.codes_title,
+                format_html_join(
+                    " ",
+                    '<code class="fl-ssr-code">{}</code>',
+                    ((c,) for c in check.special_service),
+                ),
+            )
+        flags = ""
+        if check.issues:
+            flags = format_html(
+                '<span class="fl-doc-flag" role="note">⚠ {}</span>',
+                "; ".join(self.labels[issue] for issue in check.issues),
+            )
+        return format_html("{}{}\n", codes, flags)
