@@ -4,7 +4,7 @@ The list used to render three {% include %}s (route, status, seats), the time-to
 filter, a {% blocktranslate %} and a date with a translated format for each of its 50 rows:
 most of the page's time under the profiler (BENCHMARKS.md). Here the translated words,
 formats, status labels and the manifest URL's prefix are computed once for the page, the
-route once for each pair of airports, and each row is one `format_html` (every value
+route once for each pair of airports, and each row is one `fragment` (every value
 escaped) with the same markup the templates wrote: flights/_route.html, _status.html and
 _seats.html stay the templates of the flight's own pages (header, boarding).
 """
@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from evac.core.fragments import fragment
 from evac.flights.models import FLOWN_STATUSES, Flight
 from evac.flights.rows import url_maker
 from evac.flights.templatetags.flight_tags import time_to_departure
@@ -61,7 +61,7 @@ def flight_list_rows_html(
     for flight in flights:
         departs = timezone.localtime(flight.departs_at, flight.departure_airport.zone)
         parts.append(
-            format_html(
+            fragment(
                 _ROW,
                 f"{manifest_before}{flight.pk}{manifest_after}",
                 flight.number,
@@ -75,11 +75,11 @@ def flight_list_rows_html(
                 _seats(flight),
             )
         )
-    return mark_safe("".join(parts))  # noqa: S308 - each part is format_html's
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a fragment
 
 
 def _route(departure: Airport, arrival: Airport, to: str) -> SafeString:
-    return format_html(
+    return fragment(
         _ROUTE,
         departure.name,
         departure.iata_code,
@@ -96,10 +96,10 @@ def _seats(flight: Flight) -> SafeString:
     if flight.status not in FLOWN_STATUSES:
         # Translated text with numbers only: safe as the template's own text was.
         label = _("%(booked)s of %(total)s seats booked") % {"booked": booked, "total": total}
-        return format_html(_SEATS, total, booked, mark_safe(label))  # noqa: S308
+        return fragment(_SEATS, total, booked, mark_safe(label))  # noqa: S308
     flown = getattr(flight, "flown", 0)  # the past flights' count of people on board
     flew = ngettext("%(n)s person flew", "%(n)s people flew", flown) % {"n": flown}
     if flown == booked:
         return mark_safe(flew)  # noqa: S308 - translated text and a number
     also = _("(%(booked)s booked)") % {"booked": booked}
-    return format_html('{} <span class="fl-muted">{}</span>', mark_safe(flew), mark_safe(also))  # noqa: S308
+    return fragment('{} <span class="fl-muted">{}</span>', mark_safe(flew), mark_safe(also))  # noqa: S308

@@ -3,10 +3,11 @@
 Django's template engine pays for every variable, filter, {% url %} and {% blocktranslate %}
 in a loop again on each row: on a 400-seat manifest that was most of the page's time
 (BENCHMARKS.md). What is the same for every row — URL prefixes, translated labels and
-formats — is computed once here; each row is then one `format_html` (every value escaped)
-instead of some thirty template look-ups. The special-service codes and document flags
-are written the way their shared template (flights/_checks.html, still the print view's
-and the boarding page's) writes them, with its labels translated once for the page.
+formats — is computed once here; each row is then one `fragment` (format_html's escaping
+without its per-call cost, evac/core/fragments.py) instead of some thirty template
+look-ups. The special-service codes and document flags are written the way their shared
+template (flights/_checks.html, still the print view's and the boarding page's) writes
+them, with its labels translated once for the page.
 """
 
 from dataclasses import dataclass
@@ -14,11 +15,12 @@ from datetime import tzinfo
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from evac.core.clock import today
+from evac.core.fragments import fragment, fragments
 from evac.flights.checks import PassengerCheck
 from evac.flights.models import Booking
 from evac.flights.templatetags.flight_tags import needs
@@ -104,9 +106,9 @@ def manifest_rows_html(
         native = person.native_name
         cancel = ""
         if can_cancel:
-            cancel = format_html(
+            cancel = fragment(
                 "<td>{}</td>",
-                format_html(
+                fragment(
                     '<a class="fl-button fl-quiet fl-danger-link" href="{}">{}</a>',
                     row.cancel_url,
                     row.cancel_label,
@@ -115,46 +117,44 @@ def manifest_rows_html(
                 else "",
             )
         parts.append(
-            format_html(
+            fragment(
                 _ROW,
                 mark_safe(' class="fl-cancelled"') if booking.status == "cancelled" else "",
                 number,
                 row.detail_url,
                 person,
-                format_html('<br><span class="fl-muted">{}</span>', native) if native else "",
+                fragment('<br><span class="fl-muted">{}</span>', native) if native else "",
                 person.reference,
                 row.age,
-                format_html(
+                fragment(
                     " · {}",
-                    format_html_join(
-                        ", ", '<span class="fl-need">{}</span>', ((n,) for n in row.needs)
-                    ),
+                    fragments(", ", '<span class="fl-need">{}</span>', ((n,) for n in row.needs)),
                 )
                 if row.needs
                 else "",
                 mark_safe("<br>") if special else "",
                 checks.html(check) if flagged else "",
-                format_html(
+                fragment(
                     '<br><span class="fl-need">{}</span>',
                     alone % {"reason": booking.unaccompanied_reason},
                 )
                 if getattr(booking, "unaccompanied_reason", "")
                 else "",
                 row.document,
-                format_html("<br><code>{}</code>", mask_document(person.document_number))
+                fragment("<br><code>{}</code>", mask_document(person.document_number))
                 if person.document_number
                 else "",
                 booking.status,
                 row.status,
                 booked_at.isoformat(),
                 dateformat.format(booked_at, booked_format),
-                format_html('<br><span class="fl-muted">{}</span>', row.booked_by)
+                fragment('<br><span class="fl-muted">{}</span>', row.booked_by)
                 if row.booked_by
                 else "",
                 cancel,
             )
         )
-    return mark_safe("".join(parts))  # noqa: S308 - each part is format_html's
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a fragment
 
 
 class CheckWriter:
@@ -168,10 +168,10 @@ class CheckWriter:
     def html(self, check: PassengerCheck) -> SafeString:
         codes = ""
         if check.special_service:
-            codes = format_html(
+            codes = fragment(
                 '<span class="fl-ssr" title="{}">{}</span>',
                 self.codes_title,
-                format_html_join(
+                fragments(
                     " ",
                     '<code class="fl-ssr-code">{}</code>',
                     ((c,) for c in check.special_service),
@@ -179,8 +179,8 @@ class CheckWriter:
             )
         flags = ""
         if check.issues:
-            flags = format_html(
+            flags = fragment(
                 '<span class="fl-doc-flag" role="note">⚠ {}</span>',
                 "; ".join(self.labels[issue] for issue in check.issues),
             )
-        return format_html("{}{}\n", codes, flags)
+        return fragment("{}{}\n", codes, flags)
