@@ -14,7 +14,9 @@ from tests.factories import make_citizen, make_citizens_in_bulk
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 9  # session, user, operation with the role, the user's operations, cities, count, rows
+# session, user, OTP device, operation with the role, the user's operations, the filter's
+# cities, cities needing a transfer, count, rows
+MAX_QUERIES = 9
 
 LIST_VIEWS = [
     {},
