@@ -40,10 +40,8 @@ from datetime import date, datetime
 
 from django.utils import translation
 from django_countries import countries
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from evac.core.cells import defuse
 from evac.flights.checks import PassengerCheck, passenger_checks
@@ -211,34 +209,13 @@ class FlightFacts:
         ]
 
 
-class _Styles:
-    """Cells built once per workbook and copied: openpyxl's write-only mode is fastest when
-    each cell doesn't make its own Font or number format (they are interned per workbook).
-    """
+class _Formats:
+    """The workbook's formats, made once: XlsxWriter interns them per workbook."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
-        self.sheet = sheet
-        self.bold = Font(bold=True)
-
-    def header(self, value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell.font = self.bold
-        return cell
-
-    def text(self, value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell.data_type = "s"  # openpyxl would take "=…" for a formula
-        return cell
-
-    def day(self, value: date) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-
-    def moment(self, value: datetime) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
+    def __init__(self, book: Workbook) -> None:
+        self.bold = book.add_format({"bold": True})
+        self.day = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
 
 
 def to_xlsx(rows: Iterable[Row], *, flight: FlightFacts) -> bytes:
@@ -265,50 +242,51 @@ def workbook(
 ) -> bytes:
     """Two sheets: the trip (what, when, how many, who made the file) and the passengers.
 
-    Built in write-only mode (streams rows, keeps memory flat). The passengers sheet has the
-    CSV's columns in the CSV's order, a bold frozen header row and set widths. Names and
-    numbers are stored as text: an XLSX string cell is never evaluated, so a name that
-    starts with "=" stays a name without the CSV quote, and document numbers keep their
-    leading zeros. Dates are real dates.
+    Written by XlsxWriter, about 2.5× faster than openpyxl's write-only mode with the same
+    layout (bench/manifest_files.py); it holds the workbook in memory until it is written,
+    a few megabytes for the largest aircraft. The passengers sheet has the CSV's columns in
+    the CSV's order, a bold frozen header row and set widths. Names and numbers are stored
+    as text: an XLSX string cell is never evaluated, so a name that starts with "=" stays a
+    name without the CSV quote, and document numbers keep their leading zeros. Dates are
+    real dates.
     """
-    book = Workbook(write_only=True)
-    _facts_sheet(book, facts_title, facts)
-    passengers = book.create_sheet(title=_sheet_title(sheet.title, taken=facts_title))
-    passengers.freeze_panes = "A2"
-    for index, column in enumerate(sheet.columns):
-        passengers.column_dimensions[_letter(index)].width = sheet.widths[column]
-    styles = _Styles(passengers)
-    passengers.append([styles.header(column) for column in sheet.columns])
-    text, day = styles.text, styles.day
-    for row in rows:
-        passengers.append(
-            [
-                None if cell is None else day(cell) if isinstance(cell, date) else text(cell)
-                for cell in row
-            ]
-        )
     buffer = io.BytesIO()
-    book.save(buffer)
+    book = Workbook(
+        buffer,
+        # Every value is written as what it is; nothing is guessed from the text.
+        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
+    formats = _Formats(book)
+    _facts_sheet(book.add_worksheet(facts_title), formats, facts)
+    passengers = book.add_worksheet(_sheet_title(sheet.title, taken=facts_title))
+    passengers.freeze_panes(1, 0)
+    for index, column in enumerate(sheet.columns):
+        passengers.set_column(index, index, sheet.widths[column])
+        passengers.write_string(0, index, column, formats.bold)
+    text, when, day = passengers.write_string, passengers.write_datetime, formats.day
+    for number, row in enumerate(rows, start=1):
+        for index, cell in enumerate(row):
+            if cell is None:
+                continue
+            if isinstance(cell, date):
+                when(number, index, cell, day)
+            else:
+                text(number, index, cell)
+    book.close()
     return buffer.getvalue()
 
 
-def _facts_sheet(book: Workbook, title: str, facts: Sequence[Fact]) -> None:
-    sheet = book.create_sheet(title=title)
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 40
-    styles = _Styles(sheet)
-    for label, value in facts:
+def _facts_sheet(sheet: Worksheet, formats: _Formats, facts: Sequence[Fact]) -> None:
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 40)
+    for number, (label, value) in enumerate(facts):
+        sheet.write_string(number, 0, label, formats.bold)
         if isinstance(value, datetime):
-            cell = styles.moment(value)
+            sheet.write_datetime(number, 1, value, formats.moment)
         elif isinstance(value, int):
-            cell = value
+            sheet.write_number(number, 1, value)
         else:
-            cell = styles.text(value)
-        sheet.append([styles.header(label), cell])
-
-
-def _letter(index: int) -> str:
-    return chr(ord("A") + index)  # a manifest has fewer than 26 columns
+            sheet.write_string(number, 1, value)
 
 
 def _sheet_title(title: str, *, taken: str) -> str:

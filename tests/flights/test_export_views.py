@@ -189,8 +189,10 @@ def test_the_xlsx_has_a_bold_frozen_header_set_widths_and_real_dates(client, fli
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
     assert not sheet["A2"].font.bold
-    assert sheet.column_dimensions["A"].width == 22  # surname
-    assert sheet.column_dimensions["G"].width == 18  # document number
+    # Widths in characters as Excel shows them; the file stores them with Excel's padding
+    # (22 characters are 22.71 in the file).
+    assert sheet.column_dimensions["A"].width == pytest.approx(22, abs=1)  # surname
+    assert sheet.column_dimensions["G"].width == pytest.approx(18, abs=1)  # document number
     savchenko = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "SAVCHENKO")
     birth, expiry = savchenko[COLUMNS.index("Date of birth")], savchenko[8]
     assert birth.is_date and birth.value == datetime(1979, 11, 2)
