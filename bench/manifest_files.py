@@ -11,6 +11,10 @@ the same rows:
 - XLSX as it was: write-only, every cell a text cell, no styles or dates (the previous writer);
 - XLSX with a style per cell: what building a Font for every header cell and a number format
   object for every date costs, to show why the styles are made once;
+- XLSX with XlsxWriter, the other maintained writer, in the same layout (two sheets, bold
+  frozen header, widths, text cells, real dates), with its strings table in memory and in
+  its constant-memory mode; timed only if `xlsxwriter` can be imported (it is not one of
+  Evac's requirements: `pip install --target DIR xlsxwriter` and PYTHONPATH=DIR);
 - PAXLST: the UN/EDIFACT message built and escaped by pydifact.
 
     DATABASE_URL=postgres://…/evac_bench .venv/bin/python bench/manifest_files.py
@@ -169,6 +173,53 @@ def xlsx_style_per_cell(rows, *, title: str) -> bytes:
     return buffer.getvalue()
 
 
+def xlsx_with_xlsxwriter(rows, *, facts, title: str, constant_memory: bool) -> bytes:
+    """Today's layout written by XlsxWriter: formats made once, every value typed."""
+    import xlsxwriter
+
+    from evac.flights.exports import COLUMN_WIDTHS, COLUMNS
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": constant_memory,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet = book.add_worksheet("Flight")
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 40)
+    for number, (label, value) in enumerate(facts.lines()):
+        sheet.write_string(number, 0, label, bold)
+        if isinstance(value, datetime):
+            sheet.write_datetime(number, 1, value, moment)
+        elif isinstance(value, int):
+            sheet.write_number(number, 1, value)
+        else:
+            sheet.write_string(number, 1, value)
+    passengers = book.add_worksheet(title)
+    passengers.freeze_panes(1, 0)
+    for index, column in enumerate(COLUMNS):
+        passengers.set_column(index, index, COLUMN_WIDTHS[column])
+        passengers.write_string(0, index, column, bold)
+    for number, row in enumerate(rows, start=1):
+        for index, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, date):
+                passengers.write_datetime(number, index, value, day)
+            else:
+                passengers.write_string(number, index, str(value))
+    book.close()
+    return buffer.getvalue()
+
+
 def timed(work: Callable[[], object]) -> float:
     samples = []
     for _ in range(ROUNDS):
@@ -207,6 +258,18 @@ def main() -> None:
             lambda: xlsx_style_per_cell(rows, title=flight.number)
         ),
     }
+    try:
+        import xlsxwriter  # noqa: F401 - only to know whether it can be timed
+    except ImportError:
+        print("xlsxwriter not importable: its rows are left out")
+    else:
+        for constant_memory in (False, True):
+            name = "XLSX writer: XlsxWriter" + (", constant memory" if constant_memory else "")
+            results[name] = timed(
+                lambda constant_memory=constant_memory: xlsx_with_xlsxwriter(
+                    rows, facts=facts, title=flight.number, constant_memory=constant_memory
+                )
+            )
     baseline = results["CSV (service: query, checks, file, record)"]
     writer_baseline = results["CSV writer alone"]
     print(f"{SEATS} passengers, median of {ROUNDS} rounds\n")
