@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -128,9 +128,10 @@ def refresh_birthdays(*, day: date | None = None) -> None:
         Q(pk__in=list(turning.filter(household__isnull=True).values_list("pk", flat=True)))
         | Q(household_id__in=list(households))
     )
-    before = counts.tally(units)
-    rewrite(units, day=day)
-    counts.add(before, counts.tally(units))
+    with transaction.atomic():
+        before = _locked_tally(units)
+        rewrite(units, day=day)
+        counts.add(before, counts.tally(units))
 
 
 def rewrite(people: QuerySet, *, day: date | None = None, households: bool = True) -> None:
@@ -217,9 +218,21 @@ def _unit_rows(instance: Citizen) -> QuerySet:
     )
 
 
+def _locked_tally(rows: QuerySet) -> dict:
+    """The "before" of a write's counts, with the rows it tallies locked until it commits.
+
+    Under READ COMMITTED another transaction may be changing a member of the same household;
+    a "before" read without locks would then miss that change and the "after" see it once
+    committed, and the difference would count it a second time. Locked in pk order, so two
+    writes to one household queue instead of deadlocking. (SQLite serialises writers.)"""
+    if connection.in_atomic_block and connection.features.has_select_for_update:
+        list(rows.order_by("pk").select_for_update().values_list("pk", flat=True))
+    return counts.tally(rows)
+
+
 def _before_save(sender, instance: Citizen, update_fields=None, raw=False, **kwargs) -> None:
     moves = _moves_standing(update_fields, raw)
-    instance._counts_before = counts.tally(_unit_rows(instance)) if moves else None
+    instance._counts_before = _locked_tally(_unit_rows(instance)) if moves else None
 
 
 def _after_save(sender, instance: Citizen, update_fields=None, raw=False, **kwargs) -> None:
@@ -234,7 +247,7 @@ def _after_save(sender, instance: Citizen, update_fields=None, raw=False, **kwar
 
 
 def _before_delete(sender, instance: Citizen, **kwargs) -> None:
-    instance._counts_before = counts.tally(_unit_rows(instance))
+    instance._counts_before = _locked_tally(_unit_rows(instance))
 
 
 def _after_delete(sender, instance: Citizen, **kwargs) -> None:
@@ -246,7 +259,7 @@ def _after_delete(sender, instance: Citizen, **kwargs) -> None:
 
 def _before_household_delete(sender, instance: Household, **kwargs) -> None:
     instance._queue_members = list(instance.members.values_list("pk", flat=True))
-    instance._counts_before = counts.tally(Citizen.objects.filter(pk__in=instance._queue_members))
+    instance._counts_before = _locked_tally(Citizen.objects.filter(pk__in=instance._queue_members))
 
 
 def _after_household_delete(sender, instance: Household, **kwargs) -> None:
