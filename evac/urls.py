@@ -30,8 +30,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("staff/", cockpit_views.staff_home, name="staff_home"),
-    # Headquarters open operations (evac/cockpit/headquarters.py).
+    # Headquarters open operations and invite headquarters (evac/cockpit/headquarters.py).
     path("staff/operations/new/", cockpit_headquarters.operation_new, name="operation_new"),
+    path("staff/headquarters/", cockpit_headquarters.headquarters_members, name="headquarters"),
     # Every staff page of an operation lives under its slug; see evac/operations/web.py.
     path("ops/<slug:op>/", include("evac.cockpit.urls")),
     path("ops/<slug:op>/citizens/", include("evac.people.urls")),

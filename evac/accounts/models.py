@@ -78,9 +78,14 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
     )
     # The operation the person was invited to: the e-mail names it, and its coordinators
-    # may send the link again or take it back.
+    # may send the link again or take it back. None: an invitation to headquarters, which
+    # grants that role when the link is used (accounts.invitations).
     operation = models.ForeignKey(
-        "operations.Operation", on_delete=models.CASCADE, related_name="invitations"
+        "operations.Operation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("sent at"))

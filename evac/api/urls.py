@@ -13,6 +13,7 @@ from evac.api.views import (
     duplicates,
     fills,
     flights,
+    headquarters,
     imports,
     members,
     merges,
@@ -155,6 +156,11 @@ v1 = [
     path("operations/<slug:op>/", include(operation_urls)),
     path("cities/", operations.CityList.as_view(), name="cities"),
     path("airports/", operations.AirportList.as_view(), name="airports"),
+    path(
+        "headquarters/invitations/",
+        headquarters.HeadquartersInvitations.as_view(),
+        name="headquarters-invitations",
+    ),
     path("tokens/", tokens.TokenList.as_view(), name="tokens"),
     path("tokens/<int:pk>/", tokens.TokenDetail.as_view(), name="token"),
     # Last: whatever matched nothing above, including a malformed slug, id or code.

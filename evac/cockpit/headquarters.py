@@ -1,6 +1,7 @@
-"""Headquarters' pages: open a new operation. (All operations, with their headline numbers,
-are on the staff home, evac/cockpit/views.staff_home; closing is each operation's closing
-page, which headquarters reach as a coordinator of every operation.)"""
+"""Headquarters' pages: open a new operation, and who is at headquarters, with an invitation
+for a new colleague. (All operations, with their headline numbers, are on the staff home,
+evac/cockpit/views.staff_home; closing is each operation's closing page, which headquarters
+reach as a coordinator of every operation.)"""
 
 from django import forms
 from django.conf import settings
@@ -14,9 +15,12 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from evac.accounts.invitations import headquarters_invitations_open
 from evac.core import clock
+from evac.core.errors import Conflict
+from evac.notifications.invitations import headquarters_invite
 from evac.operations.access import is_headquarters
-from evac.operations.models import Operation
+from evac.operations.models import Headquarters, Operation
 from evac.operations.services import operation_open
 from evac.people.forms import DateInput
 
@@ -85,3 +89,47 @@ def operation_new(request: HttpRequest) -> HttpResponse:
             return redirect("staff:list", op=operation.slug)
     status = 400 if form.errors else 200
     return render(request, "cockpit/operation_new.html", {"form": form}, status=status)
+
+
+class HeadquartersInviteForm(forms.Form):
+    """A new colleague at headquarters (or one whose account has no password yet): the
+    e-mail and name help them recognise the invitation."""
+
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    email = forms.EmailField(label=gettext_lazy("E-mail (for a new account)"), required=False)
+    first_name = forms.CharField(label=gettext_lazy("Given name"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Surname"), max_length=150, required=False)
+
+
+@login_required
+def headquarters_members(request: HttpRequest) -> HttpResponse:
+    """Who is at headquarters, and an invitation to join it (headquarters.html)."""
+    if not is_headquarters(request.user):
+        raise PermissionDenied
+    form = HeadquartersInviteForm(request.POST or None)
+    if form.is_valid():
+        try:
+            user, _created = headquarters_invite(
+                by=request.user, site_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        except Conflict as refused:
+            form.add_error("username", str(refused))
+        else:
+            messages.success(
+                request,
+                _(
+                    "An invitation to headquarters went to %(email)s: %(user)s joins when "
+                    "they set their password from it."
+                )
+                % {"email": user.email, "user": user},
+            )
+            return redirect("headquarters")
+    members = Headquarters.objects.select_related("user").order_by("user__username")
+    return render(
+        request,
+        "cockpit/headquarters.html",
+        {"form": form, "members": members, "invited": headquarters_invitations_open()},
+        status=400 if form.errors else 200,
+    )

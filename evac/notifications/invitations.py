@@ -10,22 +10,28 @@ read it from the outbox, the API or the admin.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from evac.accounts.invitations import invitation_issue, invitation_revoke
+from evac.accounts.invitations import (
+    headquarters_invitation_issue,
+    invitation_issue,
+    invitation_revoke,
+)
+from evac.accounts.models import Invitation
 from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.core.errors import Conflict
 from evac.notifications.compose import message_fields
 from evac.notifications.models import CODE_MASK, Notification
 from evac.notifications.services import _send_soon, _written
-from evac.operations.access import Actor
+from evac.operations.access import Actor, require_headquarters
 from evac.operations.models import Membership, Operation
-from evac.operations.services import member_add
+from evac.operations.services import member_add, staff_account
 
 N = Notification
 
@@ -76,21 +82,36 @@ def invitation_send(
     """A new link for the member, by e-mail now; any earlier one stops working. Refused
     (accounts.invitations) for an account that already has a password or no e-mail."""
     invitation, token = invitation_issue(membership=membership, by=by)
-    _cancel_pending(membership)
-    user = membership.user
+    _cancel_pending(membership.user, membership.operation)
+    return _email(invitation, token, by=by, site_url=site_url, language=language, role=membership)
+
+
+def _email(
+    invitation: Invitation,
+    token: str,
+    *,
+    by: Actor,
+    site_url: str,
+    language: str,
+    role: Membership | None,
+) -> Notification:
+    """The e-mail carrying the invitation's link, in the outbox (an operation's, or none for
+    headquarters) and queued now."""
+    user, operation = invitation.user, invitation.operation
     context = {
         "name": user.get_full_name() or user.get_username(),
         "username": user.get_username(),
-        "operation": membership.operation.name,
+        "operation": operation.name if operation is not None else "",
+        "headquarters": operation is None,
         "inviter": _inviter(by),
         "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
         "link": invitation_link(site_url),
     }
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
-        context["role"] = str(membership.get_role_display())
+        context["role"] = str(role.get_role_display()) if role is not None else ""
     fields = {
-        "operation": membership.operation,
+        "operation": operation,
         "staff_user": user,
         "kind": N.Kind.STAFF_INVITATION,
         "parameters": {},
@@ -105,6 +126,31 @@ def invitation_send(
         ),
     }
     return _send_soon(_written(f"invitation:{invitation.pk}", fields, by))
+
+
+@transaction.atomic
+def headquarters_invite(
+    *,
+    username: str,
+    by: Actor,
+    site_url: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "",
+) -> tuple[AbstractBaseUser, bool]:
+    """Invite a person to headquarters by e-mail: a new account, or one that has no password
+    yet (a new link replaces the earlier one). Headquarters only (accounts.invitations);
+    the role is theirs once they set their password from the link. True if the account is
+    new."""
+    require_headquarters(by)  # before an account is made
+    user, created = staff_account(
+        username=username, email=email, first_name=first_name, last_name=last_name
+    )
+    invitation, token = headquarters_invitation_issue(user=user, by=by)
+    _cancel_pending(user, None)
+    _email(invitation, token, by=by, site_url=site_url, language=language, role=None)
+    return user, created
 
 
 @transaction.atomic
@@ -141,7 +187,7 @@ def member_invite(
 def invitation_take_back(*, membership: Membership, by: Actor) -> int:
     """The member's open link stops working, and an e-mail not yet sent is not sent."""
     revoked = invitation_revoke(membership=membership, by=by)
-    _cancel_pending(membership)
+    _cancel_pending(membership.user, membership.operation)
     return revoked
 
 
@@ -150,11 +196,12 @@ def _inviter(by: Actor) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "Evac"
 
 
-def _cancel_pending(membership: Membership) -> None:
-    """The member's invitation e-mails from this operation not yet sent are not sent."""
+def _cancel_pending(user: AbstractBaseUser, operation: Operation | None) -> None:
+    """The person's invitation e-mails to this operation (None: headquarters) not yet sent
+    are not sent."""
     N.objects.filter(
-        operation=membership.operation,
-        staff_user=membership.user,
+        operation=operation,
+        staff_user=user,
         kind=N.Kind.STAFF_INVITATION,
         status=N.Status.PENDING,
     ).update(status=N.Status.CANCELLED, secret="")

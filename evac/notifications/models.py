@@ -67,8 +67,15 @@ class Notification(models.Model):
 
     # Foreign keys that a composite index in Meta starts with get no index of their own:
     # every send updates its row twice, and every index is written each time.
+    # None only for an invitation to headquarters, which is no operation's (its outbox
+    # pages and API list an operation's messages, so they never show it).
     operation = models.ForeignKey(
-        Operation, on_delete=models.CASCADE, related_name="notifications", db_index=False
+        Operation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        db_index=False,
     )
     # The recipient is a citizen, or a staff member (the daily digest): exactly one of them.
     citizen = models.ForeignKey(

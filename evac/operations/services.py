@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -124,6 +125,28 @@ LAST_COORDINATOR = _lazy(
 )
 
 
+def staff_account(
+    *, username: str, email: str = "", first_name: str = "", last_name: str = ""
+) -> tuple[AbstractBaseUser, bool]:
+    """The account called `username`, or a new one without a password (its owner sets one
+    from an invitation); True if it is new. Callers check who may ask."""
+    username = username.strip()
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    user = User(
+        username=username,
+        email=User.objects.normalize_email(email.strip()),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user, True
+
+
 @transaction.atomic
 def member_add(
     *,
@@ -141,21 +164,10 @@ def member_add(
     require_permission(by, operation, Permission.MANAGE_MEMBERS)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the roles.")})
-    username = username.strip()
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    created = user is None
-    if created:
-        user = User(
-            username=username,
-            email=User.objects.normalize_email(email.strip()),
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-        )
-        user.set_unusable_password()
-        user.full_clean(exclude=["password"])
-        user.save()
-    elif Membership.objects.filter(operation=operation, user=user).exists():
+    user, created = staff_account(
+        username=username, email=email, first_name=first_name, last_name=last_name
+    )
+    if not created and Membership.objects.filter(operation=operation, user=user).exists():
         raise Conflict(_("%(user)s is already a member of this operation.") % {"user": user})
     membership = record_by(Membership(operation=operation, user=user, role=role), by)
     membership.save()
