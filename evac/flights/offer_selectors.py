@@ -201,5 +201,7 @@ LIVE_OFFER_FIELDS = (
     "citizen__surname",
     "citizen__given_names",
     "flight__number",
+    # Airport.zone: the airport's own time zone, else its city's.
+    "flight__departure_airport__time_zone",
     "flight__departure_airport__city__time_zone",
 )
