@@ -6,7 +6,8 @@ The addresses come from the URL configuration (tests/url_patterns.py), so an end
 later is walked without editing this test. The walk refuses an address it can't fill in or
 doesn't know how to judge: teach it (WHAT in tests/url_patterns.py, SIGNED_IN, PUBLIC,
 SIGNED_IN_ANSWERS) or list the address in EXCLUDED with the reason.
-The walks by key and by browser session: test_api_access_crawl_keys.py and _sessions.py.
+Its self-checks, its walks by key and by browser session: test_api_access_crawl_coverage.py,
+_keys.py and _sessions.py.
 """
 
 from dataclasses import dataclass
@@ -376,29 +377,6 @@ def addresses(world) -> list[Address]:
     if problems:
         pytest.fail("the crawl can't judge these addresses:\n" + "\n".join(problems))
     return found
-
-
-def test_every_api_address_is_crawled_or_excluded_with_a_reason(world):
-    crawled, problems = plan(world)
-    every = {label(p) for p in api_patterns()}
-
-    assert not problems
-    assert {a.label for a in crawled} | set(EXCLUDED) == every
-    assert set(EXCLUDED) <= every, "an exclusion for an address that is gone"
-    assert all(reason.strip() for reason in EXCLUDED.values())
-    # Each kind of address is there: the walk found the API, not just its catch-all.
-    assert {a.kind for a in crawled} == {OPERATION, SIGNED_IN, PUBLIC, NOWHERE}
-    assert len([a for a in crawled if a.kind == OPERATION]) >= 15
-
-
-def test_the_world_has_something_to_hide(world, addresses):
-    # Otherwise "nothing was shown, nothing changed" would prove little.
-    before = snapshot()
-    assert all(
-        before[what] for what in ("citizens", "contact log", "bookings", "seat offers", "tokens")
-    )
-    if "notifications" in before:
-        assert before["notifications"], "a booking of someone with a phone queues a message"
 
 
 def _deactivated_members_key(bob) -> str:
