@@ -213,6 +213,13 @@ def operation_access(user: Actor, slug: str) -> OperationAccess | None:
     return OperationAccess(operation, role, permissions_in(operation, role))
 
 
+def _still_open(operation: Operation) -> bool:
+    """Read from the database, not from `operation`: the portal keeps its operations a few
+    seconds per process (portal.selectors.public_operation), and a citizen's write must not
+    go through in another process in the seconds after the operation closed."""
+    return Operation.objects.filter(pk=operation.pk, status=Operation.Status.ACTIVE).exists()
+
+
 def has_permission(
     user: Actor, operation: Operation, permission: Permission, *, citizen_id: int | None = None
 ) -> bool:
@@ -224,9 +231,9 @@ def has_permission(
     if isinstance(user, CitizenActor):
         return (
             user.operation_id == operation.pk
-            and operation.status != Operation.Status.CLOSED
             and user.citizen_id == citizen_id
             and permission in CITIZEN_PERMISSIONS[user.citizen_id is not None]
+            and _still_open(operation)
         )
     role = role_in(user, operation)
     return role is not None and permission in permissions_in(operation, role)

@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -265,6 +265,8 @@ def register(request: HttpRequest, op: str) -> HttpResponse:
     status_url = request.build_absolute_uri(reverse("portal:status", args=[operation.slug]))
     try:
         portal_register(operation=operation, people=found, place=where, status_url=status_url)
+    except PermissionDenied:
+        raise Http404 from None  # closed in the seconds this process kept it open
     except ValidationError as error:
         place.add_error(None, error.messages)
         return _register_page(request, operation, place, people)

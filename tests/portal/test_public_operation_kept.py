@@ -1,11 +1,18 @@
 """Each process keeps the operation the public pages read for a few seconds, and no longer."""
 
+from datetime import date
+
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from evac.cockpit.services import operation_close
 from evac.operations.models import Operation
+from evac.people.models import Citizen
 from evac.portal import selectors
+from evac.portal.codes import one_time_code_issue
+from evac.portal.services import portal_decide, portal_register
+from tests.portal.conftest import last_code, send_all_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +62,44 @@ def test_made_up_slugs_are_not_kept(db):
         assert selectors.public_operation(f"no-such-operation-{n}") is None
 
     assert not any(slug.startswith("no-such") for slug in selectors._public_operations)
+
+
+def _closed_elsewhere(operation) -> Operation:
+    """What this process still holds: the operation as read before another process closed
+    it (an UPDATE sends no signal here, as a save in another process would not)."""
+    kept = selectors.public_operation(operation.slug)
+    Operation.objects.filter(pk=operation.pk).update(status=Operation.Status.CLOSED)
+    assert kept.status == Operation.Status.ACTIVE
+    return kept
+
+
+def test_a_registration_in_the_kept_seconds_after_closing_is_refused(operation, almaty):
+    kept = _closed_elsewhere(operation)
+    person = {
+        "surname": "Koval",
+        "given_names": "Olena",
+        "date_of_birth": date(1985, 3, 14),
+        "sex": Citizen.Sex.FEMALE,
+        "nationality": "UA",
+        "phone": "+77011234567",
+    }
+
+    with pytest.raises(PermissionDenied):
+        portal_register(operation=kept, people=[person], place={"current_city": almaty})
+
+    assert not Citizen.objects.exists()
+
+
+def test_a_citizens_change_in_the_kept_seconds_after_closing_is_refused(olena, sms_file):
+    one_time_code_issue(citizen=olena, channel="sms")
+    send_all_pending()
+    code = last_code(sms_file)
+    kept = _closed_elsewhere(olena.operation)
+    # As the status page reads her: through the kept operation, which she then carries.
+    olena = kept.citizens.get(pk=olena.pk)
+
+    with pytest.raises(PermissionDenied):
+        portal_decide(citizen=olena, status=Citizen.Status.DECIDED_TO_STAY, code=code)
+
+    olena.refresh_from_db()
+    assert olena.status == Citizen.Status.WAITING
