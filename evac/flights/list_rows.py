@@ -1,4 +1,5 @@
-"""The flight list's rows, written as one fragment per row from values prepared once a page.
+"""The flight list's and the transfers list's rows, written as one fragment per row from
+values prepared once a page.
 
 The list used to render three {% include %}s (route, status, seats), the time-to-departure
 filter, a {% blocktranslate %} and a date with a translated format for each of its 50 rows:
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from evac.core.fragments import fragment
-from evac.flights.models import FLOWN_STATUSES, Flight
+from evac.flights.models import FLOWN_STATUSES, Flight, GroundTransfer
 from evac.flights.rows import url_maker
 from evac.flights.templatetags.flight_tags import time_to_departure
 from evac.places.models import Airport
@@ -103,3 +104,39 @@ def _seats(flight: Flight) -> SafeString:
         return mark_safe(flew)  # noqa: S308 - translated text and a number
     also = _("(%(booked)s booked)") % {"booked": booked}
     return fragment('{} <span class="fl-muted">{}</span>', mark_safe(flew), mark_safe(also))  # noqa: S308
+
+
+_TRANSFER_ROW = (
+    '\n    <tr>\n      <th scope="row"><a href="{}">{}</a>{}</th>\n'
+    "      <td>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n      <td>{} / {}</td>\n    </tr>\n  "
+)
+
+
+def transfer_list_rows_html(
+    transfers: Iterable[GroundTransfer], *, operation_slug: str
+) -> SafeString:
+    """The transfers table's rows, or "" for none: as the flight list's, one fragment a row
+    with the link's prefix, the status labels and the date format prepared once."""
+    detail_before, detail_after = url_maker("transfers:detail", operation_slug)
+    statuses = {value: str(label) for value, label in GroundTransfer.Status.choices}
+    moment_format = _("j M Y H:i T")
+    parts = []
+    for transfer in transfers:
+        departs = timezone.localtime(transfer.departs_at, transfer.from_city.time_zone)
+        arrives = timezone.localtime(transfer.arrives_at, transfer.to_city.time_zone)
+        parts.append(
+            fragment(
+                _TRANSFER_ROW,
+                f"{detail_before}{transfer.pk}{detail_after}",
+                transfer,
+                fragment('<br><span class="fl-muted">{}</span>', transfer.operator)
+                if transfer.operator
+                else "",
+                dateformat.format(departs, moment_format),
+                dateformat.format(arrives, moment_format),
+                statuses.get(transfer.status, transfer.status),
+                transfer.seats_booked,
+                transfer.seats_total,
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a fragment

@@ -20,6 +20,7 @@ from evac.audit.services import access_log_record
 from evac.core.errors import Conflict
 from evac.core.requests import caller_of
 from evac.flights.journeys import journeys_not_connecting, stranded_between_legs
+from evac.flights.list_rows import transfer_list_rows_html
 from evac.flights.models import TRANSFER_TRANSITIONS, GroundTransfer, TransferSeat
 from evac.flights.transfer_forms import TransferForm
 from evac.flights.transfer_selectors import (
@@ -51,12 +52,13 @@ def _to_transfer(request: OperationRequest, transfer: GroundTransfer) -> HttpRes
 @operation_page(Permission.VIEW)
 @require_safe
 def transfer_list(request: OperationRequest) -> HttpResponse:
+    transfers = operation_transfers(request.operation).order_by("-departs_at")
     return render(
         request,
         "flights/transfers/list.html",
         {
             "nav": "flights",
-            "transfers": operation_transfers(request.operation).order_by("-departs_at"),
+            "rows_html": transfer_list_rows_html(transfers, operation_slug=request.operation.slug),
             "stranded": stranded_between_legs(request.operation),
             "not_connecting": journeys_not_connecting(request.operation),
         },
