@@ -158,7 +158,7 @@ def main() -> None:
     people = list(
         Citizen.objects.filter(operation=operation, status="waiting")
         .order_by("-registered_at")
-        .values_list("reference_code", "date_of_birth")[: arguments.rounds * 4]
+        .values_list("reference_code", "date_of_birth")[: max(arguments.rounds * 4, 100)]
     )
     random.Random(7).shuffle(people)
     pages = {
