@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from evac.core.timefmt import time_to_departure
-from evac.flights.minors import MinorWarnings, minor_warnings
+from evac.flights.minors_kept import MinorWarnings, minor_warnings
 from evac.flights.models import FLIGHTS_AHEAD_STATUSES, FLOWN_STATUSES, Booking, Flight
 from evac.flights.offer_selectors import SeatsToFill, offers_pending, seats_to_fill
 from evac.flights.selectors import ExpiringDocuments, expiring_documents

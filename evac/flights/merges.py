@@ -8,6 +8,7 @@ A seat that moves keeps its place on the counter: it is the same seat, for the s
 
 from django.utils.translation import gettext as _
 
+from evac.flights import minors_kept
 from evac.flights.models import Booking, SeatOffer, TransferSeat
 from evac.people.merges import MergeRefused, MergeStep
 from evac.people.models import Citizen
@@ -75,6 +76,7 @@ def _move(kept: Citizen, dropped: Citizen) -> dict:
     legs = list(TransferSeat.objects.filter(citizen=dropped).values_list("pk", flat=True))
     TransferSeat.objects.filter(pk__in=legs).update(citizen=kept)
     active = Booking.objects.filter(citizen=kept, is_active=True).values_list("pk", flat=True)
+    minors_kept.refresh_citizens([kept.pk, dropped.pk])  # seats moved past their saves
     return {
         "bookings": bookings,
         "offers": offers,
@@ -102,6 +104,7 @@ def _undo(kept: Citizen, dropped: Citizen, data: dict) -> None:
     SeatOffer.objects.filter(pk__in=data.get("offers", [])).update(citizen=dropped)
     _move_back_m2m(SeatOffer.people.through, "seatoffer", kept, dropped, data["offer_people"])
     TransferSeat.objects.filter(pk__in=data.get("transfer_seats", [])).update(citizen=dropped)
+    minors_kept.refresh_citizens([kept.pk, dropped.pk])  # seats moved past their saves
 
 
 STEP = MergeStep(app="flights", check=_check, move=_move, check_undo=_check_undo, undo=_undo)

@@ -25,7 +25,6 @@ from evac.core.history import record_by
 from evac.flights.models import Booking, Flight, GroundTransfer, TransferSeat
 from evac.operations.models import Operation
 from evac.people.models import Citizen, Household
-from evac.places.models import City
 
 Trip = Flight | GroundTransfer
 
@@ -192,47 +191,11 @@ def minors_left_behind(
 
 @dataclass(frozen=True)
 class HouseholdAlone:
-    """A household whose minors have no adult of it to travel with."""
+    """A household whose minors have no adult of it to travel with (flights.minors_kept
+    stores them; the pages read them from there)."""
 
     household: Household
     minors: list[Citizen]
-
-
-def households_with_minors_alone(
-    operation: Operation, *, city: City | None = None
-) -> list[HouseholdAlone]:
-    """Every household of the operation with minors left without an adult, for warnings.
-
-    `city`: only households with someone there (as the waiting list is filtered).
-    """
-    born_after = today().replace(year=today().year - settings.EVAC_MINOR_UNDER_AGE - 1)
-    households = Household.objects.filter(
-        operation=operation,
-        members__status__in=STILL_TRAVELLING,
-        members__date_of_birth__gt=born_after,  # narrowed in Python, on the day of travel
-    )
-    if city is not None:
-        households = households.filter(members__current_city=city)
-    members = (
-        Citizen.objects.filter(household__in=households.distinct().values("pk"))
-        .select_related("household__head")
-        .order_by("household_id", "pk")
-    )
-    seats = {
-        b.citizen_id: b
-        for b in Booking.objects.filter(
-            is_active=True, citizen__household__in=households.distinct().values("pk")
-        ).select_related("flight__departure_airport__city")
-    }
-    by_household: dict[int, list[Citizen]] = {}
-    for member in members:
-        by_household.setdefault(member.household_id, []).append(member)
-    found = []
-    for group in by_household.values():
-        alone = household_minors_alone(group, seats=seats)
-        if alone:
-            found.append(HouseholdAlone(household=group[0].household, minors=alone))
-    return found
 
 
 def minor_overrides(operation: Operation) -> QuerySet[Booking]:
@@ -242,20 +205,4 @@ def minor_overrides(operation: Operation) -> QuerySet[Booking]:
         .exclude(unaccompanied_reason="")
         .select_related("citizen", "flight")
         .order_by("flight__departs_at", "citizen__surname", "citizen__given_names", "pk")
-    )
-
-
-@dataclass(frozen=True)
-class MinorWarnings:
-    """The dashboard's counts: households whose minors have no adult to travel with, and
-    the seats a coordinator gave a minor without one (with a reason)."""
-
-    households_alone: int
-    overrides: int
-
-
-def minor_warnings(operation: Operation) -> MinorWarnings:
-    return MinorWarnings(
-        households_alone=len(households_with_minors_alone(operation)),
-        overrides=minor_overrides(operation).count(),
     )

@@ -423,6 +423,8 @@ class ManifestExport(models.Model):
 
 # Ground transfers and their seats live in their own module; imported here so Django finds
 # them with the app's other models.
+# The children left without an adult (flights.minors_kept writes them).
+from evac.flights.alone_models import MinorAlone  # noqa: E402, F401
 from evac.flights.transfer_models import (  # noqa: E402, F401
     TRANSFER_TRANSITIONS,
     GroundTransfer,

@@ -30,7 +30,7 @@ from evac.flights.fill import FillResult, flight_fill_from_waiting_list
 from evac.flights.forms import FlightForm
 from evac.flights.journeys import connecting_transfers, journey_book_from_where_they_are
 from evac.flights.list_rows import flight_list_rows_html
-from evac.flights.minors import households_with_minors_alone
+from evac.flights.minors_kept import households_alone_count, households_with_minors_alone
 from evac.flights.models import FLIGHT_TRANSITIONS, Booking, Flight
 from evac.flights.offer_selectors import offer_summary
 from evac.flights.previews import flight_status_preview
@@ -317,11 +317,25 @@ def add_passengers(request: OperationRequest, pk: int) -> HttpResponse:
             "units_after": request.GET.get("after"),
             "units_more": len(units) == WAITING_UNITS_SHOWN,
             "people_total": totals.people,
-            "households_alone": households_with_minors_alone(request.operation, city=city)
-            if flight.takes_bookings
-            else [],
+            **_households_alone(request.operation, flight, city),
         },
     )
+
+
+# Households with children alone named above the waiting list (the rest are counted).
+HOUSEHOLDS_ALONE_NAMED = 10
+
+
+def _households_alone(operation, flight: Flight, city) -> dict:
+    """The warning above the waiting list: how many households have children alone, and
+    the first few of them, from the stored rows (flights.minors_kept)."""
+    if not flight.takes_bookings:
+        return {"households_alone": [], "households_alone_count": 0}
+    named = households_with_minors_alone(operation, city=city, limit=HOUSEHOLDS_ALONE_NAMED)
+    return {
+        "households_alone": named,
+        "households_alone_count": households_alone_count(operation, city=city),
+    }
 
 
 def _with_legs(flight: Flight, units: list) -> list[tuple]:

@@ -12,7 +12,8 @@ which is also where a person's vulnerability is evaluated (Citizen.vulnerable_co
 the counts move with birthdays when the waiting list does.
 
 `recount` writes an operation's counts from scratch (after bulk loads: people.queue.rebuild,
-and the `recount_people` command).
+and the `recount_people` command); both then send `recounted`, for the layers above that keep
+summaries of their own (flights.minors_kept) to write theirs.
 """
 
 from collections import Counter
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
+from django.dispatch import Signal
 
 from evac.people.count_models import COUNT_SHARDS, PeopleCount
 
@@ -29,6 +31,9 @@ KEY = ("operation", "current_city", "status", "vulnerable_counted", "queue_first
 MOVED_BY = frozenset({"operation", "current_city", "status"})
 
 Key = tuple[int, int, str, bool, bool, int]
+
+# Sent with `operation_id` once an operation's people were rewritten in bulk and recounted.
+recounted = Signal()
 
 
 def tally(people: QuerySet) -> Counter:
@@ -107,6 +112,7 @@ def recount(operation_id: int, *, citizens: type | None = None, model: type = Pe
 def recount_all(operation_ids: Iterable[int]) -> None:
     for operation_id in operation_ids:
         recount(operation_id)
+        recounted.send(sender=None, operation_id=operation_id)
 
 
 def _forget_operation(sender, instance, **kwargs) -> None:

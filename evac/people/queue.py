@@ -41,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
+from django.dispatch import Signal
 
 from evac.core.clock import today
 from evac.people import counts
@@ -77,6 +78,10 @@ INPUTS = frozenset(
 # Days of birthdays the daily refresh looks back over, so a missed day or two is made good.
 BIRTHDAYS_LOOKED_BACK = 7
 
+# Sent with `day` after each birthday refresh, for the layers above whose stored facts
+# depend on age today too (flights.minors_kept).
+birthdays_refreshed = Signal()
+
 
 def priority_on(day: date) -> Case:
     """A citizen's own priority on `day`: vulnerable_q's two halves, as two tiers.
@@ -107,6 +112,7 @@ def rebuild(operation_id: int) -> None:
     """Rewrite the standing of everyone in an operation, and its counts (after bulk writes)."""
     rewrite(Citizen.objects.filter(operation_id=operation_id))
     counts.recount(operation_id)
+    counts.recounted.send(sender=None, operation_id=operation_id)
 
 
 def refresh_birthdays(*, day: date | None = None) -> None:
@@ -132,6 +138,7 @@ def refresh_birthdays(*, day: date | None = None) -> None:
         before = _locked_tally(units)
         rewrite(units, day=day)
         counts.add(before, counts.tally(units))
+        birthdays_refreshed.send(sender=None, day=day)
 
 
 def rewrite(people: QuerySet, *, day: date | None = None, households: bool = True) -> None:

@@ -111,7 +111,6 @@ def bulk_households(
             household=household,
             surname=f"Family{first + h:04d}",
             given_names=f"Member{i}",
-            date_of_birth=date(1985, 1, 1),
             sex=Citizen.Sex.FEMALE,
             nationality="UA",
             document_type=Citizen.DocumentType.PASSPORT,
@@ -119,7 +118,7 @@ def bulk_households(
             current_city=cities[i % len(cities)],
             source=Citizen.Source.IMPORT,
             registered_at=now() - timedelta(minutes=first + h),
-            **fields,
+            **{"date_of_birth": date(1985, 1, 1), **fields},
         )
         for h, household in enumerate(households)
         for i in range(size)

@@ -100,3 +100,28 @@ def test_the_add_passengers_page_with_households_takes_the_same_queries_for_10_a
     assert (response.context["units_total"], response.context["people_total"]) == (500, 1000)
     shown = response.context["units"]
     assert len(shown) == WAITING_UNITS_SHOWN and all(unit.size == 2 for unit in shown)
+
+
+def test_the_add_passengers_page_takes_the_same_queries_for_5_and_50_households_alone(
+    client, operation, flight, almaty, nur_sultan, alice, django_assert_max_num_queries
+):
+    from evac.core.clock import today
+    from evac.flights.views import HOUSEHOLDS_ALONE_NAMED
+    from evac.people.models import years_before
+
+    url = reverse("flights:add_passengers", args=[operation.slug, flight.pk])
+    client.force_login(alice)
+    child = years_before(today(), 7)  # every member a child: each household is a warning
+    bulk_households(operation, [almaty, nur_sultan], 5, size=2, date_of_birth=child)
+    client.get(url)
+    with CaptureQueriesContext(connection) as five:
+        client.get(url)
+
+    bulk_households(operation, [almaty, nur_sultan], 45, size=2, first=5, date_of_birth=child)
+    with django_assert_max_num_queries(len(five)):
+        response = client.get(url)
+
+    assert response.context["households_alone_count"] == 50
+    named = response.context["households_alone"]
+    assert len(named) == HOUSEHOLDS_ALONE_NAMED and all(len(h.minors) == 2 for h in named)
+    assert 'data-households-alone="50"' in response.content.decode()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from evac.core.actor import EVAC
-from evac.flights.minors import households_with_minors_alone, minor_warnings
+from evac.flights.minors_kept import households_with_minors_alone, minor_warnings
 from evac.flights.services import booking_create
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status, household_register
