@@ -240,7 +240,12 @@ class Citizen(OneQueryChecks, models.Model):
     class Meta:
         ordering = ["surname", "given_names", "pk"]
         indexes = [
-            models.Index(fields=["operation", "status", "current_city"]),
+            # Counts by status and city, and the registry filtered by both in its name order:
+            # Next from any page is a range of this index, not a sort of the city's people.
+            models.Index(
+                fields=["operation", "status", "current_city", "surname", "given_names", "id"],
+                name="citizen_op_status_city_name",
+            ),
             models.Index(fields=["operation", "surname", "given_names"]),
             models.Index(fields=["document_number"]),
             models.Index(fields=["operation", "registered_at"]),
