@@ -20,10 +20,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.dispatch import Signal
 
 from evac.people.count_models import COUNT_SHARDS, PeopleCount
+from evac.places.models import City
 
 # The Citizen fields a count is keyed by, as Citizen's fields are named.
 KEY = ("operation", "current_city", "status", "vulnerable_counted", "queue_first")
@@ -107,6 +108,19 @@ def recount(operation_id: int, *, citizens: type | None = None, model: type = Pe
             )
             for (operation, city, status, vulnerable, first, shard), n in tally(people).items()
         )
+
+
+def registered_counted(
+    operation_id: int, *, statuses: list[str] | None = None, city: City | None = None
+) -> int:
+    """Everyone registered in the operation, or those with one of `statuses` and in `city`,
+    from the maintained counts."""
+    rows = PeopleCount.objects.filter(operation_id=operation_id)
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    if city is not None:
+        rows = rows.filter(city=city)
+    return rows.aggregate(people=Sum("people", default=0))["people"]
 
 
 def recount_all(operation_ids: Iterable[int]) -> None:

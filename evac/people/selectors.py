@@ -135,13 +135,6 @@ def people_counts(operation: Operation) -> PeopleCounts:
     return PeopleCounts(by_status, waiting, main_zone)
 
 
-def registered_counted(operation: Operation) -> int:
-    """Everyone registered in the operation, from the maintained counts."""
-    return PeopleCount.objects.filter(operation=operation).aggregate(
-        people=Sum("people", default=0)
-    )["people"]
-
-
 def waiting_counted(operation: Operation) -> tuple[int, int]:
     """The waiting list's units and people, from the maintained counts: one short read."""
     totals = PeopleCount.objects.filter(

@@ -24,6 +24,7 @@ from evac.core.errors import Conflict
 from evac.core.requests import caller_of
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
+from evac.people import counts
 from evac.people.documents import DocumentIssue, document_issues
 from evac.people.filters import CitizenFilter
 from evac.people.forms import (
@@ -48,7 +49,6 @@ from evac.people.selectors import (
     contact_log,
     household_members,
     phone_regions,
-    registered_counted,
     registry_rows,
 )
 from evac.people.services import (
@@ -95,6 +95,8 @@ SORTABLE_COLUMNS = {
 
 # What a page link adds to the list's own parameters: not a filter.
 PAGING = frozenset({"sort", "page", "after", "before"})
+# Filters whose total the maintained counts know (people.counts keys people by both).
+COUNTED_FILTERS = frozenset({"status", "city"})
 
 
 @operation_page(Permission.VIEW)
@@ -106,14 +108,18 @@ def citizen_list(request: OperationRequest) -> HttpResponse:
     # A link with a filter we can't read shows nothing rather than everybody, so a wrong
     # number is never mistaken for the list behind it.
     citizens = filters.qs if filters.is_valid() or not filters.is_bound else filters.qs.none()
-    # Unfiltered, the total is the operation's maintained count, not a COUNT of everyone.
-    narrowed = filters.is_bound and (
-        not filters.is_valid()
-        or any(
-            value for key in request.GET if key not in PAGING for value in request.GET.getlist(key)
+    # Unfiltered, or filtered by status and city alone, the total is the operation's
+    # maintained count, not a COUNT of everyone (or of a city's waiting thousands).
+    narrowed_by = {
+        key for key in request.GET if key not in PAGING and any(request.GET.getlist(key))
+    }
+    counted = not filters.is_bound or (filters.is_valid() and narrowed_by <= COUNTED_FILTERS)
+    total = None
+    if counted:
+        chosen = filters.form.cleaned_data if filters.is_bound else {}
+        total = counts.registered_counted(
+            operation.pk, statuses=chosen.get("status") or None, city=chosen.get("city")
         )
-    )
-    total = None if narrowed else registered_counted(operation)
     page = keyset_page(citizens, request.GET, per_page=REGISTRY_PAGE_SIZE, count=total)
     sort = (filters.form.cleaned_data.get("sort") if filters.is_valid() else None) or (
         DEFAULT_REGISTRY_SORT

@@ -201,3 +201,29 @@ def test_people_booked_in_one_city_add_to_several_rows(operation, almaty):
     rows = PeopleCount.objects.filter(operation=operation, status=Citizen.Status.WAITING)
     assert rows.count() > 1
     assert sum(rows.values_list("people", flat=True)) == 16
+
+
+def test_the_registry_filtered_by_status_and_city_totals_from_the_counts(
+    client, operation, almaty, nur_sultan, alice
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    for city in [almaty, almaty, almaty, almaty, nur_sultan]:
+        make_citizen(operation, city)
+    gone = operation.citizens.filter(current_city=almaty).first()
+    citizen_set_status(citizen=gone, status=Citizen.Status.UNREACHABLE, by=alice)
+    client.force_login(alice)
+    url = reverse("people:list", args=[operation.slug])
+
+    totals = {}
+    for query in [f"status=waiting&city={almaty.pk}", "status=waiting", f"city={almaty.pk}"]:
+        with CaptureQueriesContext(connection) as read:
+            page = client.get(f"{url}?{query}&sort=name").context["page"]
+        totals[query] = page.paginator.count
+        assert not [q for q in read if "COUNT(*)" in q["sql"] and "people_citizen" in q["sql"]]
+
+    assert list(totals.values()) == [3, 4, 4]
+    searched = client.get(f"{url}?status=waiting&q=Koval").context["page"]  # counted as before
+    assert searched.paginator.count == 4
