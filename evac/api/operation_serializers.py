@@ -9,7 +9,9 @@ from evac.core.text import NOTE_LENGTH
 
 
 class OperationOpenSerializer(serializers.Serializer):
-    """A new operation. `languages`: the languages its people are written to in;
+    """A new operation. `languages`: the languages its people are written to in, in order
+    (its portal speaks only these, the first by default, and registration and broadcasts
+    offer only them; none given: all);
     `phone_regions`: countries a number typed without its country code may be from, besides
     the operation's own."""
 

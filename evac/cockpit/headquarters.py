@@ -40,6 +40,10 @@ class OperationOpenForm(forms.ModelForm):
     starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DateInput)
     languages = forms.MultipleChoiceField(
         label=gettext_lazy("Languages people are written to in"),
+        help_text=gettext_lazy(
+            "The public pages for citizens speak only these, and registration and broadcasts "
+            "offer only them. None ticked: all."
+        ),
         choices=settings.LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
         required=False,

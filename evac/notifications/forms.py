@@ -75,7 +75,10 @@ class BroadcastForm(forms.Form):
 
     def __init__(self, *args, operation: Operation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        offered = _offered_languages(operation)
         for language, name in Language.choices:
+            if language not in offered:
+                continue
             self.fields[f"text_{language}"] = forms.CharField(
                 label=name,
                 required=False,
@@ -111,3 +114,11 @@ class BroadcastForm(forms.Form):
         for language in Language.values:
             written[language] = self.cleaned_data.get(f"text_{language}", "")
         return written
+
+
+def _offered_languages(operation: Operation) -> set[str]:
+    """A text box for each of the operation's languages, and for any other that some of its
+    people read (registered before the operation's languages changed): nobody is left with
+    no text in their language (broadcasts refuse that)."""
+    read = operation.citizens.values_list("preferred_language", flat=True).distinct()
+    return {*operation.written_languages(), *read}

@@ -80,6 +80,14 @@ class Operation(models.Model):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
+    def written_languages(self) -> list[str]:
+        """The languages its people are written to in and its portal speaks, in the order
+        headquarters chose them (the first is the portal's default); every language Evac
+        writes in when none was chosen."""
+        known = [code for code, _name in settings.LANGUAGES]
+        chosen = [code for code in self.languages or () if code in known]
+        return chosen or known
+
     @property
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None

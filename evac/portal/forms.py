@@ -3,6 +3,7 @@
 They check what was typed; every write goes through evac/portal/services.py.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -51,11 +52,14 @@ class PublicPersonForm(CitizenFieldsForm):
             "medical_details": _("What the crew and the escort need to know."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, languages: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Messages come in the operation's languages only (Operation.written_languages).
+        offered = [code for code in languages or Language.values if code in Language.values]
+        field = self.fields["preferred_language"]
+        field.choices = [(code, label) for code, label in Language.choices if code in offered]
         language = (get_language() or "uk")[:2]
-        if language in Language.values:
-            self.fields["preferred_language"].initial = language
+        field.initial = language if language in offered else offered[0]
         for name in ("surname", "given_names"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["medical_details"].max_length = PUBLIC_TEXT_MAX_LENGTH

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,6 +37,8 @@ from evac.portal.forms import (
     PeopleFormSet,
     PlaceForm,
 )
+from evac.portal.pages import operation_or_404 as _operation
+from evac.portal.pages import render_page as _render
 from evac.portal.services import (
     is_seat_to_confirm,
     offer_to_answer,
@@ -50,23 +52,6 @@ from evac.portal.services import (
 
 PEOPLE_PREFIX = "people"
 UNREAD = object()  # "not read yet", where None means "read: there is none"
-
-
-def _operation(op: str) -> Operation:
-    operation = selectors.public_operation(op)
-    if operation is None:
-        raise Http404
-    return operation
-
-
-def _render(
-    request: HttpRequest,
-    operation: Operation | None,
-    template: str,
-    context: dict,
-    status: int = 200,
-) -> HttpResponse:
-    return render(request, template, {"public_operation": operation, **context}, status=status)
 
 
 # Rate limits and cost ---------------------------------------------------------------------
@@ -84,7 +69,7 @@ def public_post(view: Callable) -> Callable:
     @wraps(view)
     def bounded(request: HttpRequest, op: str, *args, **kwargs) -> HttpResponse:
         if request.method == "POST":
-            operation = _operation(op)
+            operation = _operation(op, request)
             if _body_size(request) > settings.EVAC_PORTAL_MAX_POST_BYTES:
                 return _render(request, operation, "portal/too_large.html", {}, status=413)
             if is_ratelimited(
@@ -190,7 +175,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest, op: str) -> HttpResponse:
-    operation = _operation(op)
+    operation = _operation(op, request)
     return _render(
         request,
         operation,
@@ -204,9 +189,11 @@ def home(request: HttpRequest, op: str) -> HttpResponse:
 
 
 def _people(operation: Operation, **kwargs) -> PeopleFormSet:
-    return PeopleFormSet(
-        prefix=PEOPLE_PREFIX, form_kwargs={"phone_regions": phone_regions(operation)}, **kwargs
-    )
+    form_kwargs = {
+        "phone_regions": phone_regions(operation),
+        "languages": operation.written_languages(),
+    }
+    return PeopleFormSet(prefix=PEOPLE_PREFIX, form_kwargs=form_kwargs, **kwargs)
 
 
 def _register_page(request, operation, place, people, status: int = 200) -> HttpResponse:
@@ -230,7 +217,7 @@ def _people_count(data: QueryDict) -> int | None:
 @public_post
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, op: str) -> HttpResponse:
-    operation = _operation(op)
+    operation = _operation(op, request)
     if request.method != "POST":
         return _register_page(
             request, operation, PlaceForm(operation=operation), _people(operation)
@@ -286,7 +273,7 @@ def register(request: HttpRequest, op: str) -> HttpResponse:
 
 @require_GET
 def registered(request: HttpRequest, op: str) -> HttpResponse:
-    operation = _operation(op)
+    operation = _operation(op, request)
     people = request.session.get(f"{_session_key(operation)}:registered")
     if not people:
         return redirect("portal:register", operation.slug)
@@ -299,7 +286,7 @@ def registered(request: HttpRequest, op: str) -> HttpResponse:
 @public_post
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, op: str) -> HttpResponse:
-    operation = _operation(op)
+    operation = _operation(op, request)
     if request.method != "POST":
         pk = _remembered_pk(request, operation)
         citizen = None if pk is None else selectors.status_citizen(operation, pk)
@@ -375,7 +362,7 @@ def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -
 @public_post
 @require_POST
 def forget(request: HttpRequest, op: str) -> HttpResponse:
-    operation = _operation(op)
+    operation = _operation(op, request)
     request.session.pop(_session_key(operation), None)
     return redirect("portal:status", operation.slug)
 
@@ -395,7 +382,7 @@ def _citizen_reference(citizen: Citizen) -> Callable:
 @public_post
 @require_POST
 def send_code(request: HttpRequest, op: str) -> HttpResponse:
-    operation = _operation(op)
+    operation = _operation(op, request)
     citizen = _remembered(request, operation)
     if citizen is None:
         return redirect("portal:status", operation.slug)
@@ -419,7 +406,7 @@ def send_code(request: HttpRequest, op: str) -> HttpResponse:
 @public_post
 @require_http_methods(["GET", "POST"])
 def change(request: HttpRequest, op: str) -> HttpResponse:
-    operation = _operation(op)
+    operation = _operation(op, request)
     citizen = _remembered(request, operation)
     if citizen is None:
         return redirect("portal:status", operation.slug)
