@@ -367,6 +367,10 @@ EVAC_PORTAL_CONFIRMATIONS_PER_DESTINATION = env_int("EVAC_PORTAL_CONFIRMATIONS_P
 EVAC_PORTAL_CONFIRMATIONS_WINDOW_HOURS = env_int("EVAC_PORTAL_CONFIRMATIONS_WINDOW_HOURS", 24)
 # The largest public POST read at all (bytes): a full registration of 12 people is ~10 KB.
 EVAC_PORTAL_MAX_POST_BYTES = env_int("EVAC_PORTAL_MAX_POST_BYTES", 65536)
+# The status page counts the people ahead of a person exactly up to this many waiting units
+# (households or people alone), and beyond it says "more than" this many people: a bounded
+# read of the waiting list's index, whatever its length, on the busiest page there is.
+EVAC_PORTAL_AHEAD_COUNTED_UP_TO = env_int("EVAC_PORTAL_AHEAD_COUNTED_UP_TO", 1000)
 # One-time codes for changes made on the portal: how long one lasts and how many tries it takes.
 EVAC_PORTAL_CODE_MINUTES = env_int("EVAC_PORTAL_CODE_MINUTES", 10)
 EVAC_PORTAL_CODE_ATTEMPTS = env_int("EVAC_PORTAL_CODE_ATTEMPTS", 5)

@@ -357,6 +357,13 @@ def waiting_ahead_of(operation: Operation, rank: Rank) -> WaitingTotals:
     return _totals(_stand_ins(operation, where=_ranked_before(rank)))
 
 
+def waiting_ahead_up_to(operation: Operation, rank: Rank, bound: int) -> WaitingTotals | None:
+    """waiting_ahead_of's count if at most `bound` units are ahead, else None. One query, bounded
+    whatever the list's length: the `citizen_queue` index from its start, `bound` + 1 at most."""
+    first = _stand_ins(operation, where=_ranked_before(rank)).order_by(*RANKING)[: bound + 1]
+    return None if (totals := _totals(first)).units > bound else totals
+
+
 # The names unit_rank_annotations() gives a citizen's waiting unit's rank.
 UNIT_RANK = ("queue_unit_priority", "queue_unit_since", "queue_unit_first")
 

@@ -16,7 +16,7 @@ from evac.flights.models import Booking, Flight, GroundTransfer, SeatOffer, Tran
 from evac.flights.selectors import (
     annotated_unit_rank,
     unit_rank_annotations,
-    waiting_ahead_of,
+    waiting_ahead_up_to,
 )
 from evac.flights.transfer_models import TRANSFERS_AHEAD_STATUSES
 from evac.notifications.texts import LocalTime, city_name, local_time
@@ -359,8 +359,9 @@ class StatusReads:
     booking: Booking | None
     seat: Seat | None
     legs: list[Leg]
-    ahead: int | None
+    ahead: int | None  # the people ahead, counted exactly up to ahead_more_than's bound
     offer: SeatOffer | None
+    ahead_more_than: int | None = None  # the bound, when more units than it are ahead
 
 
 def status_reads(citizen: Citizen) -> StatusReads:
@@ -369,12 +370,16 @@ def status_reads(citizen: Citizen) -> StatusReads:
     what they don't."""
     booking = active_booking(citizen) if citizen.has_booking else None
     rank = annotated_unit_rank(citizen)
+    # Counted only so far: an exact count would grow with the list, on the busiest page.
+    bound = settings.EVAC_PORTAL_AHEAD_COUNTED_UP_TO
+    ahead = None if rank is None else waiting_ahead_up_to(citizen.operation, rank, bound)
     return StatusReads(
         booking=booking,
         seat=None if booking is None else seat_of(booking),
         legs=transfer_legs(citizen) if citizen.has_legs else [],
-        ahead=None if rank is None else waiting_ahead_of(citizen.operation, rank).people,
+        ahead=None if ahead is None else ahead.people,
         offer=offer_to_answer(citizen) if citizen.has_offer else None,
+        ahead_more_than=bound if rank is not None and ahead is None else None,
     )
 
 

@@ -351,6 +351,7 @@ def _status_page(request: HttpRequest, operation: Operation, citizen: Citizen) -
             "seat": reads.seat,
             "legs": reads.legs,
             "ahead": reads.ahead,
+            "ahead_more_than": reads.ahead_more_than,
             "actions": _actions(citizen, offer, reads.booking),
             "offer": offer,
             # The deadline in the departure airport's time, where the person will be going.

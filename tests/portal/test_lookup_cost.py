@@ -51,6 +51,33 @@ def test_a_lookup_takes_three_queries_and_a_reload_two(
     assert page.context["ahead"] == 5
 
 
+def test_the_people_ahead_are_counted_exactly_up_to_the_bound_and_said_beyond_it(
+    client, operation, almaty, olena, settings, django_assert_num_queries
+):
+    settings.EVAC_PORTAL_AHEAD_COUNTED_UP_TO = 4
+    Citizen.objects.filter(pk=olena.pk).update(registered_at=olena.registered_at.replace(year=2030))
+    bulk_waiting(operation, almaty, 4)  # registered before Olena's new date: ahead of her
+    client.get(_status(operation))
+
+    with django_assert_num_queries(3):
+        page = _look_up(client, operation, olena)
+    assert "4 people are ahead of you" in page.content.decode()
+    assert page.context["ahead"] == 4 and page.context["ahead_more_than"] is None
+
+    bulk_waiting(operation, almaty, 1)  # a fifth unit ahead: past the bound
+    with django_assert_num_queries(2):
+        page = client.get(_status(operation))
+    text = page.content.decode()
+    assert "More than 4 people are ahead of you" in text
+    assert page.context["ahead"] is None and page.context["ahead_more_than"] == 4
+    with django_assert_num_queries(3):
+        assert "More than 4 people" in _look_up(client, operation, olena).content.decode()
+
+    for language, said in (("uk", "понад 4 особи."), ("ru", "более 4 человек.")):
+        page = client.get(_status(operation), HTTP_ACCEPT_LANGUAGE=language)
+        assert said in page.content.decode()
+
+
 def test_a_booked_persons_page_reads_the_seat_once_for_the_flight_and_the_confirmation(
     client, operation, almaty, nur_sultan, olena, flight, django_assert_num_queries
 ):
