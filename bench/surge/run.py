@@ -7,10 +7,12 @@
 Recreates the database in DATABASE_URL and loads --people citizens (bench/staff_pages.py's
 loader: households, 70 % waiting, a flight per 200 people, one with 400 passengers), 20 staff
 with a password and a backup code for the second step, and writes the people to look up to a
-JSON file. Then it starts, on loopback only, gunicorn with deploy/gunicorn.conf.py (the
-production settings: DEBUG off, whitenoise, Redis cache at REDIS_URL, Celery broker on the
-next Redis db) and one Celery worker with beat, which runs the dispatcher and sends through
-the file SMS backend. Three headless Locust runs follow, on the same servers:
+JSON file. With --reuse, a database that already holds the --people asked for is migrated
+and kept instead (a million people take ten minutes to load). Then it starts, on loopback
+only, gunicorn with deploy/gunicorn.conf.py (the production settings: DEBUG off, whitenoise,
+Redis cache at REDIS_URL, Celery broker on the next Redis db) and one Celery worker with
+beat, which runs the dispatcher and sends through the file SMS backend. Three headless
+Locust runs follow, on the same servers:
 
 1. the crisis mix (bench/surge/locustfile.py) for --seconds;
 2. the bare Django view alone, every user firing without pause (its ceiling);
@@ -90,13 +92,21 @@ def environment() -> dict[str, str]:
     return env
 
 
-def prepare(people: int) -> None:
-    """The database, the staff and the people to look up (runs in this process)."""
+def prepare(people: int, reuse: bool = False) -> None:
+    """The database, the staff and the people to look up (runs in this process).
+
+    With `reuse`, a database that already holds the people asked for is migrated and kept,
+    not made anew: a million people take minutes to load, and every run after the first
+    measures the same list (plus the few hundred that earlier runs' registrants added).
+    """
     os.environ.update(environment())
     sys.path.insert(0, str(ROOT / "bench"))
     import staff_pages  # the loader shared with bench/staff_pages.py
 
-    if EMBEDDED:
+    loaded = reuse and holds(people)
+    if loaded:
+        print(f"reusing the database's {people:,} people (migrated first)", flush=True)
+    elif EMBEDDED:
         for leftover in ("surge.sqlite3", "surge.sqlite3-wal", "surge.sqlite3-shm"):
             (VAR / leftover).unlink(missing_ok=True)
         for folder in ("cache", "celery"):
@@ -115,13 +125,18 @@ def prepare(people: int) -> None:
     from tests.logins import authenticator_for
 
     started = time.perf_counter()
-    operation, _user, big = staff_pages.load(random.Random(2026), people)
-    print(f"loaded {people:,} citizens in {time.perf_counter() - started:.0f} s", flush=True)
+    if loaded:
+        operation, _user, big = staff_pages.reuse()
+    else:
+        operation, _user, big = staff_pages.load(random.Random(2026), people)
+        print(f"loaded {people:,} citizens in {time.perf_counter() - started:.0f} s", flush=True)
     staff = []
     for n in range(STAFF):
-        user = User.objects.create_user(f"surge-staff-{n}", password=STAFF_PASSWORD)
+        user, _new = User.objects.get_or_create(username=f"surge-staff-{n}")
+        user.set_password(STAFF_PASSWORD)
+        user.save()
         role = Role.COORDINATOR if n % 4 == 0 else Role.OFFICER
-        Membership.objects.create(user=user, operation=operation, role=role)
+        Membership.objects.update_or_create(user=user, operation=operation, defaults={"role": role})
         authenticator_for(user)
         code = backup_codes_renew(user)[0]
         staff.append({"username": user.username, "password": STAFF_PASSWORD, "code": code})
@@ -148,6 +163,23 @@ def prepare(people: int) -> None:
     (VAR / "data.json").write_text(json.dumps(data))
     if static_out_of_date():
         call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def holds(people: int) -> bool:
+    """Whether the database already holds the bench operation with `people` citizens: those
+    loaded, and less than 5 % more that earlier runs' registrants added."""
+    import psycopg
+
+    url = environment()["DATABASE_URL"]
+    try:
+        with psycopg.connect(url) as conn:
+            found = conn.execute(
+                "SELECT count(*) FROM people_citizen c JOIN operations_operation o "
+                "ON o.id = c.operation_id WHERE o.slug = 'bench'"
+            ).fetchone()
+    except psycopg.Error:  # no such database, or no tables yet
+        return False
+    return people <= found[0] < people * 1.05
 
 
 def static_out_of_date() -> bool:
@@ -288,6 +320,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="length of the crisis mix")
     parser.add_argument("--users", type=int, default=60, help="simulated users in the mix")
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database if it already holds --people (migrated first), else load it",
+    )
+    parser.add_argument(
         "--embedded",
         action="store_true",
         help="the embedded default instead: SQLite, the file cache, Celery's filesystem queue",
@@ -297,7 +334,7 @@ def main() -> None:
     VAR.mkdir(parents=True, exist_ok=True)
     (VAR / "sms-outbox.log").unlink(missing_ok=True)
     prepared = subprocess.run(
-        [sys.executable, __file__, "--prepare", str(args.people)],
+        [sys.executable, __file__, "--prepare", str(args.people), *(["reuse"] * args.reuse)],
         cwd=ROOT,
         env={**os.environ, "SURGE_EMBEDDED": "1" if EMBEDDED else "0"},
         check=False,
@@ -327,7 +364,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--prepare":
-        prepare(int(sys.argv[2]))
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "--prepare":
+        prepare(int(sys.argv[2]), reuse=sys.argv[3:] == ["reuse"])
     else:
         main()
