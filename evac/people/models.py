@@ -6,12 +6,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Upper
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from evac.core.clock import now, today
 from evac.core.constraints import OneQueryChecks
+from evac.core.countries import CountryCodeField
 from evac.core.reference import format_reference_code, new_reference_code
 from evac.core.text import ADDRESS_LENGTH, NOTE_LENGTH, LimitedTextField
 from evac.operations.models import Operation
@@ -162,11 +162,11 @@ class Citizen(OneQueryChecks, models.Model):
     )
     date_of_birth = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex)
-    nationality = CountryField(_("nationality"))
+    nationality = CountryCodeField(_("nationality"))
 
     document_type = models.CharField(_("document type"), max_length=24, choices=DocumentType)
     document_number = models.CharField(_("document number"), max_length=40, blank=True)
-    document_issuing_country = CountryField(_("issuing country"), blank=True)
+    document_issuing_country = CountryCodeField(_("issuing country"), blank=True)
     document_expires_on = models.DateField(_("document expires on"), null=True, blank=True)
 
     phone = PhoneNumberField(_("phone"), blank=True)
