@@ -122,6 +122,7 @@ def ours(operation, almaty, flight, alice):
         "import_id": people_import.pk,
         "merge_id": ABSENT,
         "duplicate_pair_id": ABSENT,
+        "dismissed_pair_id": ABSENT,
         "message_id": Notification.objects.filter(booking=booking).first().pk,
     }
     return staff_urls(values)
@@ -190,6 +191,7 @@ def test_an_officer_cancels_no_seat_through_any_page(client, operation, flight, 
         "import_id": ABSENT,
         "merge_id": ABSENT,
         "duplicate_pair_id": ABSENT,
+        "dismissed_pair_id": ABSENT,
         "message_id": ABSENT,
         "booking_id": booking.pk,
         "ref": passenger.reference_code,

@@ -68,6 +68,7 @@ WHAT = {
     ("imports", "pk"): "import_id",
     ("merges", "pk"): "merge_id",
     ("duplicates", "pk"): "duplicate_pair_id",
+    ("dismissed", "pk"): "dismissed_pair_id",
     ("messages", "pk"): "message_id",
     ("notifications", "pk"): "message_id",  # the API's name for the outbox
     ("staff", "membership_id"): "member_id",

@@ -68,6 +68,12 @@ operation_urls = [
         duplicates.DuplicateDismiss.as_view(),
         name="duplicate-dismiss",
     ),
+    path("duplicates/dismissed/", duplicates.DismissedList.as_view(), name="dismissed-pairs"),
+    path(
+        "duplicates/dismissed/<int:pk>/undo/",
+        duplicates.DismissedUndo.as_view(),
+        name="dismissed-pair-undo",
+    ),
     path("imports/", imports.ImportList.as_view(), name="imports"),
     path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
     path("households/", people.HouseholdList.as_view(), name="households"),

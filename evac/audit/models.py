@@ -24,6 +24,7 @@ class AccessAction(models.TextChoices):
     PERSON_MERGED = "person_merged", _("Merged two records of one person")
     PERSON_MERGE_UNDONE = "person_merge_undone", _("Undid a merge of two records")
     PAIR_DISMISSED = "pair_dismissed", _("Judged two records not to be one person")
+    PAIR_RESTORED = "pair_restored", _("Withdrew a judgement that two records are two people")
     MANIFEST_VIEWED = "manifest_viewed", _("Viewed a manifest")
     BOARDING_OPENED = "boarding_opened", _("Opened boarding at the gate")
     MANIFEST_PRINTED = "manifest_printed", _("Opened a manifest for printing")
@@ -56,6 +57,7 @@ PERSON_ACTIONS = frozenset(
         AccessAction.PERSON_MERGED,
         AccessAction.PERSON_MERGE_UNDONE,
         AccessAction.PAIR_DISMISSED,
+        AccessAction.PAIR_RESTORED,
     }
 )
 

@@ -275,6 +275,29 @@ def pair_dismiss(*, pair: DuplicatePair, caller: Caller) -> DismissedPair:
     return dismissed
 
 
+def pair_undismiss(*, dismissed: DismissedPair, caller: Caller) -> int:
+    """Staff judged a pair to be two people by mistake: the judgement is withdrawn, the pair
+    is scored again (back in the queue if still likely) and both records' access log says
+    who brought it back. Returns how many likely pairs the two records have now."""
+    by = caller.user
+    require_permission(by, dismissed.operation, Permission.MERGE_PEOPLE)
+    with transaction.atomic():
+        DismissedPair.objects.filter(pk=dismissed.pk).delete()
+        for person in Citizen.objects.filter(pk__in=[dismissed.first_id, dismissed.second_id]):
+            access_log_record(
+                caller=caller,
+                operation=dismissed.operation,
+                action=AccessAction.PAIR_RESTORED,
+                kind=AccessObjectKind.PERSON,
+                object_id=person.pk,
+                label=person.reference,
+            )
+        return pairs_store(
+            operation=dismissed.operation,
+            citizen_ids=[dismissed.first_id, dismissed.second_id],
+        )
+
+
 def pairs_note(*, operation, citizen_ids: Collection[int]) -> None:
     """Records were registered or changed: score their pairs now, or when the deferring
     block (an import's run) ends."""

@@ -23,9 +23,9 @@ from evac.core.requests import caller_of
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
 from evac.people import imports
-from evac.people.duplicates import duplicates_scan, pair_dismiss
+from evac.people.duplicates import duplicates_scan, pair_dismiss, pair_undismiss
 from evac.people.import_models import ImportMapping, PeopleImport
-from evac.people.merge_models import DuplicatePair
+from evac.people.merge_models import DismissedPair, DuplicatePair
 from evac.people.spreadsheets import MAX_FILE_BYTES, TARGETS, UnreadableFile
 
 
@@ -168,7 +168,17 @@ def duplicate_queue(request: OperationRequest) -> HttpResponse:
         "first", "second"
     )[:200]
     rows = [(pair, [_(reason) for reason in pair.reasons]) for pair in pairs]
-    return render(request, "people/duplicates.html", {"nav": "citizens", "rows": rows})
+    # The latest judgements "two people", so one made by mistake can be withdrawn.
+    dismissed = (
+        DismissedPair.objects.filter(operation=request.operation)
+        .select_related("first", "second", "dismissed_by")
+        .order_by("-dismissed_at", "-pk")[:50]
+    )
+    return render(
+        request,
+        "people/duplicates.html",
+        {"nav": "citizens", "rows": rows, "dismissed": dismissed},
+    )
 
 
 @operation_page(Permission.EDIT_CITIZENS)
@@ -189,4 +199,21 @@ def duplicate_dismiss(request: OperationRequest, pk: int) -> HttpResponse:
         raise Http404
     pair_dismiss(pair=pair, caller=caller_of(request))
     messages.success(request, _("Marked as two different people; the pair won't be shown again."))
+    return redirect("people:duplicates", request.operation.slug)
+
+
+@operation_page(Permission.MERGE_PEOPLE)
+@require_POST
+def duplicate_undismiss(request: OperationRequest, pk: int) -> HttpResponse:
+    """Staff withdraw a judgement "two people" made by mistake: the pair is scored again."""
+    dismissed = DismissedPair.objects.filter(operation=request.operation, pk=pk).first()
+    if dismissed is None:
+        raise Http404
+    found = pair_undismiss(dismissed=dismissed, caller=caller_of(request))
+    if found:
+        messages.success(request, _("The pair is back among the likely duplicates."))
+    else:
+        messages.success(
+            request, _("The judgement is withdrawn; the two records no longer look alike.")
+        )
     return redirect("people:duplicates", request.operation.slug)

@@ -10,6 +10,11 @@ urlpatterns = [
     path("duplicates/", import_views.duplicate_queue, name="duplicates"),
     path("duplicates/scan/", import_views.duplicate_scan, name="duplicates_scan"),
     path("duplicates/<int:pk>/dismiss/", import_views.duplicate_dismiss, name="duplicate_dismiss"),
+    path(
+        "duplicates/dismissed/<int:pk>/undo/",
+        import_views.duplicate_undismiss,
+        name="duplicate_undismiss",
+    ),
     path("merges/", merge_views.merge_list, name="merges"),
     path("merges/<int:pk>/undo/", merge_views.merge_undo, name="merge_undo"),
     path("imports/", import_views.import_list, name="imports"),

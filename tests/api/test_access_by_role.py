@@ -23,7 +23,7 @@ from evac.flights.transfers import transfer_book
 from evac.operations.access import Permission
 from evac.operations.models import Role
 from evac.people.merges import citizens_merge
-from evac.people.models import Citizen, DuplicatePair
+from evac.people.models import Citizen, DismissedPair, DuplicatePair
 from evac.people.services import household_register
 from tests.api.client import error_of, op_url, session_client, token_client
 from tests.factories import make_citizen, make_flight, make_member
@@ -138,6 +138,13 @@ ENDPOINTS = [
     Endpoint("likely duplicates", "get", "duplicates/"),
     Endpoint(
         "not the same person", "post", "duplicates/{duplicate_pair_id}/dismiss/", P.MERGE_PEOPLE
+    ),
+    Endpoint("pairs judged two people", "get", "duplicates/dismissed/"),
+    Endpoint(
+        "withdraw a judgement",
+        "post",
+        "duplicates/dismissed/{dismissed_pair_id}/undo/",
+        P.MERGE_PEOPLE,
     ),
     Endpoint("contact log", "get", "citizens/{ref}/contacts/"),
     Endpoint(
@@ -334,6 +341,7 @@ def scenario(operation, almaty, nur_sultan, ala, nqz, kbp, flight, alice) -> Sim
         other_ref=twice.reference_code,
         merge_id=merge.pk,
         duplicate_pair_id=likely_pair(operation, almaty),
+        dismissed_pair_id=dismissed_pair(operation, almaty),
         household_id=household.pk,
         flight_id=flight.pk,
         booking_id=booking.pk,
@@ -351,6 +359,13 @@ def likely_pair(operation, almaty) -> int:
         date_of_birth=first.date_of_birth,
     )  # fmt: skip
     return DuplicatePair.objects.get(first=first, second=second).pk
+
+
+def dismissed_pair(operation, almaty) -> int:
+    """The id of a pair staff judged to be two people."""
+    first = make_citizen(operation, almaty, surname="BONDARENKO", given_names="OKSANA")
+    second = make_citizen(operation, almaty, surname="BONDAR", given_names="MARIIA")
+    return DismissedPair.objects.create(operation=operation, first=first, second=second).pk
 
 
 def _confirmation_of(booking) -> int:

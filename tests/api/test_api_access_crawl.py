@@ -41,7 +41,7 @@ from evac.people.services import contact_log_add, household_register
 from evac.places.models import Airport, City
 from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, token_client
-from tests.api.test_access_by_role import ENDPOINTS, likely_pair
+from tests.api.test_access_by_role import ENDPOINTS, dismissed_pair, likely_pair
 from tests.factories import make_citizen, make_member
 from tests.flights.factories import make_transfer
 from tests.url_patterns import CannotFill, Pattern, url_of, url_patterns
@@ -336,6 +336,7 @@ def world(operation, almaty, nur_sultan, flight, alice) -> SimpleNamespace:
         other_ref=twice.reference_code,
         merge_id=merge.pk,
         duplicate_pair_id=likely_pair(operation, almaty),
+        dismissed_pair_id=dismissed_pair(operation, almaty),
         operation_slug=operation.slug,
         almaty=almaty,
         ref=olena.reference_code,

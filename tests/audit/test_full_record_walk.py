@@ -82,6 +82,7 @@ def test_every_page_that_shows_a_persons_record_logs_it_whatever_the_method(clie
         "import_id": ABSENT,
         "merge_id": ABSENT,
         "duplicate_pair_id": ABSENT,
+        "dismissed_pair_id": ABSENT,
         "message_id": ABSENT,
     }
     shown, unlogged = set(), []
@@ -142,6 +143,7 @@ def _api_urls(hanna: Sensitive, offer_id: int) -> list[str]:
             "import_id": ABSENT,
             "merge_id": ABSENT,
             "duplicate_pair_id": ABSENT,
+            "dismissed_pair_id": ABSENT,
             "message_id": ABSENT,  # a message is no one's record: its writes answer 404
             # A member holds no person's record; walked as alice, a valid id would let the
             # walk remove her (after it added another coordinator) and end in 404s.
@@ -171,6 +173,7 @@ def _valid_bodies(hanna: Sensitive, offer_id: int) -> dict[tuple[object, str], o
             "other_ref": "NOSUCHREF",  # a merge with nobody: 404
             "merge_id": 0,
             "duplicate_pair_id": 0,
+            "dismissed_pair_id": 0,
             "message_id": 0,
         },
     )

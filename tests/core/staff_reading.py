@@ -211,6 +211,7 @@ def staff_pages(world: SimpleNamespace) -> Iterator[str]:
         "import_id": ABSENT,
         "merge_id": ABSENT,
         "duplicate_pair_id": ABSENT,
+        "dismissed_pair_id": ABSENT,
         "message_id": ABSENT,
     }
     yield from staff_urls(values)

@@ -63,6 +63,7 @@ def every_page(operation, almaty, flight, alice) -> list[str]:
         "import_id": ABSENT,
         "merge_id": ABSENT,
         "duplicate_pair_id": ABSENT,
+        "dismissed_pair_id": ABSENT,
         "message_id": ABSENT,
     }
     urls = []

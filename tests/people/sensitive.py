@@ -100,6 +100,7 @@ def staff_pages(client: Client, data: Sensitive, *, membership_id: int) -> dict[
         "import_id": ABSENT,
         "merge_id": ABSENT,
         "duplicate_pair_id": ABSENT,
+        "dismissed_pair_id": ABSENT,
         "message_id": ABSENT,
     }
     pages = {}
@@ -125,6 +126,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         "import_id": ABSENT,
         "merge_id": ABSENT,
         "duplicate_pair_id": ABSENT,
+        "dismissed_pair_id": ABSENT,
         "message_id": ABSENT,
         "member_id": ABSENT,
     }

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from evac.audit.models import AccessLogEntry
 from evac.core.requests import Caller
-from evac.people.duplicates import pair_dismiss, pairs_store
+from evac.people.duplicates import pair_dismiss, pair_undismiss, pairs_store
 from evac.people.models import DismissedPair, DuplicatePair
 from evac.people.services import citizen_update
 from tests.factories import make_citizen
@@ -107,3 +107,72 @@ def test_the_api_lists_pairs_and_dismisses_one(operation, almaty, alice, carol):
     assert token_client(alice).get(op_url(operation, "duplicates/")).json()["results"] == []
     assert token_client(alice).post(url).status_code == 404
     assert set(AccessLogEntry.objects.values_list("channel", flat=True)) == {"api"}
+
+
+def test_a_pair_dismissed_by_mistake_comes_back_when_the_judgement_is_withdrawn(
+    operation, almaty, alice
+):
+    first, second = yuliia_twice(operation, almaty)
+    dismissed = pair_dismiss(pair=DuplicatePair.objects.get(), caller=caller(alice))
+
+    found = pair_undismiss(dismissed=dismissed, caller=caller(alice))
+
+    assert found == 1
+    assert stored() == {(first.pk, second.pk)}
+    assert not DismissedPair.objects.exists()
+    # And the whole operation scored again keeps it.
+    assert pairs_store(operation=operation) == 1
+    restored = set(
+        AccessLogEntry.objects.filter(action="pair_restored").values_list("object_id", "user")
+    )
+    assert restored == {(first.pk, alice.pk), (second.pk, alice.pk)}
+
+
+def test_an_officer_may_not_withdraw_a_judgement(operation, almaty, alice, bob):
+    yuliia_twice(operation, almaty)
+    dismissed = pair_dismiss(pair=DuplicatePair.objects.get(), caller=caller(alice))
+
+    with pytest.raises(PermissionDenied):
+        pair_undismiss(dismissed=dismissed, caller=caller(bob))
+    assert DismissedPair.objects.count() == 1 and stored() == set()
+
+
+def test_the_queue_page_lists_judgements_and_withdraws_one(client, operation, almaty, alice, bob):
+    first, second = yuliia_twice(operation, almaty)
+    dismissed = pair_dismiss(pair=DuplicatePair.objects.get(), caller=caller(alice))
+    queue = reverse("people:duplicates", args=[operation.slug])
+    url = reverse("people:duplicate_undismiss", args=[operation.slug, dismissed.pk])
+    client.force_login(bob)
+    page = client.get(queue).content.decode()
+    assert first.reference in page and url not in page
+    assert client.post(url).status_code == 403
+
+    client.force_login(alice)
+    assert url in client.get(queue).content.decode()
+    response = client.post(url, follow=True)
+
+    assert response.redirect_chain[-1][0] == queue
+    assert "The pair is back among the likely duplicates." in response.content.decode()
+    assert stored() == {(first.pk, second.pk)}
+    assert client.post(url).status_code == 404
+
+
+def test_the_api_lists_judgements_and_withdraws_one(operation, almaty, alice, carol):
+    from tests.api.client import op_url, token_client
+
+    first, second = yuliia_twice(operation, almaty)
+    pair_dismiss(pair=DuplicatePair.objects.get(), caller=caller(alice))
+    listed = token_client(carol).get(op_url(operation, "duplicates/dismissed/"))
+    assert listed.status_code == 200, listed.content
+    (row,) = listed.json()["results"]
+    assert (row["first"], row["second"]) == (first.reference, second.reference)
+    url = op_url(operation, f"duplicates/dismissed/{row['id']}/undo/")
+    assert token_client(carol).post(url).status_code == 403
+
+    answer = token_client(alice).post(url)
+
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == {"likely_pairs": 1}
+    assert len(token_client(alice).get(op_url(operation, "duplicates/")).json()["results"]) == 1
+    assert token_client(alice).post(url).status_code == 404
+    assert AccessLogEntry.objects.filter(action="pair_restored", channel="api").count() == 2

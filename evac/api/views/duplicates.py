@@ -1,5 +1,5 @@
-"""Likely duplicates over the API: the queue of pairs, and saying a pair is two people. The
-same services as the staff pages (people/duplicates.py)."""
+"""Likely duplicates over the API: the queue of pairs, saying a pair is two people, and
+withdrawing that judgement. The same services as the staff pages (people/duplicates.py)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from evac.api.views.base import OperationView
 from evac.core.requests import caller_of
 from evac.operations.access import Permission
-from evac.people.duplicates import pair_dismiss
+from evac.people.duplicates import pair_dismiss, pair_undismiss
 from evac.people.merge_models import DismissedPair, DuplicatePair
 
 
@@ -38,7 +38,7 @@ class DismissedPairSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DismissedPair
-        fields = ["first", "second", "dismissed_at"]
+        fields = ["id", "first", "second", "dismissed_at"]
         read_only_fields = fields
 
 
@@ -73,3 +73,43 @@ class DuplicateDismiss(OperationView):
             raise NotFound(_("No such pair in this operation."))
         dismissed = pair_dismiss(pair=pair, caller=caller_of(request))
         return Response(DismissedPairSerializer(dismissed).data)
+
+
+class UndismissedSerializer(serializers.Serializer):
+    likely_pairs = serializers.IntegerField(
+        read_only=True, help_text="How many likely pairs the two records have now."
+    )
+
+
+@extend_schema(tags=["citizens"])
+class DismissedList(OperationView):
+    read_permission = Permission.VIEW
+    serializer_class = DismissedPairSerializer
+    ordering = ("-dismissed_at", "-pk")
+
+    def get_queryset(self):
+        return DismissedPair.objects.filter(operation=self.operation).select_related(
+            "first", "second"
+        )
+
+    @extend_schema(responses=DismissedPairSerializer(many=True))
+    def get(self, request: Request, op: str) -> Response:
+        """Pairs judged to be two different people, the latest first."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(tags=["citizens"])
+class DismissedUndo(OperationView):
+    write_permission = Permission.MERGE_PEOPLE
+    serializer_class = UndismissedSerializer
+
+    @extend_schema(request=None, responses={200: UndismissedSerializer})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Withdraw a judgement "two people" made by mistake: the pair is scored again, and
+        is back in the queue if it still looks like one person."""
+        dismissed = DismissedPair.objects.filter(operation=self.operation, pk=pk).first()
+        if dismissed is None:
+            raise NotFound(_("No such judgement in this operation."))
+        found = pair_undismiss(dismissed=dismissed, caller=caller_of(request))
+        return Response(UndismissedSerializer({"likely_pairs": found}).data)
