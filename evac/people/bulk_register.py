@@ -68,7 +68,8 @@ def people_register_batch(
     caller's, or its own); fills each unit's `registered`, or its `errors`/`duplicates`."""
     require_permission(by, operation, Permission.REGISTER_PEOPLE)
     for unit in units:
-        _check_fields({name for person in unit.people for name in person} | set(unit.place))
+        for person in unit.people:
+            _check_fields({**unit.place, **person})
         unit.citizens = [
             _citizen(operation, source, by, {**unit.place, **person}) for person in unit.people
         ]
