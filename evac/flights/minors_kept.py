@@ -6,6 +6,8 @@ people), so the rule's answer is stored, a row per minor, and rewritten for the 
 a write can change, in the writer's transaction:
 - a person saved with a new status, household, date of birth or operation, or deleted: the
   households they leave and join (a signal, so no write path can forget it);
+- people registered in bulk (an import's batch, people.bulk_register.registered_in_bulk):
+  their new households;
 - a seat made, cancelled, moved or given a coordinator's reason (Booking saves and
   deletes), and seats moved in bulk by a merge or its undo (flights.merges);
 - a flight's departure moved (date or airport): its passengers' households, since a minor is
@@ -40,7 +42,7 @@ from evac.flights.minors import (
 )
 from evac.flights.models import Booking, Flight, MinorAlone
 from evac.operations.models import Operation
-from evac.people import counts, queue
+from evac.people import bulk_register, counts, queue
 from evac.people.models import Citizen, Household, years_before
 from evac.places.models import City
 
@@ -256,6 +258,10 @@ def _operation_rebuilt(sender, operation_id: int, **kwargs) -> None:
     rebuild(operation_id)
 
 
+def _registered_in_bulk(sender, household_ids: list[int], **kwargs) -> None:
+    refresh(household_ids)
+
+
 def _birthdays(sender, day: date, **kwargs) -> None:
     refresh_birthdays(day)
 
@@ -274,3 +280,4 @@ def connect() -> None:
     post_delete.connect(_forget_operation, sender=Operation, dispatch_uid="minors_operation_gone")
     counts.recounted.connect(_operation_rebuilt, dispatch_uid="minors_rebuilt")
     queue.birthdays_refreshed.connect(_birthdays, dispatch_uid="minors_birthdays")
+    bulk_register.registered_in_bulk.connect(_registered_in_bulk, dispatch_uid="minors_bulk")

@@ -10,7 +10,8 @@ and in the API; this is its batch twin for imports, and keeps every rule it keep
   batch, and against the people earlier in the same batch;
 - the change history gets a "created" entry for each person and household, by the same
   user, and the waiting list's standing and the operation's counts move with the batch
-  (people.queue, people.counts), and pairs are scored (people.duplicates.pairs_note).
+  (people.queue, people.counts), pairs are scored (people.duplicates.pairs_note), and the
+  layers above that watch saves are told (`registered_in_bulk`).
 
 A unit that breaks a rule is refused with its reasons and the others are registered. If the
 database still refuses the batch's insert (its constraints are the last line, e.g. a
@@ -26,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.dispatch import Signal
 
 from evac.core.actor import user_of
 from evac.core.clock import now
@@ -41,6 +43,11 @@ from evac.people.services import (
     _check_fields,
     people_register,
 )
+
+# Sent with `household_ids` after a batch's households and people are inserted, in its
+# transaction: the layers above that keep facts per household on every save
+# (flights.minors_kept) keep them for people registered in bulk, whom no save announced.
+registered_in_bulk = Signal()
 
 # Set by the service, not the caller: left out of the field checks (they exist; the
 # database's foreign keys and unique index say so at the insert).
@@ -185,6 +192,7 @@ def _insert(operation: Operation, by: Actor, units: list[Unit]) -> None:
     queue.refresh_units(citizens=ids, households=[h.pk for h in households])
     counts.add(Counter(), counts.tally(Citizen.objects.filter(pk__in=ids)))
     pairs_note(operation=operation, citizen_ids=ids)
+    registered_in_bulk.send(sender=None, household_ids=[h.pk for h in households])
     for unit in units:
         unit.registered = unit.citizens
 

@@ -200,3 +200,32 @@ def test_a_bulk_change_is_written_by_a_rebuild_or_the_command(operation, almaty,
     Citizen.objects.filter(household_id__in=households).update(status=Citizen.Status.WAITING)
     rebuild(operation.pk)  # as every bulk load does
     assert assert_kept(operation) == set()
+
+
+def test_children_registered_in_an_import_batch_are_kept_as_their_saves_would(
+    operation, almaty, bob
+):
+    from evac.people.bulk_register import Unit, people_register_batch
+
+    children = [
+        {
+            "surname": "Bondar",
+            "given_names": name,
+            "date_of_birth": years_before(today(), age),
+            "sex": "F",
+            "nationality": "UA",
+            "document_type": Citizen.DocumentType.PASSPORT,
+            "document_number": f"BK{age:06d}",
+        }
+        for name, age in (("Olha", 15), ("Iryna", 9))
+    ]
+
+    (unit,) = people_register_batch(
+        operation=operation,
+        source=Citizen.Source.IMPORT,
+        by=bob,
+        units=[Unit(people=children, place={"current_city": almaty})],
+    )
+
+    assert len(unit.registered) == 2
+    assert len(assert_kept(operation)) == 2
