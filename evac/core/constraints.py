@@ -16,7 +16,6 @@ from django.db.models import (
     BooleanField,
     CheckConstraint,
     ExpressionWrapper,
-    IntegerField,
     Q,
     Value,
 )
@@ -37,7 +36,7 @@ class OneQueryChecks:
         for model_class, constraints in self.get_constraints():
             checks = [c for c in constraints if isinstance(c, CheckConstraint)]
             if getattr(self, "_checks_deferred", False):
-                checks = []  # checked with the rest of its batch (checks_failed_together)
+                checks = []  # checked by the database at a batch's insert (defer_checks)
             for constraint in (c for c in constraints if not isinstance(c, CheckConstraint)):
                 try:
                     constraint.validate(model_class, self, exclude=exclude, using=using)
@@ -58,65 +57,12 @@ class OneQueryChecks:
 
 def defer_checks(instance):
     """Leave `instance`'s check constraints out of its own validation (a form's): the
-    caller checks them with a batch's, in one query (checks_failed_together)."""
+    caller has the database check them (people.bulk_register)."""
     instance._checks_deferred = True
     return instance
 
 
-# Rows checked by one statement: below SQLite's limit of 500 terms in a compound SELECT.
-ROWS_A_STATEMENT = 200
-
-
-def checks_failed_together(instances: list, *, exclude=None) -> list[list[ValidationError]]:
-    """For each of `instances` (one model), the errors its check constraints give, as
-    Model.validate_constraints words them; one query for every ROWS_A_STATEMENT rows
-    instead of one a row. A bulk writer (people.bulk_register) validates a batch so."""
-    if not instances:
-        return []
-    model = type(instances[0])
-    using = router.db_for_write(model)
-    found: list[list[ValidationError]] = [[] for _ in instances]
-    for model_class, constraints in instances[0].get_constraints():
-        checks = [c for c in constraints if isinstance(c, CheckConstraint)]
-        if not checks:
-            continue
-        for start in range(0, len(instances), ROWS_A_STATEMENT):
-            chunk = instances[start : start + ROWS_A_STATEMENT]
-            broken = _failed_in_chunk(chunk, model_class, checks, exclude, using)
-            for offset, failed in enumerate(broken):
-                found[start + offset].extend(
-                    ValidationError(c.get_violation_error_message(), code=c.violation_error_code)
-                    for c in failed
-                )
-    return found
-
-
-def _failed_in_chunk(instances, model_class, checks, exclude, using) -> list[list[CheckConstraint]]:
-    """One UNION ALL of each instance's failed_checks query."""
-    statements, params, checked = [], [], []
-    for n, instance in enumerate(instances):
-        query, checked = _checks_query(instance, model_class, checks, exclude, numbered=n)
-        if not checked:
-            return [[] for _ in instances]
-        sql, more = query.get_compiler(using=using).as_sql()
-        statements.append(sql)
-        params.extend(more)
-    connection = connections[using]
-    atomic = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
-    try:
-        with atomic, connection.cursor() as cursor:
-            # The ORM's own SQL for each row; the values are parameters.
-            cursor.execute(" UNION ALL ".join(statements), params)
-            rows = cursor.fetchall()
-    except DatabaseError as error:
-        logger.warning("Got a database error checking %s's constraints: %s", model_class, error)
-        return [[] for _ in instances]
-    # Each row's own index, selected first, puts the answers back in order.
-    rows.sort(key=lambda row: row[0])
-    return [[c for c, passed in zip(checked, row[1:], strict=True) if not passed] for row in rows]
-
-
-def _checks_query(instance, model_class, checks, exclude, *, numbered: int | None = None):
+def _checks_query(instance, model_class, checks, exclude):
     """A model-less query selecting whether `instance` passes each of `checks`, and the
     checks it could evaluate (a check on a field left out is not)."""
     against = instance._get_field_expression_map(meta=model_class._meta, exclude=exclude)
@@ -125,8 +71,6 @@ def _checks_query(instance, model_class, checks, exclude, *, numbered: int | Non
         if not hasattr(value, "resolve_expression"):
             value = Value(value)
         query.add_annotation(value, name, select=False)
-    if numbered is not None:
-        query.add_annotation(Value(numbered, output_field=IntegerField()), "_row")
     checked = []
     for n, constraint in enumerate(checks):
         passes = Coalesce(

@@ -3,8 +3,10 @@ rules as people_register, in a handful of statements instead of a score a person
 
 people_register stays the one path for a person or a household at the desk, on the portal
 and in the API; this is its batch twin for imports, and keeps every rule it keeps:
-- each person is validated as citizen_register validates them (the model's field checks,
-  Citizen.clean, and every check constraint, for the whole batch in one query);
+- each person is validated as citizen_register validates them (the model's field checks and
+  Citizen.clean), but for the check constraints: the database checks those at the insert,
+  and a batch it refuses is registered unit by unit, each refusal in citizen_register's
+  own words;
 - someone who may already be on file (same document, or the same name and birth date) is
   refused, as LikelyDuplicates refuses them: against the operation, in one query for the
   batch, and against the people earlier in the same batch;
@@ -14,9 +16,10 @@ and in the API; this is its batch twin for imports, and keeps every rule it keep
   layers above that watch saves are told (`registered_in_bulk`).
 
 A unit that breaks a rule is refused with its reasons and the others are registered. If the
-database still refuses the batch's insert (its constraints are the last line, e.g. a
-reference code drawn twice), the batch is registered again unit by unit by people_register,
-so a bad unit never stops the good ones.
+database refuses the batch's insert (a check constraint, or a reference code drawn twice),
+the batch is registered again unit by unit by people_register, so a bad unit never stops
+the good ones. The intake form has checked what the constraints say already (document
+number and type, expiry after birth, the choices), so a batch is seldom refused.
 """
 
 from collections import Counter
@@ -31,7 +34,6 @@ from django.dispatch import Signal
 
 from evac.core.actor import user_of
 from evac.core.clock import now
-from evac.core.constraints import checks_failed_together
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
 from evac.people import counts, queue
@@ -104,17 +106,15 @@ def _citizen(operation: Operation, source: str, by: Actor, fields: dict[str, Any
 
 
 def _validate(units: list[Unit]) -> None:
-    """citizen_register's full_clean, with the check constraints of the batch in one query."""
-    people = [(unit, citizen) for unit in units for citizen in unit.citizens]
-    for unit, citizen in people:
-        try:
-            citizen.full_clean(exclude=NOT_TYPED, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            unit.errors.extend(error.messages)
-    checked = [(u, c) for u, c in people if not u.errors]
-    broken = checks_failed_together([c for _, c in checked], exclude=set(NOT_TYPED))
-    for (unit, _citizen), errors in zip(checked, broken, strict=True):
-        unit.errors.extend(message for error in errors for message in error.messages)
+    """citizen_register's full_clean, the check constraints left to the insert."""
+    for unit in units:
+        for citizen in unit.citizens:
+            try:
+                citizen.full_clean(
+                    exclude=NOT_TYPED, validate_unique=False, validate_constraints=False
+                )
+            except ValidationError as error:
+                unit.errors.extend(error.messages)
 
 
 def _document(value: str) -> str:

@@ -35,8 +35,9 @@ def row_fingerprint(values: dict[str, str]) -> str:
 
 class ImportRowForm(MemberForm):
     """The intake form, with the model's check constraints left to the batch the row is
-    registered in (people.bulk_register checks a batch's in one query, on the whole
-    person, and refuses the row that breaks one): one query a batch, not one a row."""
+    registered in (the database checks them at people.bulk_register's insert, and a batch
+    it refuses is registered person by person, each refusal in citizen_register's words):
+    no query a row."""
 
     def _post_clean(self) -> None:
         defer_checks(self.instance)
