@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Count, Sum
 
+from evac.flights.closing import flights_still_ahead
 from evac.flights.models import FLIGHTS_AHEAD_STATUSES, Flight
 from evac.operations.models import Operation, due_for_anonymisation_q
 from evac.people.models import Citizen, PeopleCount
@@ -63,11 +64,6 @@ def operation_overviews(operations: Sequence[Operation]) -> list[OperationOvervi
 
 
 # Closing and retention ------------------------------------------------------------------
-
-
-def flights_still_ahead(operation: Operation) -> int:
-    """Flights not yet flown or cancelled: while there are any, the operation can't close."""
-    return operation.flights.filter(status__in=FLIGHTS_AHEAD_STATUSES).count()
 
 
 def operations_due_for_anonymisation(*, today: date) -> list[int]:

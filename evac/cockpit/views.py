@@ -21,13 +21,13 @@ from evac.cockpit.dashboard import Timeline, not_contacted_days_default, operati
 from evac.cockpit.map_data import OperationMap, operation_map
 from evac.cockpit.map_svg import operation_map_svg
 from evac.cockpit.selectors import operation_overviews, retention_overview
-from evac.cockpit.services import (
+from evac.core import clock
+from evac.core.errors import Conflict
+from evac.flights.closing import (
     operation_close,
     operation_reopen,
     operation_schedule_anonymisation,
 )
-from evac.core import clock
-from evac.core.errors import Conflict
 from evac.flights.moves import flight_move_departure, flights_from_suspended_airports
 from evac.flights.selectors import operation_flights
 from evac.operations.access import Permission, is_headquarters, operations_visible_to

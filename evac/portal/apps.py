@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from evac.operations.models import Operation
+        from evac.operations.signals import operation_status_changed
         from evac.portal.selectors import forget_public_operations
 
         # The public pages keep each operation for a few seconds; a change saved here shows
@@ -15,4 +16,8 @@ class PortalConfig(AppConfig):
         post_save.connect(forget_public_operations, sender=Operation, dispatch_uid="portal-saved")
         post_delete.connect(
             forget_public_operations, sender=Operation, dispatch_uid="portal-deleted"
+        )
+        # Closing and reopening write with a conditional UPDATE, which saves nothing.
+        operation_status_changed.connect(
+            forget_public_operations, sender=Operation, dispatch_uid="portal-status"
         )

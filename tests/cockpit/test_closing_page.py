@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 
-from evac.cockpit.services import operation_close
 from evac.cockpit.tasks import anonymise_due_operations
 from evac.core import clock
+from evac.flights.closing import operation_close
 from evac.operations.models import Operation
 from tests.factories import make_citizen
 from tests.pages import links_to, text

@@ -13,14 +13,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from evac.cockpit.services import (
+from evac.cockpit.tasks import anonymise_due_operations
+from evac.core import clock
+from evac.core.errors import Conflict, InvalidTransition
+from evac.flights.closing import (
     operation_close,
     operation_reopen,
     operation_schedule_anonymisation,
 )
-from evac.cockpit.tasks import anonymise_due_operations
-from evac.core import clock
-from evac.core.errors import Conflict, InvalidTransition
 from evac.flights.services import flight_create
 from evac.operations.access import Permission, has_permission
 from evac.operations.models import Operation

@@ -12,12 +12,10 @@ from django.utils import timezone
 
 from evac.cockpit.dashboard import operation_dashboard
 from evac.cockpit.selectors import operation_overviews
-from evac.cockpit.services import (
-    operation_close,
-)
 from evac.cockpit.tasks import anonymise_due_operations
 from evac.cockpit.views import evacuations_chart
 from evac.core import anonymise, clock
+from evac.flights.closing import operation_close
 from evac.flights.models import Booking, Flight
 from evac.notifications import sms
 from evac.notifications.models import Notification

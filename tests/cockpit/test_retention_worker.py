@@ -8,9 +8,9 @@ process sends what the database schedules (tests/core/test_celery_worker.py).
 import pytest
 from django.db import transaction
 
-from evac.cockpit.services import operation_close
 from evac.core.actor import EVAC
 from evac.core.anonymise import ANONYMISED
+from evac.flights.closing import operation_close
 from evac.notifications import sms
 from evac.notifications.delivery import notification_send
 from evac.notifications.models import Notification

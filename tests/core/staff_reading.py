@@ -14,7 +14,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from evac.cockpit.services import operation_anonymise, operation_close
+from evac.cockpit.services import operation_anonymise
+from evac.flights.closing import operation_close
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, booking_set_status, flight_set_status
 from evac.operations.models import Role

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 
-from evac.cockpit.services import operation_close
+from evac.flights.closing import operation_close
 from evac.operations.access import operation_access, role_in
 from evac.operations.models import Headquarters, Membership, Operation, Role
 from evac.people.selectors import phone_regions

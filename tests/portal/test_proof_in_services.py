@@ -8,9 +8,9 @@ open.
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from evac.cockpit.services import operation_close
 from evac.core.actor import EVAC
 from evac.core.errors import InvalidTransition
+from evac.flights.closing import operation_close
 from evac.flights.services import booking_create
 from evac.operations.access import CitizenActor
 from evac.people.models import Citizen, ContactLogEntry

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from evac.cockpit.services import operation_close
+from evac.flights.closing import operation_close
 from evac.operations.models import Operation
 from evac.people.models import Citizen
 from evac.portal import selectors
