@@ -71,6 +71,17 @@ class FlightOffersSerializer(serializers.Serializer):
         "flew with nobody in them.",
     )
     flown = serializers.BooleanField(source="summary.flown")
+    # Why seats flew empty, as the flight page shows after departure (0 before it).
+    no_shows = serializers.IntegerField(
+        source="summary.no_shows",
+        help_text="After departure: seats that flew empty because their passenger was booked "
+        "but did not board. 0 before departure.",
+    )
+    unfilled = serializers.IntegerField(
+        source="summary.unfilled",
+        help_text="After departure: seats that flew empty because nobody held them when the "
+        "flight left (never booked, or cancelled and not filled again). 0 before departure.",
+    )
     offers = OfferSerializer(many=True, help_text="Every offer, the newest first.")
 
 

@@ -69,6 +69,8 @@ class OperationSerializer(StrictModelSerializer):
             "embassy_contact_phone",
             "languages",
             "phone_regions",
+            "advice",
+            *("closed_at", "anonymise_on", "anonymised_at"),
             "role",
             "permissions",
         ]

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from evac.api.views.base import OperationView
 from evac.core.requests import caller_of
 from evac.operations.access import Permission
-from evac.people.duplicates import pair_dismiss, pair_undismiss
+from evac.people.duplicates import duplicates_scan, pair_dismiss, pair_undismiss
 from evac.people.merge_models import DismissedPair, DuplicatePair
 
 
@@ -58,6 +58,25 @@ class DuplicateList(OperationView):
         """Pairs of records that may be one person, most likely first."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class DuplicateScanSerializer(serializers.Serializer):
+    likely_pairs = serializers.IntegerField(help_text="How many likely pairs the scan found.")
+
+
+@extend_schema(tags=["citizens"])
+class DuplicateScan(OperationView):
+    # As the page's "Scan again": whoever edits people may ask for it.
+    write_permission = Permission.EDIT_CITIZENS
+    serializer_class = DuplicateScanSerializer
+    pagination_class = None
+
+    @extend_schema(request=None, responses={200: DuplicateScanSerializer})
+    def post(self, request: Request, op: str) -> Response:
+        """Score the whole operation again for records that may be one person; the queue
+        is what the scan found (pairs said to be two people never come back)."""
+        found = duplicates_scan(operation=self.operation, by=request.user)
+        return Response(DuplicateScanSerializer({"likely_pairs": found}).data)
 
 
 @extend_schema(tags=["citizens"])

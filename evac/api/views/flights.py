@@ -284,3 +284,21 @@ class ManifestPaxlst(ManifestFileView):
         """The manifest as a PAXLST message for a carrier or border system; each download is
         recorded. Officers and coordinators only."""
         return self.file(request, pk, ManifestExport.Format.PAXLST)
+
+
+@extend_schema(tags=["bookings"])
+class ManifestXlsx(ManifestFileView):
+    @extend_schema(
+        operation_id="operations_flights_manifest_xlsx",
+        responses={
+            (200, manifest_files.CONTENT_TYPES["xlsx"]): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="An Excel workbook: the flight's facts above one row per "
+                "passenger, with the CSV's columns: " + ", ".join(exports.COLUMNS),
+            )
+        },
+    )
+    def get(self, request: Request, op: str, pk: int) -> HttpResponse:
+        """The manifest as the XLSX file the staff pages export; each download is recorded.
+        Officers and coordinators only, as the CSV."""
+        return self.file(request, pk, ManifestExport.Format.XLSX)

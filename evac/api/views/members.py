@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from evac.accounts.services import staff_reset_two_factor, staff_unlock
 from evac.api import member_serializers as s
 from evac.api.views.base import OperationView, valid_data
 from evac.notifications.invitations import invitation_send, invitation_take_back, member_invite
@@ -125,4 +126,31 @@ class MemberInvitation(MemberView):
     def delete(self, request: Request, op: str, pk: int) -> Response:
         """Take back the member's open invitation: its link stops working."""
         invitation_take_back(membership=self.get_member(pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["members"])
+class MemberUnlock(MemberView):
+    # As the Staff page: lifting a lockout is managing the staff's logins.
+    write_permission = Permission.MANAGE_STAFF
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Let a member locked out after too many failed logins try again: their failed
+        logins are forgotten. 403 for an administrator's or a headquarters member's
+        account, which only an administrator unlocks."""
+        staff_unlock(membership=self.get_member(pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["members"])
+class MemberSecondStepReset(MemberView):
+    write_permission = Permission.MANAGE_STAFF
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Forget a member's authenticator and backup codes (a lost phone): they set up a
+        new one at their next login. 403 for an administrator's account, or a member who
+        also works in an operation the caller does not coordinate."""
+        staff_reset_two_factor(membership=self.get_member(pk), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,7 +15,7 @@ from evac.people.selectors import people_counts
 from evac.places.models import Airport, City
 
 
-def _with_my_role(operations: QuerySet[Operation], user) -> QuerySet[Operation]:
+def with_my_role(operations: QuerySet[Operation], user) -> QuerySet[Operation]:
     mine = Membership.objects.filter(operation=OuterRef("pk"), user=user).values("role")[:1]
     return operations.annotate(my_role=Subquery(mine))
 
@@ -28,7 +28,7 @@ class OperationList(ApiView):
     ordering = ("slug",)
 
     def get_queryset(self) -> QuerySet[Operation]:
-        return _with_my_role(operations_visible_to(self.request.user), self.request.user)
+        return with_my_role(operations_visible_to(self.request.user), self.request.user)
 
     @extend_schema(responses=s.OperationSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -42,7 +42,7 @@ class OperationList(ApiView):
         require_headquarters(request.user)  # the door, as for an operation's permissions
         data = valid_data(OperationOpenSerializer, request.data)
         operation = operation_open(by=request.user, **data)
-        opened = _with_my_role(Operation.objects.filter(pk=operation.pk), request.user).get()
+        opened = with_my_role(Operation.objects.filter(pk=operation.pk), request.user).get()
         return Response(self.get_serializer(opened).data, status=status.HTTP_201_CREATED)
 
 
@@ -52,7 +52,7 @@ class OperationDetail(OperationView):
     pagination_class = None
 
     def get(self, request: Request, op: str) -> Response:
-        operation = _with_my_role(Operation.objects.filter(pk=self.operation.pk), request.user)
+        operation = with_my_role(Operation.objects.filter(pk=self.operation.pk), request.user)
         return Response(self.get_serializer(operation.get()).data)
 
 

@@ -19,6 +19,7 @@ from evac.operations.access import Permission
 from evac.people.models import Citizen, Household
 from evac.people.selectors import citizen_for_page, contact_log
 from evac.people.services import (
+    citizen_confirm_needs,
     citizen_set_status,
     citizen_update,
     contact_log_add,
@@ -114,6 +115,20 @@ class CitizenStatus(CitizenView):
         citizen = self.get_citizen(ref)
         data = valid_data(s.CitizenStatusSerializer, request.data)
         citizen = citizen_set_status(citizen=citizen, status=data["status"], by=request.user)
+        return Response(s.CitizenSerializer(citizen, context=self.get_serializer_context()).data)
+
+
+@extend_schema(tags=["citizens"])
+class CitizenNeedsConfirm(CitizenView):
+    write_permission = Permission.CONFIRM_NEEDS
+    serializer_class = s.CitizenSerializer
+
+    @extend_schema(request=None, responses={200: s.CitizenSerializer})
+    def post(self, request: Request, op: str, ref: str) -> Response:
+        """Staff checked the needs the person claimed on the portal (medical, pregnancy,
+        mobility): from now on they count for the waiting list's order. 409 when there is
+        no claimed need to confirm."""
+        citizen = citizen_confirm_needs(citizen=self.get_citizen(ref), by=request.user)
         return Response(s.CitizenSerializer(citizen, context=self.get_serializer_context()).data)
 
 
