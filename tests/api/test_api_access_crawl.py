@@ -25,6 +25,7 @@ from rest_framework.test import APIClient
 from evac.accounts.models import Invitation
 from evac.api.models import ApiToken
 from evac.api.services import api_token_create, api_token_revoke
+from evac.api.throttling import TokenRateThrottle
 from evac.api.views.base import not_found
 from evac.core.requests import Caller
 from evac.flights.models import Booking, Flight, GroundTransfer, ManifestExport, SeatOffer
@@ -42,6 +43,7 @@ from evac.places.models import Airport, City
 from evac.portal.codes import one_time_code_issue
 from tests.api.client import error_of, op_url, token_client
 from tests.api.test_access_by_role import ENDPOINTS, dismissed_pair, likely_pair
+from tests.api.test_parity_access import PARITY_ENDPOINTS, PARITY_VIEWER_REFUSED_READS
 from tests.factories import make_citizen, make_member
 from tests.flights.factories import make_transfer
 from tests.url_patterns import CannotFill, Pattern, url_of, url_patterns
@@ -92,6 +94,7 @@ VIEWER_REFUSED_READS = {
     "api:members",
     "api:member",
     "api:member-invitation",
+    *PARITY_VIEWER_REFUSED_READS,
 }
 
 # Who calls.
@@ -276,7 +279,7 @@ def bodies(world: SimpleNamespace) -> dict:
     """A valid body for each write, as tests/api/test_access_by_role.py sends it: were a
     permission check missing, the write would really happen and the snapshot would differ."""
     found = {}
-    for endpoint in ENDPOINTS:
+    for endpoint in [*ENDPOINTS, *PARITY_ENDPOINTS]:
         func = resolve(op_url(world.operation, endpoint.path.format(**vars(world)))).func
         body = endpoint.body(world) if callable(endpoint.body) else endpoint.body
         found[(func, endpoint.method)] = body
@@ -284,8 +287,10 @@ def bodies(world: SimpleNamespace) -> dict:
 
 
 @pytest.fixture
-def world(operation, almaty, nur_sultan, flight, alice) -> SimpleNamespace:
+def world(operation, almaty, nur_sultan, flight, alice, monkeypatch) -> SimpleNamespace:
     cache.clear()  # each key's request count starts at 0: a crawl makes hundreds of requests
+    # and, with one key, more than the rate allows (throttling: tests/api/test_throttling.py)
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/minute"})
     # The first in line holds a seat offer: no stranger may see or answer it.
     asked = make_citizen(operation, almaty, surname="Kotliarevska")
     (offer,) = offers_make(flight=flight, by=alice, limit=1)

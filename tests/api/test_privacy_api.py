@@ -24,7 +24,13 @@ from tests.people.sensitive import (
 pytestmark = pytest.mark.django_db
 
 # The person's own endpoint, and the manifest for the carrier (the JSON twin of the CSV).
-WHOLE_NUMBER_ENDPOINTS = {"citizen", "manifest", "manifest-csv", "manifest-paxlst"}
+WHOLE_NUMBER_ENDPOINTS = {
+    "citizen",
+    "manifest",
+    "manifest-csv",
+    "manifest-xlsx",
+    "manifest-paxlst",
+}
 
 
 @pytest.fixture

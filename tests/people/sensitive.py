@@ -7,11 +7,14 @@ API's from its list of an operation's endpoints, so a page or endpoint added lat
 by these tests too.
 """
 
+import io
 from dataclasses import dataclass
 
 from django.test import Client
 from django.urls import resolve
+from openpyxl import load_workbook
 
+from evac.flights.exports import CONTENT_TYPES
 from evac.flights.models import Booking, Flight
 from evac.flights.services import booking_create, flight_set_status
 from evac.operations.models import Operation
@@ -134,7 +137,7 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
     for pattern, url in operation_api_urls(values):
         response = client.get(url)
         if response.status_code == 200:
-            answers[pattern.name.removeprefix("api:")] = response.content.decode()
+            answers[pattern.name.removeprefix("api:")] = text_of(response)
     # Lists narrowed to this person, as a client looking for them would ask.
     operation = data.person.operation
     for name, url in (
@@ -145,3 +148,12 @@ def api_answers(client, data: Sensitive) -> dict[str, str]:
         if response.status_code == 200:
             answers[name] = response.content.decode()
     return answers
+
+
+def text_of(response) -> str:
+    """What an answer says, as text: a workbook's cells, one a line, or the body decoded."""
+    if response.get("Content-Type") == CONTENT_TYPES["xlsx"]:
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        rows = (row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+        return "\n".join(str(cell) for row in rows for cell in row)
+    return response.content.decode()
