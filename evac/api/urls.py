@@ -104,6 +104,7 @@ operation_urls = [
     ),
     path("imports/", imports.ImportList.as_view(), name="imports"),
     path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
+    path("imports/<int:pk>/start/", imports.ImportStart.as_view(), name="import-start"),
     path("households/", people.HouseholdList.as_view(), name="households"),
     path("households/<int:pk>/", people.HouseholdDetail.as_view(), name="household"),
     path("flights/", flights.FlightList.as_view(), name="flights"),

@@ -104,3 +104,41 @@ def test_a_blank_mapping_is_refused_not_read_as_left_out(operation, bob):
     assert response.status_code == 400
     assert "mapping" in response.json()["error"]["fields"]
     assert not PeopleImport.objects.exists()
+
+
+def test_an_import_uploaded_to_check_first_starts_later_with_its_mapping(operation, almaty, bob):
+    api = token_client(bob)
+    uploaded = api.post(
+        op_url(operation, "imports/"), {"file": upload(), "run": False}, format="multipart"
+    ).json()
+    assert uploaded["status"] == "mapping"
+    url = op_url(operation, f"imports/{uploaded['id']}/start/")
+
+    without_surname = api.post(url, {"mapping": {"Surname": ""}}, format="json")
+    whole = {"Surname": "surname", "Given names": "given_names", "Born": "date_of_birth"}
+    started = api.post(url, {"mapping": whole}, format="json")
+    again = api.post(url, {}, format="json")
+
+    assert without_surname.status_code == 400
+    assert list(without_surname.json()["error"]["fields"]) == ["mapping"]
+    assert started.status_code == 200, started.content
+    assert started.json()["status"] == "queued"
+    assert set(started.json()["mapping"].values()) == set(whole.values())
+    assert again.status_code == 400
+    assert PeopleImport.objects.get(pk=uploaded["id"]).status == PeopleImport.Status.QUEUED
+
+
+@pytest.mark.parametrize("who", ["carol", "dave"])
+def test_a_viewer_or_another_operations_member_may_not_start_an_import(
+    operation, bob, who, request
+):
+    uploaded = token_client(bob).post(
+        op_url(operation, "imports/"), {"file": upload(), "run": False}, format="multipart"
+    )
+
+    response = token_client(request.getfixturevalue(who)).post(
+        op_url(operation, f"imports/{uploaded.json()['id']}/start/"), {}, format="json"
+    )
+
+    assert response.status_code == {"carol": 403, "dave": 404}[who]
+    assert PeopleImport.objects.get().status == PeopleImport.Status.MAPPING

@@ -101,9 +101,7 @@ class ImportList(OperationView):
                 content=upload.read(),
             )
             if "mapping" in data:
-                by_header = {header: str(i) for i, header in enumerate(created.headers)}
-                mapping = {by_header[h]: t for h, t in data["mapping"].items() if h in by_header}
-                imports.import_set_mapping(people_import=created, by=request.user, mapping=mapping)
+                _set_mapping(created, data["mapping"], by=request.user)
             if data["run"]:
                 imports.import_start(people_import=created, by=request.user)
         except UnreadableFile as error:
@@ -111,6 +109,22 @@ class ImportList(OperationView):
         except ValidationError as error:
             raise BadRequest({"mapping": error.messages}) from error
         return Response(ImportSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+def _set_mapping(people_import: PeopleImport, titles: dict[str, str], *, by) -> None:
+    """The mapping sent by column title, as the service takes it: by column number."""
+    by_header = {header: str(i) for i, header in enumerate(people_import.headers)}
+    mapping = {by_header[h]: t for h, t in titles.items() if h in by_header}
+    imports.import_set_mapping(people_import=people_import, by=by, mapping=mapping)
+
+
+class ImportStartSerializer(serializers.Serializer):
+    mapping = serializers.DictField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        help_text='Column title → field, e.g. {"Прізвище": "surname"}; without it, the '
+        "mapping the import has (guessed from the titles, or sent with the upload).",
+    )
 
 
 class ImportDetail(OperationView):
@@ -131,3 +145,23 @@ class ImportDetail(OperationView):
         if found is None:
             raise NotFound()
         return found
+
+
+class ImportStart(ImportDetail):
+    write_permission = Permission.IMPORT_PEOPLE
+    http_method_names = ["post", "options"]  # its GET is ImportDetail's own address
+
+    @extend_schema(request=ImportStartSerializer, responses={200: ImportSerializer})
+    def post(self, request: Request, op: str, pk: int) -> Response:
+        """Start an import uploaded with `"run": false`, as the import page's "Import" button,
+        with the mapping sent (or the one it has). 400 when it has started already, or the
+        mapping leaves out a field every person needs."""
+        people_import = self.get_queryset_for(pk)
+        data = valid_data(ImportStartSerializer, request.data)
+        try:
+            if "mapping" in data:
+                _set_mapping(people_import, data["mapping"], by=request.user)
+            imports.import_start(people_import=people_import, by=request.user)
+        except ValidationError as error:
+            raise BadRequest({"mapping": error.messages}) from error
+        return Response(ImportSerializer(self.get_queryset_for(pk)).data)

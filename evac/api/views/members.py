@@ -133,6 +133,7 @@ class MemberInvitation(MemberView):
 class MemberUnlock(MemberView):
     # As the Staff page: lifting a lockout is managing the staff's logins.
     write_permission = Permission.MANAGE_STAFF
+    serializer_class = s.MemberSerializer  # no body; OPTIONS describes the member
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, op: str, pk: int) -> Response:
@@ -146,6 +147,7 @@ class MemberUnlock(MemberView):
 @extend_schema(tags=["members"])
 class MemberSecondStepReset(MemberView):
     write_permission = Permission.MANAGE_STAFF
+    serializer_class = s.MemberSerializer
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, op: str, pk: int) -> Response:
