@@ -127,14 +127,9 @@ class ImportStartSerializer(serializers.Serializer):
     )
 
 
-class ImportDetail(OperationView):
+class ImportView(OperationView):
     read_permission = Permission.IMPORT_PEOPLE
     serializer_class = ImportSerializer
-
-    def get(self, request: Request, op: str, pk: int) -> Response:
-        """How far an import got: rows done, registered, already imported, in error."""
-        found = self.get_queryset_for(pk)
-        return Response(ImportSerializer(found).data)
 
     def get_queryset_for(self, pk: int) -> PeopleImport:
         found = (
@@ -147,9 +142,15 @@ class ImportDetail(OperationView):
         return found
 
 
-class ImportStart(ImportDetail):
+class ImportDetail(ImportView):
+    def get(self, request: Request, op: str, pk: int) -> Response:
+        """How far an import got: rows done, registered, already imported, in error."""
+        found = self.get_queryset_for(pk)
+        return Response(ImportSerializer(found).data)
+
+
+class ImportStart(ImportView):
     write_permission = Permission.IMPORT_PEOPLE
-    http_method_names = ["post", "options"]  # its GET is ImportDetail's own address
 
     @extend_schema(request=ImportStartSerializer, responses={200: ImportSerializer})
     def post(self, request: Request, op: str, pk: int) -> Response:
