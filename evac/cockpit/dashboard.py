@@ -10,11 +10,10 @@ flights marked "departure time passed" and a note saying when anyone was last he
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Q
 
 from evac.core.timefmt import time_to_departure
 from evac.flights.minors_kept import MinorWarnings, minor_warnings
@@ -25,6 +24,7 @@ from evac.operations.models import Operation
 from evac.operations.services import operation_airports
 from evac.people.models import Citizen
 from evac.people.selectors import PeopleCounts, heard_from_before, people_counts
+from evac.people.time_counts import heard_from_before_counted, last_heard, registered_by_day
 from evac.places.models import Airport
 from evac.places.selectors import cities_needing_transfer
 
@@ -138,13 +138,16 @@ def not_contacted(
     count and the list behind its link agree.
     """
     cutoff = now - timedelta(days=days)
-    people = operation.citizens.annotate(last_heard=Coalesce("last_contacted_at", "registered_at"))
+    people = operation.citizens.annotate(last_heard=last_heard())
     silent = Q(status__in=ACTIVE_STATUSES) & heard_from_before(cutoff)
-    totals = people.aggregate(silent=Count("pk", filter=silent), latest=Max("last_heard"))
+    # Counted from the kept counts; the latest and the longest silent are ends of the
+    # index citizen_op_silent_since (operation, last heard), so none of it reads everyone.
+    count = heard_from_before_counted(operation.pk, statuses=ACTIVE_STATUSES, cutoff=cutoff)
+    latest = people.order_by("-last_heard").values_list("last_heard", flat=True).first()
     longest = list(
         people.filter(silent).select_related("current_city").order_by("last_heard", "pk")[:limit]
     )
-    return NotContacted(days, cutoff, totals["silent"], longest, totals["latest"])
+    return NotContacted(days, cutoff, count, longest, latest)
 
 
 # Evacuations over time -----------------------------------------------------------------
@@ -166,16 +169,6 @@ def evacuated_by_day(operation: Operation) -> dict[date, int]:
         zone = row["departure_airport__time_zone"] or row["departure_airport__city__time_zone"]
         by_day[row["departs_at"].astimezone(zone).date()] += row["boarded"]
     return dict(by_day)
-
-
-def registered_by_day(operation: Operation, *, zone: tzinfo) -> dict[date, int]:
-    rows = (
-        operation.citizens.annotate(day=TruncDate("registered_at", tzinfo=zone))
-        .values("day")
-        .annotate(people=Count("pk"))
-        .order_by()
-    )
-    return {row["day"]: row["people"] for row in rows}
 
 
 @dataclass(frozen=True)
@@ -245,7 +238,7 @@ def operation_dashboard(operation: Operation, *, days: int, now: datetime) -> Da
         expiring_documents=expiring_documents(operation),
         minors=minor_warnings(operation),
         timeline=timeline(
-            registered_by_day(operation, zone=people.main_time_zone),
+            registered_by_day(operation.pk, zone=people.main_time_zone),
             evacuated_by_day(operation),
         ),
     )

@@ -42,7 +42,7 @@ from evac.flights.services import (
 )
 from evac.notifications.models import Notification
 from evac.operations.models import Operation
-from evac.people.counts import recount
+from evac.people.counts import recount_all
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.services import (
     citizen_register,
@@ -176,7 +176,7 @@ def load_demo(password: str, *, historical: bool = False, reanchor: bool = False
         # Forgetting a story deletes its people in bulk, which the maintained counts of the
         # dashboard don't follow exactly (a replay from now left 14 of 116 waiting in
         # Almaty): count them afresh, as after any bulk write.
-        recount(operation.pk)
+        recount_all([operation.pk])
         replay, _ = Replay.objects.update_or_create(
             operation=operation, defaults={"shift": timeline.shift, "loaded_at": now()}
         )

@@ -28,6 +28,7 @@ from evac.people.models import (
     Household,
     ImportedRow,
     ImportMapping,
+    PeopleByTime,
     PeopleCount,
     PeopleImport,
 )
@@ -80,6 +81,7 @@ FIELDS = {
     # The finder's reasons are its fixed words ("same document"), not the person's data.
     DuplicatePair: declare(kept={"reasons"}),
     PeopleCount: declare(kept={"status"}),  # numbers only: how many have each status
+    PeopleByTime: declare(kept={"kind", "status"}),  # numbers only, by quarter hour
     CitizenMerge: declare(
         personal={"kept_before", "dropped_record"},
         kept={"kept_reference_code", "dropped_reference_code", "moved"},

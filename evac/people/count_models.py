@@ -41,3 +41,31 @@ class PeopleCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation_id} {self.city_id} {self.status}: {self.people}"
+
+
+class PeopleByTime(models.Model):
+    """How many of an operation's people registered in one quarter hour (kind
+    "registered"), or were last heard from in one (kind "heard", by status), so that the
+    dashboard's registrations by day and "not contacted" add a few thousand rows instead of
+    reading every person. Quarter hours of UTC, so that any time zone's days are whole
+    numbers of them. people/time_counts.py alone writes it."""
+
+    operation = models.ForeignKey(
+        Operation, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=10)
+    status = models.CharField(max_length=20)  # "" for kind "registered"
+    slot = models.BigIntegerField()  # seconds since 1970 (UTC), over time_counts.SLOT_SECONDS
+    shard = models.PositiveSmallIntegerField()
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "kind", "status", "slot", "shard"],
+                name="people_by_time_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation_id} {self.kind} {self.status} {self.slot}: {self.people}"

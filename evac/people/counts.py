@@ -31,7 +31,8 @@ KEY = ("operation", "current_city", "status", "vulnerable_counted", "queue_first
 # What a save must change to move a count (beyond what moves the waiting list's standing).
 MOVED_BY = frozenset({"operation", "current_city", "status"})
 
-Key = tuple[int, int, str, bool, bool, int]
+# The columns of a PeopleCount's key, in the order of KEY and its shard.
+COLUMNS = ("operation_id", "city_id", "status", "vulnerable", "first", "shard")
 
 # Sent with `operation_id` once an operation's people were rewritten in bulk and recounted.
 recounted = Signal()
@@ -48,43 +49,41 @@ def tally(people: QuerySet) -> Counter:
     return Counter({tuple(row[:-1]): row[-1] for row in rows})
 
 
-def add(before: Counter, after: Counter, *, model: type = PeopleCount) -> None:
+def add(
+    before: Counter,
+    after: Counter,
+    *,
+    model: type = PeopleCount,
+    columns: tuple[str, ...] = COLUMNS,
+) -> None:
     """Move the counts by what changed from `before` to `after`, keys in a fixed order so
-    that two writers never wait on each other's rows crosswise."""
+    that two writers never wait on each other's rows crosswise. `columns` name a key's
+    parts in `model` (people.time_counts keeps counts of its own this way)."""
     change = Counter(after)
     change.subtract(before)
     for key in sorted(key for key, n in change.items() if n):
-        _add_to(model, key, change[key])
+        _add_to(model, columns, key, change[key])
 
 
-def _add_to(model: type, key: Key, n: int) -> None:
-    operation, city, status, vulnerable, first, shard = key
+def _add_to(model: type, columns: tuple[str, ...], key: tuple, n: int) -> None:
     if n < 0:
         # A fall with no row to fall from: the operation's rows went before its people
         # (deleting an operation), so there is nothing left to keep.
-        model.objects.filter(
-            operation_id=operation,
-            city_id=city,
-            status=status,
-            vulnerable=vulnerable,
-            first=first,
-            shard=shard,
-        ).update(people=F("people") + n)
+        model.objects.filter(**dict(zip(columns, key, strict=True))).update(people=F("people") + n)
         return
     # One statement, made or added to, on SQLite and PostgreSQL alike: a registration
     # costs a write here whether or not its row existed (and two writers can't both make it).
     quote = connection.ops.quote_name
-    columns = ("operation_id", "city_id", "status", "vulnerable", "first", "shard", "people")
-    key_columns = ", ".join(quote(c) for c in columns[:-1])
+    key_columns = ", ".join(quote(c) for c in columns)
     table = quote(model._meta.db_table)
     people = quote("people")
+    values = ", ".join(["%s"] * (len(columns) + 1))
     with connection.cursor() as cursor:
         # Names quoted from the model, values as parameters.
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-            f"VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            f"INSERT INTO {table} ({key_columns}, {people}) VALUES ({values}) "  # noqa: S608
             f"ON CONFLICT ({key_columns}) DO UPDATE SET {people} = {table}.{people} + %s",
-            [operation, city, status, vulnerable, first, shard, n, n],
+            [*key, n, n],
         )
 
 

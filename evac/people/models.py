@@ -478,7 +478,7 @@ class ContactLogEntry(models.Model):
 
 
 # The tables of bulk imports live in their own module; imported here so Django finds them.
-from evac.people.count_models import PeopleCount  # noqa: E402, F401
+from evac.people.count_models import PeopleByTime, PeopleCount  # noqa: E402, F401
 from evac.people.import_models import (  # noqa: E402, F401
     ImportedRow,
     ImportMapping,

@@ -15,7 +15,7 @@ from evac.core.errors import Conflict, InvalidTransition
 from evac.core.history import past_event_moment, record_by
 from evac.operations.access import Actor, Permission, has_permission, require_permission
 from evac.operations.models import Operation
-from evac.people import hooks, status_words
+from evac.people import hooks, status_words, time_counts
 from evac.people.duplicates import SCORED_FIELDS, pairs_note
 from evac.people.models import Citizen, ContactLogEntry, Household
 from evac.people.selectors import PossibleDuplicate, likely_duplicates
@@ -398,9 +398,10 @@ def _contact_log_write(
         entry.save()
         if entry.heard_from_citizen:
             # Only ever moves forward, so a late-logged old call doesn't hide a newer one.
-            Citizen.objects.filter(pk=citizen.pk).exclude(last_contacted_at__gte=entry.at).update(
-                last_contacted_at=entry.at
-            )
+            with time_counts.kept_for(citizen.pk):
+                Citizen.objects.filter(pk=citizen.pk).exclude(
+                    last_contacted_at__gte=entry.at
+                ).update(last_contacted_at=entry.at)
     citizen.refresh_from_db(fields=["last_contacted_at"])
     return entry
 
