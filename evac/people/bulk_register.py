@@ -12,8 +12,9 @@ and in the API; this is its batch twin for imports, and keeps every rule it keep
   batch, and against the people earlier in the same batch;
 - the change history gets a "created" entry for each person and household, by the same
   user, and the waiting list's standing and the operation's counts move with the batch
-  (people.queue, people.counts), pairs are scored (people.duplicates.pairs_note), and the
-  layers above that watch saves are told (`registered_in_bulk`).
+  (people.queue, people.counts, people.time_counts), pairs are scored
+  (people.duplicates.pairs_note), and the layers above that watch saves are told
+  (`registered_in_bulk`).
 
 A unit that breaks a rule is refused with its reasons and the others are registered. If the
 database refuses the batch's insert (a check constraint, or a reference code drawn twice),
@@ -36,7 +37,7 @@ from evac.core.actor import user_of
 from evac.core.clock import now
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
-from evac.people import counts, queue
+from evac.people import counts, queue, time_counts
 from evac.people.duplicates import pairs_note
 from evac.people.models import Citizen, Household
 from evac.people.services import (
@@ -191,6 +192,7 @@ def _insert(operation: Operation, by: Actor, units: list[Unit]) -> None:
     ids = [citizen.pk for citizen in people]
     queue.refresh_units(citizens=ids, households=[h.pk for h in households])
     counts.add(Counter(), counts.tally(Citizen.objects.filter(pk__in=ids)))
+    time_counts.add(Counter(), time_counts.tally(Citizen.objects.filter(pk__in=ids)))
     pairs_note(operation=operation, citizen_ids=ids)
     registered_in_bulk.send(sender=None, household_ids=[h.pk for h in households])
     for unit in units:

@@ -12,6 +12,7 @@ from evac.people.bulk_register import Unit, people_register_batch
 from evac.people.import_batches import BATCH_ROWS
 from evac.people.models import Citizen, Household
 from tests.people.test_imports import almaty_in_cyrillic, csv_bytes, run  # noqa: F401
+from tests.people.test_people_by_time import assert_kept_is_right
 from tests.people.test_people_counts import counted, plain_count
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,7 @@ def test_the_counts_and_the_waiting_list_match_a_plain_count_after_an_import(
 
     assert done.rows_error == 1 and done.rows_created == BATCH_ROWS + 40
     assert counted(operation) == plain_count(operation)
+    assert_kept_is_right(operation)
     firsts = Citizen.objects.filter(operation=operation, queue_first=True)
     units = {c.household_id or c.pk for c in Citizen.objects.filter(operation=operation)}
     assert firsts.count() == len(units)
