@@ -160,6 +160,16 @@ operation_urls = [
     path("transfers/<int:pk>/", transfers.TransferDetail.as_view(), name="transfer"),
     path("transfers/<int:pk>/status/", transfers.TransferStatus.as_view(), name="transfer-status"),
     path(
+        "transfers/<int:pk>/manifest.csv",
+        transfers.TransferManifestCsv.as_view(),
+        name="transfer-manifest-csv",
+    ),
+    path(
+        "transfers/<int:pk>/manifest.xlsx",
+        transfers.TransferManifestXlsx.as_view(),
+        name="transfer-manifest-xlsx",
+    ),
+    path(
         "transfers/<int:pk>/passengers/",
         transfers.TransferPassengers.as_view(),
         name="transfer-passengers",

@@ -46,6 +46,18 @@ PARITY_ENDPOINTS = [
     Endpoint("confirm needs", "post", "citizens/{ref}/needs/confirm/", P.CONFIRM_NEEDS, None, 409),
     Endpoint("scan for duplicates", "post", "duplicates/scan/", P.EDIT_CITIZENS),
     Endpoint("manifest as XLSX", "get", "flights/{flight_id}/manifest.xlsx", P.EXPORT_DOCUMENTS),
+    Endpoint(
+        "transfer manifest as CSV",
+        "get",
+        "transfers/{transfer_id}/manifest.csv",
+        P.EXPORT_DOCUMENTS,
+    ),
+    Endpoint(
+        "transfer manifest as XLSX",
+        "get",
+        "transfers/{transfer_id}/manifest.xlsx",
+        P.EXPORT_DOCUMENTS,
+    ),
     Endpoint("stranded", "get", "transfers/stranded/"),
     Endpoint("not connecting", "get", "transfers/not-connecting/"),
     # The booked passenger holds a flight seat and no leg: the train is another way there.
@@ -74,6 +86,8 @@ PARITY_VIEWER_REFUSED_READS = {
     "api:member-unlock",
     "api:member-second-step-reset",
     "api:manifest-xlsx",
+    "api:transfer-manifest-csv",
+    "api:transfer-manifest-xlsx",
     "api:import-start",
 }
 

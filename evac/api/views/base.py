@@ -14,6 +14,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
@@ -81,6 +82,18 @@ class OperationView(ApiView):
             object_id=subject.pk,
             label=label,
         )
+
+
+class FileView(OperationView):
+    """A file download: errors are JSON whatever the client accepts; the file itself is a
+    plain HttpResponse (evac.core.responses.file_response)."""
+
+    # No HEAD: it would build the file, yet the access log skips HEAD requests
+    # (audit.services), so the copy would leave no trace of who took it.
+    http_method_names = ["get", "options"]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        return JSONRenderer(), JSONRenderer.media_type
 
 
 def valid_data(serializer_class: type[Serializer], data, **kwargs) -> dict:

@@ -5,14 +5,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from evac.api import booking_serializers as bs
 from evac.api import serializers as s
 from evac.api.filters import FlightApiFilter, OperationFilterBackend
-from evac.api.views.base import OperationView, valid_data
+from evac.api.views.base import FileView, OperationView, valid_data
 from evac.audit.models import AccessAction
 from evac.core.responses import file_response
 from evac.flights import exports, manifest_files
@@ -220,17 +219,10 @@ class Manifest(FlightView):
         return Response(s.ManifestSerializer({"flight": flight, "passengers": passengers}).data)
 
 
-class ManifestFileView(FlightView):
-    """A manifest file: errors are JSON whatever the client accepts; the file itself is a
-    plain HttpResponse."""
+class ManifestFileView(FileView, FlightView):
+    """A manifest file, for the roles that take whole travel documents."""
 
     read_permission = Permission.EXPORT_DOCUMENTS
-    # No HEAD: it would build the file and record an export, yet the access log skips
-    # HEAD requests (audit.services), so the copy would leave no trace of who took it.
-    http_method_names = ["get", "options"]
-
-    def perform_content_negotiation(self, request: Request, force: bool = False):
-        return JSONRenderer(), JSONRenderer.media_type
 
     def file(self, request: Request, pk: int, fmt: str) -> HttpResponse:
         flight = self.get_flight(pk)

@@ -1,6 +1,7 @@
 """Ground transfers and journeys through the API: planning a train or bus, its status, its
-passengers (the transfer's manifest), putting people on it, checking them on at the bus or
-train, and booking a person or household on a journey (transfer legs, then a flight).
+passengers (the transfer's manifest, also as the staff page's CSV and XLSX files), putting
+people on it, checking them on at the bus or train, and booking a person or
+household on a journey (transfer legs, then a flight).
 
 Every write is one call to evac.flights.transfers or evac.flights.journeys, which check the
 permission again and hold every rule (seats, households, minors, connections); their
@@ -9,16 +10,20 @@ the field for input that is wrong.
 """
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from evac.api import transfer_serializers as t
-from evac.api.views.base import OperationView, valid_data
+from evac.api.views.base import FileView, OperationView, valid_data
 from evac.audit.models import AccessAction
+from evac.core.responses import file_response
+from evac.flights import exports, manifest_files, transfer_files
 from evac.flights.journeys import journey_book
 from evac.flights.models import GroundTransfer, TransferSeat
 from evac.flights.selectors import operation_flights
@@ -167,6 +172,57 @@ class TransferPassengers(TransferView):
         return Response(
             t.TransferSeatSerializer(seats, many=True).data, status=status.HTTP_201_CREATED
         )
+
+
+class TransferManifestFileView(FileView, TransferView):
+    """The transfer's manifest as the staff page's files (flights.transfer_files), for the
+    roles that export a flight's manifest."""
+
+    read_permission = Permission.EXPORT_DOCUMENTS
+
+    def file(self, request: Request, pk: int, fmt: str) -> HttpResponse:
+        transfer = self.get_transfer(pk)
+        self.log_access(request, transfer, manifest_files.ACCESS_ACTIONS[fmt])
+        file = transfer_files.transfer_manifest_file(transfer=transfer, format=fmt, by=request.user)
+        return file_response(
+            content=file.content, content_type=file.content_type, filename=file.filename
+        )
+
+
+@extend_schema(tags=["transfers"])
+class TransferManifestCsv(TransferManifestFileView):
+    @extend_schema(
+        operation_id="operations_transfers_manifest_csv",
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="CSV with a header row: " + ", ".join(transfer_files.COLUMNS),
+            )
+        },
+    )
+    def get(self, request: Request, op: str, pk: int) -> HttpResponse:
+        """The transfer's manifest as the CSV file the staff page exports for the conductor or
+        bus operator (seats not cancelled, no travel documents); each download is recorded.
+        Officers and coordinators only, as a flight's manifest files."""
+        return self.file(request, pk, "csv")
+
+
+@extend_schema(tags=["transfers"])
+class TransferManifestXlsx(TransferManifestFileView):
+    @extend_schema(
+        operation_id="operations_transfers_manifest_xlsx",
+        responses={
+            (200, exports.CONTENT_TYPES["xlsx"]): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="An Excel workbook: the transfer's facts above one row per "
+                "passenger, with the CSV's columns: " + ", ".join(transfer_files.COLUMNS),
+            )
+        },
+    )
+    def get(self, request: Request, op: str, pk: int) -> HttpResponse:
+        """The transfer's manifest as the XLSX file the staff page exports; each download is
+        recorded. Officers and coordinators only, as the CSV."""
+        return self.file(request, pk, "xlsx")
 
 
 @extend_schema(tags=["transfers"])
