@@ -87,6 +87,11 @@ def public_suspended_airports(operation: Operation) -> list[SuspendedAirport]:
 
 # A flight stays on the public schedule this long after it was due to leave.
 SCHEDULE_KEEPS_PAST = timedelta(days=2)
+# The public schedule lists at most this many flights, the soonest first, and as many trains
+# and buses. The busiest public page must not grow with the operation: at a million people
+# and thousands of flights planned, sending all of them to every visitor took seconds and
+# queued every other page behind it. More appear as these leave.
+SCHEDULE_SHOWS_AT_MOST = 100
 
 
 def public_flights(operation: Operation) -> QuerySet[Flight]:
@@ -107,7 +112,7 @@ def public_flights(operation: Operation) -> QuerySet[Flight]:
 def public_schedule(operation: Operation) -> list[PublicFlight]:
     """The flights, in the departure airport's local time: numbers and places, no people."""
     language = get_language() or settings.LANGUAGE_CODE
-    flights = public_flights(operation)
+    flights = public_flights(operation)[:SCHEDULE_SHOWS_AT_MOST]
     return [
         PublicFlight(
             number=flight.number,
@@ -151,10 +156,10 @@ def public_transfers(operation: Operation) -> list[PublicTransfer]:
         )
         .select_related("from_city", "to_city")
         .order_by("departs_at", "pk")
-    )
+    )[:SCHEDULE_SHOWS_AT_MOST]
     flights = public_flights(operation).exclude(
         status__in=[Flight.Status.CANCELLED, Flight.Status.DEPARTED, Flight.Status.LANDED]
-    )
+    )[:SCHEDULE_SHOWS_AT_MOST]
     transfers = _leading_to(list(flights), list(ahead))
     return [
         PublicTransfer(

@@ -183,6 +183,7 @@ def home(request: HttpRequest, op: str) -> HttpResponse:
         {
             "schedule": selectors.public_schedule(operation),
             "transfers": selectors.public_transfers(operation),
+            "schedule_shows_at_most": selectors.SCHEDULE_SHOWS_AT_MOST,
             "suspended_airports": selectors.public_suspended_airports(operation),
         },
     )
