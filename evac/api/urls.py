@@ -105,6 +105,16 @@ operation_urls = [
     path("imports/", imports.ImportList.as_view(), name="imports"),
     path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
     path("imports/<int:pk>/start/", imports.ImportStart.as_view(), name="import-start"),
+    path("imports/<int:pk>/mappings/", imports.ImportMappingSave.as_view(), name="import-mappings"),
+    path(
+        "imports/<int:pk>/mapping/apply/",
+        imports.ImportMappingApply.as_view(),
+        name="import-mapping-apply",
+    ),
+    path(
+        "imports/<int:pk>/errors.csv", imports.ImportErrorsCsv.as_view(), name="import-errors-csv"
+    ),
+    path("mappings/", imports.SavedMappingList.as_view(), name="mappings"),
     path("households/", people.HouseholdList.as_view(), name="households"),
     path("households/<int:pk>/", people.HouseholdDetail.as_view(), name="household"),
     path("flights/", flights.FlightList.as_view(), name="flights"),

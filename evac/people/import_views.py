@@ -4,9 +4,6 @@ Every write goes through people/imports.py; the run itself is a task, and the pa
 small fragment of its progress (static/js/imports.js), so a reload finds it where it is.
 """
 
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,7 +15,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from evac.audit.models import AccessAction, AccessObjectKind
 from evac.audit.services import access_log_record
-from evac.core.cells import defuse
 from evac.core.requests import caller_of
 from evac.operations.access import Permission
 from evac.operations.web import OperationRequest, operation_page
@@ -143,17 +139,8 @@ def import_errors(request: OperationRequest, pk: int) -> HttpResponse:
         object_id=people_import.pk,
         label=f"import {people_import.pk}",
     )
-    out = io.StringIO()
-    out.write("\ufeff")  # so that Excel reads the Cyrillic as UTF-8
-    writer = csv.writer(out)
-    # As typed, but read as text: a cell starting "=" would run as a formula in Excel.
-    writer.writerow([defuse(str(cell)) for cell in [*people_import.headers, _("Row"), _("Reason")]])
-    width = len(people_import.headers)
-    for row in people_import.error_rows:
-        # Imports run before rows were numbered hold the cells and the reason only.
-        row = row if len(row) == width + 2 else [*row[:-1], "", row[-1]]
-        writer.writerow([defuse("" if cell is None else str(cell)) for cell in row])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    content = imports.import_errors_csv(people_import=people_import, by=request.user)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{pk}-errors.csv"'
     response["Cache-Control"] = "no-store"
     return response

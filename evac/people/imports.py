@@ -9,11 +9,15 @@ hash of its mapped values, and someone already on file (same document, or name a
 date) is refused, so the same file imported twice registers nobody twice.
 """
 
+import csv
+import io
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evac.core.actor import user_of
+from evac.core.cells import defuse
 from evac.core.clock import now
 from evac.operations.access import Actor, Permission, require_permission
 from evac.operations.models import Operation
@@ -99,6 +103,24 @@ def import_start(*, people_import: PeopleImport, by: Actor) -> PeopleImport:
         queue_import_on_commit(people_import.pk)
     people_import.refresh_from_db()
     return people_import
+
+
+def import_errors_csv(*, people_import: PeopleImport, by: Actor) -> bytes:
+    """The rows that were not registered, as in the file, with the row number and the reason
+    in last columns: the staff page's and the API's error file. Whole rows of the file, so
+    the caller writes the access log (AccessAction.IMPORT_ERRORS_DOWNLOADED)."""
+    require_permission(by, people_import.operation, Permission.IMPORT_PEOPLE)
+    out = io.StringIO()
+    out.write("\ufeff")  # so that Excel reads the Cyrillic as UTF-8
+    writer = csv.writer(out)
+    # As typed, but read as text: a cell starting "=" would run as a formula in Excel.
+    writer.writerow([defuse(str(cell)) for cell in [*people_import.headers, _("Row"), _("Reason")]])
+    width = len(people_import.headers)
+    for row in people_import.error_rows:
+        # Imports run before rows were numbered hold the cells and the reason only.
+        row = row if len(row) == width + 2 else [*row[:-1], "", row[-1]]
+        writer.writerow([defuse("" if cell is None else str(cell)) for cell in row])
+    return out.getvalue().encode("utf-8")
 
 
 # Reading the rows -------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from evac.flights.services import booking_create
 from evac.flights.transfers import transfer_book
 from evac.operations.access import Permission
 from evac.operations.models import Role
+from evac.people.import_models import ImportMapping
+from evac.people.imports import import_create
 from evac.people.merges import citizens_merge
 from evac.people.models import Citizen, DismissedPair, DuplicatePair
 from evac.people.services import household_register
@@ -348,6 +350,10 @@ def scenario(operation, almaty, nur_sultan, ala, nqz, kbp, flight, alice) -> Sim
         offer_id=offer.pk,
         message_id=_confirmation_of(booking),
         member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,
+        import_id=import_create(
+            operation=operation, by=EVAC, file_name="list.csv", content=b"Surname\nKOVAL\n"
+        ).pk,
+        saved_mapping_id=ImportMapping.objects.create(operation=operation, name="list").pk,
     )
 
 

@@ -34,7 +34,7 @@ from evac.flights.services import booking_create
 from evac.flights.transfers import transfer_book
 from evac.notifications.models import Notification
 from evac.operations.models import Membership, Operation, Role
-from evac.people.import_models import PeopleImport
+from evac.people.import_models import ImportMapping, PeopleImport
 from evac.people.imports import import_create
 from evac.people.merges import citizens_merge
 from evac.people.models import Citizen, CitizenMerge, ContactLogEntry, Household
@@ -252,6 +252,7 @@ def _watched() -> dict[str, type[Model]]:
         "tokens": ApiToken,
         "invitations": Invitation,
         "imports": PeopleImport,
+        "saved mappings": ImportMapping,
         "merges": CitizenMerge,
         "cities": City,
         "airports": Airport,
@@ -353,6 +354,7 @@ def world(operation, almaty, nur_sultan, flight, alice, monkeypatch) -> SimpleNa
         message_id=Notification.objects.filter(booking=booking).first().pk,
         token_id=token.pk,
         import_id=people_import.pk,
+        saved_mapping_id=ImportMapping.objects.create(operation=operation, name="list").pk,
         member_id=make_member("frank", operation, Role.VIEWER).memberships.get().pk,
         # What nobody outside the operation may see; alice's key is hers alone.
         code=code,

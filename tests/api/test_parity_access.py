@@ -58,6 +58,23 @@ PARITY_ENDPOINTS = [
         "transfers/{transfer_id}/manifest.xlsx",
         P.EXPORT_DOCUMENTS,
     ),
+    Endpoint("saved import mappings", "get", "mappings/", P.IMPORT_PEOPLE),
+    Endpoint(
+        "save the import's mapping",
+        "post",
+        "imports/{import_id}/mappings/",
+        P.IMPORT_PEOPLE,
+        {"name": "Consulate"},
+        201,
+    ),
+    Endpoint(
+        "apply a saved mapping",
+        "post",
+        "imports/{import_id}/mapping/apply/",
+        P.IMPORT_PEOPLE,
+        lambda s: {"mapping": s.saved_mapping_id},
+    ),
+    Endpoint("import's rows in error", "get", "imports/{import_id}/errors.csv", P.IMPORT_PEOPLE),
     Endpoint("stranded", "get", "transfers/stranded/"),
     Endpoint("not connecting", "get", "transfers/not-connecting/"),
     # The booked passenger holds a flight seat and no leg: the train is another way there.
@@ -88,11 +105,14 @@ PARITY_VIEWER_REFUSED_READS = {
     "api:manifest-xlsx",
     "api:transfer-manifest-csv",
     "api:transfer-manifest-xlsx",
+    "api:mappings",
+    "api:import-errors-csv",
     "api:import-start",
 }
 
-# As ROLE_MAY, and an officer confirms the needs people claim (operations/access.py).
-MAY = {**ROLE_MAY, "bob": ROLE_MAY["bob"] | {P.CONFIRM_NEEDS}}
+# As ROLE_MAY, and an officer confirms the needs people claim and imports lists
+# (operations/access.py).
+MAY = {**ROLE_MAY, "bob": ROLE_MAY["bob"] | {P.CONFIRM_NEEDS, P.IMPORT_PEOPLE}}
 
 
 def _ids(endpoint: Endpoint) -> str:

@@ -28,6 +28,7 @@ from evac.core.requests import caller_of
 from evac.flights.models import Flight, GroundTransfer
 from evac.operations.access import Permission, operation_access
 from evac.operations.models import Operation
+from evac.people.import_models import PeopleImport
 from evac.people.models import Citizen
 
 
@@ -65,11 +66,17 @@ class OperationView(ApiView):
             raise exceptions.PermissionDenied(_("Your role in this operation does not allow this."))
 
     def log_access(
-        self, request: Request, subject: Citizen | Flight | GroundTransfer, action: AccessAction
+        self,
+        request: Request,
+        subject: Citizen | Flight | GroundTransfer | PeopleImport,
+        action: AccessAction,
     ) -> None:
-        """The access log's row for showing `subject` (a person's record or a manifest)."""
+        """The access log's row for showing `subject` (a person's record, a manifest, or an
+        import's rows in error)."""
         if isinstance(subject, Citizen):
             kind, label = AccessObjectKind.PERSON, subject.reference
+        elif isinstance(subject, PeopleImport):  # as the import page labels it
+            kind, label = AccessObjectKind.IMPORT, f"import {subject.pk}"
         elif isinstance(subject, GroundTransfer):
             kind, label = AccessObjectKind.TRANSFER, subject.record_label
         else:
