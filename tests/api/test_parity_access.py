@@ -108,6 +108,9 @@ PARITY_VIEWER_REFUSED_READS = {
     "api:mappings",
     "api:import-errors-csv",
     "api:import-start",
+    # The import's writes: reading them needs the import's permission too (as …/start/).
+    "api:import-mappings",
+    "api:import-mapping-apply",
 }
 
 # As ROLE_MAY, and an officer confirms the needs people claim and imports lists
