@@ -1,6 +1,7 @@
 """Jobs started at the same moment, for the tests of what two doors reaching one seat do."""
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,3 +28,15 @@ def race(jobs: list[Callable[[], object]], *, done: str) -> Counter:
 
     with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         return Counter(pool.map(run, jobs))
+
+
+def wait_until_waiting_for_a_lock(pid: int) -> None:
+    """Return once PostgreSQL says backend `pid` waits for a row lock: a test holds one
+    transaction open until the other is inside its own, and nothing waits on a clock."""
+    deadline = time.monotonic() + 30
+    with connections["default"].cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone() == ("Lock",):
+                return
+    raise AssertionError(f"backend {pid} never waited for a row lock")

@@ -8,7 +8,6 @@ row lock; nothing waits on a clock.
 
 import queue
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +22,7 @@ from evac.notifications.models import Notification
 from evac.people.models import Citizen
 from evac.people.services import citizen_update
 from tests.factories import make_citizen
+from tests.flights.races import wait_until_waiting_for_a_lock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 N = Notification
@@ -92,16 +92,6 @@ def test_a_send_racing_a_new_number_goes_once_wholly_old_or_wholly_new(
     assert outcomes.total() == PEOPLE
 
 
-def _wait_until_waiting_for_a_lock(pid: int) -> None:
-    deadline = time.monotonic() + 30
-    with connections["default"].cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-            if cursor.fetchone() == ("Lock",):
-                return
-    raise AssertionError("the claim never waited for the row")
-
-
 def test_a_claim_that_comes_while_the_new_number_is_saved_sends_the_new_version(
     operation, almaty, flight, bob, sms_file
 ):
@@ -123,7 +113,7 @@ def test_a_claim_that_comes_while_the_new_number_is_saved_sends_the_new_version(
         with transaction.atomic():
             citizen_update(citizen=person, by=bob, phone="+77012000001", preferred_language="en")
             outcome = pool.submit(worker)
-            _wait_until_waiting_for_a_lock(worker_pid.get(timeout=30))
+            wait_until_waiting_for_a_lock(worker_pid.get(timeout=30))
         assert outcome.result(timeout=30) == "sent"
 
     (line,) = sms_file.read()

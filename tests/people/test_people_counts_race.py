@@ -9,7 +9,6 @@ says that write waits for a row lock, then commits; nothing waits on a clock.
 """
 
 import queue
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -19,19 +18,10 @@ from django.db import connection, connections, transaction
 from evac.core.actor import EVAC
 from evac.people.models import Citizen
 from evac.people.services import citizen_set_status, citizen_update, household_register
+from tests.flights.races import wait_until_waiting_for_a_lock
 from tests.people.test_people_counts import _member, assert_counts_are_right
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_until_waiting_for_a_lock(pid: int) -> None:
-    deadline = time.monotonic() + 30
-    with connections["default"].cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-            if cursor.fetchone() == ("Lock",):
-                return
-    raise AssertionError("the second write never waited for the household's rows")
 
 
 def test_two_members_of_one_household_changed_at_once_are_each_counted_once(
@@ -64,7 +54,7 @@ def test_two_members_of_one_household_changed_at_once_are_each_counted_once(
         with transaction.atomic():
             citizen_set_status(citizen=taras, status=Citizen.Status.LEFT_BY_OWN_MEANS, by=bob)
             second = pool.submit(move_iryna)
-            _wait_until_waiting_for_a_lock(second_pid.get(timeout=30))
+            wait_until_waiting_for_a_lock(second_pid.get(timeout=30))
         second.result(timeout=30)
 
     assert_counts_are_right(operation)
