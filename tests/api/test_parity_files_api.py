@@ -132,6 +132,22 @@ def test_an_officer_saves_the_mapping_under_a_name_and_lists_it(operation, liste
     assert [m["name"] for m in listed_mappings.json()["results"]] == ["Consulate"]
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [("mappings/", {"name": 0}, "name"), ("mapping/apply/", {"mapping": "1"}, "mapping")],
+)
+def test_a_name_or_id_of_the_wrong_type_is_a_400_naming_the_field(
+    operation, listed, bob, path, body, field
+):
+    # As the schema says: a name is a string and an id a number, not what DRF would coerce.
+    response = token_client(bob).post(
+        op_url(operation, f"imports/{listed.pk}/{path}"), body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert field in error_of(response)["fields"]
+
+
 def test_a_saved_mapping_maps_a_file_with_its_columns_elsewhere(operation, almaty, alice, bob):
     ImportMapping.objects.create(
         operation=operation,

@@ -20,6 +20,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from evac.api.fields import StrictCharField, StrictIntegerField
 from evac.api.views.base import FileView, OperationView, valid_data
 from evac.audit.models import AccessAction
 from evac.core.responses import file_response
@@ -191,13 +192,13 @@ class SavedMappingSerializer(serializers.ModelSerializer):
 
 
 class MappingSaveSerializer(serializers.Serializer):
-    name = serializers.CharField(
+    name = StrictCharField(
         max_length=100, help_text="Saving under a name already used replaces that mapping."
     )
 
 
 class MappingApplySerializer(serializers.Serializer):
-    mapping = serializers.IntegerField(help_text="The id of a saved mapping (GET …/mappings/).")
+    mapping = StrictIntegerField(help_text="The id of a saved mapping (GET …/mappings/).")
 
 
 class SavedMappingList(OperationView):
